@@ -1,0 +1,137 @@
+package dev.tandem.source;
+
+import dev.tandem.common.TandemVersion;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Source connector for OceanBase (MySQL mode, through its Binlog Service), MySQL and MariaDB. It
+ * resolves the server flavour and runs the Debezium binlog connector that fits it, by composition:
+ * Debezium's options pass through, its envelopes and topics are what users get.
+ */
+public class OceanBaseSourceConnector extends SourceConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OceanBaseSourceConnector.class);
+
+    private static final ConfigDef CONFIG_DEF = documentedConfig();
+
+    private SourceConnector debezium;
+    private SourceFlavor flavor;
+
+    @Override
+    public String version() {
+        return TandemVersion.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
+        flavor = config.configuredFlavor().orElseGet(() -> detect(props));
+        debezium = flavor.newDebeziumConnector();
+        debezium.initialize(context());
+        debezium.start(OceanBaseSourceConfig.debeziumProperties(props));
+        LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
+                debezium.getClass().getSimpleName(), debezium.version());
+    }
+
+    private static SourceFlavor detect(Map<String, String> props) {
+        try {
+            return ServerConnection.detectFlavor(props);
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot reach the source database to detect its flavour (set "
+                    + OceanBaseSourceConfig.FLAVOR + " to skip detection): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return OceanBaseSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (Map<String, String> c : debezium.taskConfigs(maxTasks)) {
+            Map<String, String> task = new HashMap<>(c);
+            task.put(OceanBaseSourceConfig.RESOLVED_FLAVOR, flavor.configValue());
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        if (debezium != null) {
+            debezium.stop();
+            debezium = null;
+        }
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    /**
+     * Checks Tandem's options, then has the Debezium connector of the server's flavour check its
+     * own (which connects only when the fields are valid). Each error stays on its field.
+     */
+    @Override
+    public Config validate(Map<String, String> props) {
+        Map<String, ConfigValue> values = new LinkedHashMap<>();
+        for (ConfigValue v : OceanBaseSourceConfig.CONFIG_DEF.validate(props)) {
+            values.put(v.name(), v);
+        }
+        boolean ownFieldsValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
+        SourceFlavor resolved = null;
+        if (ownFieldsValid) {
+            OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
+            resolved = config.configuredFlavor().orElse(null);
+            if (resolved == null) {
+                try {
+                    resolved = ServerConnection.detectFlavor(props);
+                } catch (SQLException e) {
+                    // Debezium reports the unreachable server on its connection fields below.
+                    resolved = SourceFlavor.MYSQL;
+                }
+            }
+        }
+        SourceConnector checker = (resolved == null ? SourceFlavor.MARIADB : resolved).newDebeziumConnector();
+        for (ConfigValue v : checker.validate(OceanBaseSourceConfig.debeziumProperties(props)).configValues()) {
+            values.putIfAbsent(v.name(), v);
+        }
+        return new Config(new ArrayList<>(values.values()));
+    }
+
+    /** Tandem's options plus those of both Debezium connectors, so every pass-through option is documented. */
+    private static ConfigDef documentedConfig() {
+        ConfigDef def = new ConfigDef(OceanBaseSourceConfig.CONFIG_DEF);
+        for (SourceFlavor f : List.of(SourceFlavor.MARIADB, SourceFlavor.MYSQL)) {
+            for (ConfigDef.ConfigKey key : f.newDebeziumConnector().config().configKeys().values()) {
+                if (!def.configKeys().containsKey(key.name)) {
+                    def.define(key);
+                }
+            }
+        }
+        return def;
+    }
+}

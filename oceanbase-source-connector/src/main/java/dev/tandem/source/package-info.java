@@ -1,0 +1,2 @@
+/** The source connector for OceanBase (Binlog Service), MySQL and MariaDB: config, flavour, precheck, Debezium delegation. */
+package dev.tandem.source;

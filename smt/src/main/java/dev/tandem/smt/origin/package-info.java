@@ -1,0 +1,2 @@
+/** Origin tagging and loop filtering for active-active replication. */
+package dev.tandem.smt.origin;

@@ -1,0 +1,2 @@
+/** What every Tandem plugin shares: header names, envelope fields, the checkpoint table, match rules. */
+package dev.tandem.common;

@@ -1,0 +1,289 @@
+package dev.tandem.testkit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A KRaft broker and Kafka Connect worker(s) in this JVM, with our plugins loaded from their
+ * packaged folders on {@code plugin.path}. The one class that touches Kafka's
+ * {@code EmbeddedConnectCluster}, so a Kafka upgrade changes this file only.
+ */
+public final class ConnectCluster implements AutoCloseable {
+
+    /** System property (set by the build) naming the folder that holds our unpacked plugin zips. */
+    public static final String PLUGIN_PATH_PROPERTY = "tandem.plugin.path";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final EmbeddedConnectCluster cluster;
+    private final Path pluginPath;
+
+    private ConnectCluster(EmbeddedConnectCluster cluster, Path pluginPath) {
+        this.cluster = cluster;
+        this.pluginPath = pluginPath;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The folder holding our plugins as users install them (one sub-folder per plugin zip). */
+    public static Path packagedPluginPath() {
+        String value = System.getProperty(PLUGIN_PATH_PROPERTY);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + PLUGIN_PATH_PROPERTY + " is not set: run the "
+                    + "integration tests through Maven ('mvn verify'), which unpacks the plugin zips there");
+        }
+        Path path = Path.of(value);
+        try (Stream<Path> plugins = Files.list(path)) {
+            if (plugins.noneMatch(Files::isDirectory)) {
+                throw new IllegalStateException("No plugin folder in " + path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read plugin path " + path, e);
+        }
+        return path;
+    }
+
+    public EmbeddedKafkaCluster kafka() {
+        return cluster.kafka();
+    }
+
+    public String bootstrapServers() {
+        return cluster.kafka().bootstrapServers();
+    }
+
+    public Path pluginPath() {
+        return pluginPath;
+    }
+
+    /** Base URL of the worker's REST API, ending in '/'. */
+    public String restUrl() {
+        return cluster.endpointForResource("");
+    }
+
+    /** {@code GET /connector-plugins?connectorsOnly=false}: class name to plugin type (source, sink, transformation, predicate, converter, ...). */
+    public Map<String, String> plugins() {
+        String body = get("connector-plugins?connectorsOnly=false");
+        try {
+            List<Map<String, Object>> entries = JSON.readValue(body, new TypeReference<>() { });
+            Map<String, String> byClass = new LinkedHashMap<>();
+            for (Map<String, Object> e : entries) {
+                byClass.put((String) e.get("class"), (String) e.get("type"));
+            }
+            return byClass;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unreadable connector-plugins answer: " + body, e);
+        }
+    }
+
+    /** {@code GET} of a REST resource relative to the worker's root; fails on a non-2xx answer. */
+    public String get(String resource) {
+        return http("GET", resource, null);
+    }
+
+    /** {@code PUT} of a JSON body to a REST resource relative to the worker's root; fails on a non-2xx answer. */
+    public String put(String resource, String jsonBody) {
+        return http("PUT", resource, jsonBody);
+    }
+
+    private String http(String method, String resource, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl() + resource))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json");
+        request.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody));
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(method + " " + resource + " answered " + response.statusCode()
+                        + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + resource + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + method + " " + resource, e);
+        }
+    }
+
+    /** {@code PUT /connector-plugins/<class>/config/validate}. */
+    public ConfigInfos validate(String connectorClass, Map<String, String> config) {
+        Map<String, String> withClass = new HashMap<>(config);
+        withClass.put("connector.class", connectorClass);
+        return cluster.validateConnectorConfig(connectorClass, withClass);
+    }
+
+    /** Field name to the error messages {@code config/validate} attached to it (fields without errors left out). */
+    public Map<String, List<String>> validationErrors(String connectorClass, Map<String, String> config) {
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        for (var info : validate(connectorClass, config).values()) {
+            if (info.configValue() == null) {
+                continue;
+            }
+            List<String> messages = info.configValue().errors();
+            if (messages != null && !messages.isEmpty()) {
+                errors.put(info.configValue().name(), new ArrayList<>(messages));
+            }
+        }
+        return errors;
+    }
+
+    /** {@code PUT /connectors/<name>/config}. */
+    public void configure(String name, Map<String, String> config) {
+        cluster.configureConnector(name, config);
+    }
+
+    public void delete(String name) {
+        cluster.deleteConnector(name);
+    }
+
+    public ConnectorStateInfo status(String name) {
+        return cluster.connectorStatus(name);
+    }
+
+    /** Waits until the connector and at least {@code tasks} of its tasks are RUNNING; fails early with the trace of a FAILED one. */
+    public void awaitRunning(String name, int tasks, Duration timeout) {
+        await("connector " + name + " running with " + tasks + " task(s)").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("404"))
+                .until(() -> {
+                    ConnectorStateInfo info = cluster.connectorStatus(name);
+                    failIfFailed(name, info);
+                    long running = info.tasks().stream().filter(t -> "RUNNING".equals(t.state())).count();
+                    return "RUNNING".equals(info.connector().state()) && running >= tasks;
+                });
+    }
+
+    private static void failIfFailed(String name, ConnectorStateInfo info) {
+        if ("FAILED".equals(info.connector().state())) {
+            throw new AssertionError("connector " + name + " FAILED: " + info.connector().trace());
+        }
+        for (var task : info.tasks()) {
+            if ("FAILED".equals(task.state())) {
+                throw new AssertionError("task " + name + "-" + task.id() + " FAILED: " + task.trace());
+            }
+        }
+    }
+
+    /** Consumes at least {@code count} records from the topics, from the beginning. */
+    public List<ConsumerRecord<byte[], byte[]>> consume(int count, Duration timeout, String... topics) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        cluster.kafka().consume(count, timeout.toMillis(), topics).forEach(records::add);
+        return records;
+    }
+
+    /** Consumes everything currently in the topics (up to their end offsets). */
+    public List<ConsumerRecord<byte[], byte[]>> consumeAll(Duration timeout, String... topics) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try {
+            cluster.kafka().consumeAll(timeout.toMillis(), topics).forEach(records::add);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not read topics " + List.of(topics) + ": " + e.getMessage(), e);
+        }
+        return records;
+    }
+
+    public void createTopic(String topic, int partitions) {
+        cluster.kafka().createTopic(topic, partitions);
+    }
+
+    @Override
+    public void close() {
+        cluster.stop();
+    }
+
+    /** Builds a cluster; {@link #start()} starts it. */
+    public static final class Builder {
+        private String name = "tandem-connect";
+        private int workers = 1;
+        private Path pluginPath;
+        private final Map<String, String> workerProps = new HashMap<>();
+        private final Properties brokerProps = new Properties();
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /** Where the plugins are; defaults to {@link #packagedPluginPath()}. */
+        public Builder pluginPath(Path pluginPath) {
+            this.pluginPath = pluginPath;
+            return this;
+        }
+
+        public Builder workerProperty(String key, String value) {
+            workerProps.put(key, value);
+            return this;
+        }
+
+        public Builder brokerProperty(String key, String value) {
+            brokerProps.put(key, value);
+            return this;
+        }
+
+        public ConnectCluster start() {
+            Path plugins = pluginPath != null ? pluginPath : packagedPluginPath();
+            Map<String, String> props = new HashMap<>();
+            props.put("plugin.path", plugins.toAbsolutePath().toString());
+            // Our zips carry ServiceLoader manifests; skipping the reflective scan halves worker start-up.
+            props.put("plugin.discovery", "service_load");
+            props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+            props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+            props.put("key.converter.schemas.enable", "true");
+            props.put("value.converter.schemas.enable", "true");
+            props.put("offset.flush.interval.ms", "1000");
+            props.put("config.providers", "env");
+            props.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+            props.putAll(workerProps);
+            Properties broker = new Properties();
+            broker.put("auto.create.topics.enable", "false");
+            broker.putAll(brokerProps);
+            EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                    .name(name)
+                    .numWorkers(workers)
+                    .workerProps(props)
+                    .brokerProps(broker)
+                    .maskExitProcedures(true)
+                    .build();
+            try {
+                cluster.start();
+            } catch (RuntimeException e) {
+                cluster.stop();
+                throw e;
+            }
+            return new ConnectCluster(cluster, plugins);
+        }
+    }
+}
