@@ -1,22 +1,39 @@
 package dev.tandem.source;
 
+import dev.tandem.common.CheckpointTable;
+import dev.tandem.common.select.ObjectSelection;
+import dev.tandem.common.select.ObjectsCsv;
+import dev.tandem.common.select.TableId;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Options of the source connector that are ours ({@code tandem.*}); every Debezium option of
- * the MySQL/MariaDB connectors passes through unchanged and is documented by Debezium.
+ * Options of the source connector that are ours ({@code tandem.*}), and how they become Debezium
+ * options. Every Debezium option of the MySQL/MariaDB connectors passes through unchanged.
  */
 public final class OceanBaseSourceConfig extends AbstractConfig {
 
-    public static final String GROUP_TANDEM = "Tandem";
+    public static final String GROUP_SERVER = "Tandem: server";
+    public static final String GROUP_SELECTION = "Tandem: objects";
+    public static final String GROUP_MIGRATION = "Tandem: migration";
+    public static final String GROUP_PRECHECK = "Tandem: precheck";
 
     public static final String FLAVOR = "tandem.flavor";
     public static final String FLAVOR_DEFAULT = "auto";
@@ -26,29 +43,98 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
 
     public static final String REGION = "tandem.region";
     private static final String REGION_DOC = "The region this source's database is in, for active-active replication. "
-            + "When set, changes are tagged with their origin region, the checkpoint table is captured too so the "
-            + "origin tagger can recognise replicated transactions, and transaction metadata is required.";
+            + "When set, the checkpoint table is captured too so the origin tagger can recognise replicated "
+            + "transactions, transaction metadata must stay on, and every captured table needs a key.";
+
+    public static final String OBJECTS = "tandem.objects";
+    private static final String OBJECTS_DOC = "Tables to capture, as database.table rules; '*' matches any run of "
+            + "characters and '?' one character within a name (e.g. 'shop.orders,shop.customer_*,crm_?.*'). Empty: "
+            + "every table (less tandem.objects.exclude). Names containing '$$' are refused. Do not combine with "
+            + "Debezium's table.include.list / table.exclude.list.";
+
+    public static final String OBJECTS_EXCLUDE = "tandem.objects.exclude";
+    private static final String OBJECTS_EXCLUDE_DOC = "Tables not to capture, as database.table rules with the same "
+            + "wildcards; they win over tandem.objects and the objects file.";
+
+    public static final String OBJECTS_FILE = "tandem.objects.file";
+    private static final String OBJECTS_FILE_DOC = "Path, on every Connect worker, of a CSV file of tables to capture: "
+            + "database,table[,target[,where]] per line (RFC 4180 quoting, optional header). Its tables are added to "
+            + "tandem.objects; the target renames and WHERE filters are applied by the rename and row-filter SMTs, "
+            + "which read the same file.";
+
+    public static final String MIGRATION_TYPES = "tandem.migration.types";
+    public static final String MIGRATION_TYPES_DEFAULT = "schema,full,incremental";
+    private static final String MIGRATION_TYPES_DOC = "What the link migrates: 'schema' (table definitions, as "
+            + "schema-change events), 'full' (a snapshot of the existing rows), 'incremental' (changes from the binlog). "
+            + "Combinations: full,incremental (snapshot, then the binlog from the snapshot's position); full only "
+            + "(snapshot, then stop capturing); incremental only (from tandem.incremental.start). 'schema' goes with "
+            + "either and is implied by them.";
+
+    public static final String INCREMENTAL_START = "tandem.incremental.start";
+    public static final String INCREMENTAL_START_DEFAULT = "now";
+    private static final String INCREMENTAL_START_DOC = "Where incremental-only migration starts the first time the "
+            + "connector runs (afterwards it resumes from its offsets): 'now' (the current end of the binlog), "
+            + "'binlog:<file>:<position>' (e.g. binlog:mysql-bin.000042:4), or 'gtid:<gtid set>' "
+            + "(e.g. gtid:0-1-1200 on MariaDB, gtid:3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23 on MySQL). "
+            + "Ignored when 'full' is among the migration types.";
+
+    public static final String DML_TYPES = "tandem.dml.types";
+    public static final String DML_TYPES_DEFAULT = "insert,update,delete";
+    private static final String DML_TYPES_DOC = "The row changes forwarded: any of insert, update, delete. "
+            + "Snapshot rows are always forwarded.";
+
+    public static final String RETENTION_MIN_HOURS = "tandem.precheck.binlog.retention.min.hours";
+    private static final String RETENTION_MIN_HOURS_DOC = "Precheck warns (in the worker log) when the server keeps "
+            + "binlogs for less than this many hours, since a connector stopped for longer cannot resume.";
 
     /** Task-side key carrying the flavour the connector resolved, so tasks do not detect it again. */
     public static final String RESOLVED_FLAVOR = "tandem.flavor.resolved";
 
+    private static final List<String> MIGRATION_TYPE_VALUES = List.of("schema", "full", "incremental");
+    private static final Map<String, String> DML_OPERATIONS = Map.of("insert", "c", "update", "u", "delete", "d");
+
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(FLAVOR, ConfigDef.Type.STRING, FLAVOR_DEFAULT,
+            .define(FLAVOR, Type.STRING, FLAVOR_DEFAULT,
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateFlavor, OceanBaseSourceConfig::flavorChoices),
-                    ConfigDef.Importance.HIGH, FLAVOR_DOC, GROUP_TANDEM, 1, ConfigDef.Width.SHORT, "Server flavour")
-            .define(REGION, ConfigDef.Type.STRING, "",
-                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateRegion, () -> "empty, or a region name of letters, digits, '-' and '_'"),
-                    ConfigDef.Importance.MEDIUM, REGION_DOC, GROUP_TANDEM, 2, ConfigDef.Width.SHORT, "Region");
+                    Importance.HIGH, FLAVOR_DOC, GROUP_SERVER, 1, Width.SHORT, "Server flavour")
+            .define(REGION, Type.STRING, "",
+                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateRegion,
+                            () -> "empty, or a region name of letters, digits, '-' and '_'"),
+                    Importance.MEDIUM, REGION_DOC, GROUP_SERVER, 2, Width.SHORT, "Region")
+            .define(CheckpointTable.CONFIG, Type.STRING, CheckpointTable.DEFAULT,
+                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateTableName, () -> "database.table"),
+                    Importance.LOW, CheckpointTable.DOC, GROUP_SERVER, 3, Width.MEDIUM, "Checkpoint table")
+            .define(OBJECTS, Type.LIST, "", Importance.HIGH, OBJECTS_DOC, GROUP_SELECTION, 1, Width.LONG, "Tables")
+            .define(OBJECTS_EXCLUDE, Type.LIST, "", Importance.MEDIUM, OBJECTS_EXCLUDE_DOC, GROUP_SELECTION, 2, Width.LONG,
+                    "Excluded tables")
+            .define(OBJECTS_FILE, Type.STRING, "", Importance.LOW, OBJECTS_FILE_DOC, GROUP_SELECTION, 3, Width.LONG,
+                    "Objects file")
+            .define(MIGRATION_TYPES, Type.LIST, MIGRATION_TYPES_DEFAULT,
+                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateMigrationTypes,
+                            () -> "a non-empty list of schema, full, incremental with full and/or incremental"),
+                    Importance.HIGH, MIGRATION_TYPES_DOC, GROUP_MIGRATION, 1, Width.MEDIUM, "Migration types")
+            .define(INCREMENTAL_START, Type.STRING, INCREMENTAL_START_DEFAULT,
+                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateStart,
+                            () -> "now, binlog:<file>:<position> or gtid:<gtid set>"),
+                    Importance.MEDIUM, INCREMENTAL_START_DOC, GROUP_MIGRATION, 2, Width.MEDIUM, "Incremental start")
+            .define(DML_TYPES, Type.LIST, DML_TYPES_DEFAULT,
+                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateDmlTypes,
+                            () -> "a non-empty list of insert, update, delete"),
+                    Importance.MEDIUM, DML_TYPES_DOC, GROUP_MIGRATION, 3, Width.MEDIUM, "DML types")
+            .define(RETENTION_MIN_HOURS, Type.INT, 24, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    RETENTION_MIN_HOURS_DOC, GROUP_PRECHECK, 1, Width.SHORT, "Minimum binlog retention (hours)");
+
+    private final Map<String, String> originals;
 
     public OceanBaseSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
+        this.originals = Map.copyOf(props);
     }
 
     /** The flavour configured, or empty for 'auto'. */
-    public java.util.Optional<SourceFlavor> configuredFlavor() {
+    public Optional<SourceFlavor> configuredFlavor() {
         String value = getString(FLAVOR).trim();
-        return FLAVOR_DEFAULT.equalsIgnoreCase(value) ? java.util.Optional.empty()
-                : java.util.Optional.of(SourceFlavor.fromConfigValue(value));
+        return FLAVOR_DEFAULT.equalsIgnoreCase(value) ? Optional.empty() : Optional.of(SourceFlavor.fromConfigValue(value));
     }
 
     public String region() {
@@ -57,6 +143,151 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
 
     public boolean activeActive() {
         return !region().isEmpty();
+    }
+
+    public TableId checkpointTable() {
+        return CheckpointTable.parse(getString(CheckpointTable.CONFIG));
+    }
+
+    public Set<String> migrationTypes() {
+        return getList(MIGRATION_TYPES).stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    /**
+     * The tables the user selected, from the rule lists and the objects file; with a region, the
+     * checkpoint table too. Throws {@link ConfigException} naming the field at fault.
+     */
+    public ObjectSelection selection() {
+        List<String> includes = new ArrayList<>(getList(OBJECTS));
+        String file = getString(OBJECTS_FILE).trim();
+        if (!file.isEmpty()) {
+            try {
+                ObjectsCsv.read(Path.of(file)).forEach(e -> includes.add(e.source().toString()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(OBJECTS_FILE, file, e.getMessage());
+            }
+        }
+        ObjectSelection selection;
+        try {
+            selection = ObjectSelection.of(includes, List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(OBJECTS, getList(OBJECTS), e.getMessage());
+        }
+        try {
+            selection = new ObjectSelection(selection.includes(), ObjectSelection.of(List.of(), getList(OBJECTS_EXCLUDE)).excludes());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(OBJECTS_EXCLUDE, getList(OBJECTS_EXCLUDE), e.getMessage());
+        }
+        if (activeActive() && !selection.includes().isEmpty()) {
+            selection = selection.including(List.of(checkpointTable()));
+        }
+        return selection;
+    }
+
+    /** Debezium's snapshot mode for the chosen migration types. */
+    public String snapshotMode() {
+        Set<String> types = migrationTypes();
+        boolean full = types.contains("full");
+        boolean incremental = types.contains("incremental");
+        if (full && incremental) {
+            return "initial";
+        }
+        if (full) {
+            return "initial_only";
+        }
+        return "no_data";
+    }
+
+    /** The start position for incremental-only migration, when one was given. */
+    public Optional<StartPosition> startPosition() {
+        if (migrationTypes().contains("full")) {
+            return Optional.empty();
+        }
+        return StartPosition.parse(getString(INCREMENTAL_START));
+    }
+
+    /** Debezium's skipped.operations for the chosen DML types (truncates stay skipped, as in Debezium). */
+    public String skippedOperations() {
+        Set<String> forwarded = getList(DML_TYPES).stream().map(s -> DML_OPERATIONS.get(s.trim().toLowerCase(Locale.ROOT)))
+                .collect(Collectors.toSet());
+        Set<String> skipped = new LinkedHashSet<>();
+        for (String op : List.of("c", "u", "d")) {
+            if (!forwarded.contains(op)) {
+                skipped.add(op);
+            }
+        }
+        skipped.add("t");
+        return String.join(",", skipped);
+    }
+
+    /**
+     * Field to message for rules that span fields: our options against the Debezium options they
+     * replace. Empty when all is well.
+     */
+    public Map<String, String> crossFieldErrors() {
+        Map<String, String> errors = new LinkedHashMap<>();
+        boolean selecting = !getList(OBJECTS).isEmpty() || !getList(OBJECTS_EXCLUDE).isEmpty() || !getString(OBJECTS_FILE).isBlank();
+        if (selecting) {
+            for (String debeziumKey : List.of("table.include.list", "table.exclude.list")) {
+                if (!originals.getOrDefault(debeziumKey, "").isBlank()) {
+                    errors.put(OBJECTS, "set either " + OBJECTS + "/" + OBJECTS_EXCLUDE + "/" + OBJECTS_FILE
+                            + " or Debezium's " + debeziumKey + ", not both");
+                }
+            }
+            try {
+                selection();
+            } catch (ConfigException e) {
+                errors.put(fieldOf(e), e.getMessage());
+            }
+        }
+        if (originals.containsKey("snapshot.mode") && originals.containsKey(MIGRATION_TYPES)) {
+            errors.put(MIGRATION_TYPES, "set either " + MIGRATION_TYPES + " or Debezium's snapshot.mode, not both");
+        }
+        if (originals.containsKey("skipped.operations") && originals.containsKey(DML_TYPES)) {
+            errors.put(DML_TYPES, "set either " + DML_TYPES + " or Debezium's skipped.operations, not both");
+        }
+        if (activeActive() && "false".equalsIgnoreCase(originals.getOrDefault("provide.transaction.metadata", "true"))) {
+            errors.put(REGION, "active-active (" + REGION + "=" + region() + ") needs transaction metadata: remove "
+                    + "provide.transaction.metadata=false");
+        }
+        return errors;
+    }
+
+    private static String fieldOf(ConfigException e) {
+        for (String field : List.of(OBJECTS_FILE, OBJECTS_EXCLUDE, OBJECTS)) {
+            if (e.getMessage() != null && e.getMessage().contains(field)) {
+                return field;
+            }
+        }
+        return OBJECTS;
+    }
+
+    /**
+     * The properties handed to Debezium: the user's, translated from ours, plus what Tandem relies
+     * on unless the user has said otherwise: transaction metadata on, BIGINT UNSIGNED kept exact, a
+     * schema history topic named after the prefix. (Topic creation settings, topic.creation.*, are
+     * read by the worker from the submitted config, so users set them there.)
+     */
+    public Map<String, String> debeziumProperties() {
+        Map<String, String> out = new HashMap<>(originals);
+        out.putIfAbsent("provide.transaction.metadata", "true");
+        out.putIfAbsent("bigint.unsigned.handling.mode", "precise");
+        String prefix = originals.get("topic.prefix");
+        if (prefix != null && !prefix.isBlank()) {
+            out.putIfAbsent("schema.history.internal.kafka.topic", prefix + ".schema-history");
+        }
+        if (!originals.containsKey("snapshot.mode") || originals.containsKey(MIGRATION_TYPES)) {
+            out.put("snapshot.mode", snapshotMode());
+        }
+        if (!originals.containsKey("skipped.operations") || originals.containsKey(DML_TYPES)) {
+            out.put("skipped.operations", skippedOperations());
+        }
+        ObjectSelection selection = selection();
+        if (!selection.isEmpty()) {
+            out.put("table.include.list", selection.toDebeziumTableRegex());
+            out.remove("table.exclude.list");
+        }
+        return out;
     }
 
     private static String flavorChoices() {
@@ -78,19 +309,47 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         }
     }
 
-    /**
-     * The properties handed to Debezium: the user's, plus what Tandem relies on when the user has
-     * not said otherwise (transaction metadata on; topics created with the broker's defaults).
-     */
-    public static Map<String, String> debeziumProperties(Map<String, String> props) {
-        Map<String, String> out = new HashMap<>(props);
-        out.putIfAbsent("provide.transaction.metadata", "true");
-        out.putIfAbsent("topic.creation.default.replication.factor", "-1");
-        out.putIfAbsent("topic.creation.default.partitions", "-1");
-        String prefix = props.get("topic.prefix");
-        if (prefix != null && !prefix.isBlank()) {
-            out.putIfAbsent("schema.history.internal.kafka.topic", prefix + ".schema-history");
+    private static void validateTableName(String name, Object value) {
+        try {
+            CheckpointTable.parse(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
         }
-        return out;
+    }
+
+    private static void validateMigrationTypes(String name, Object value) {
+        List<?> types = (List<?>) value;
+        Set<String> seen = new LinkedHashSet<>();
+        for (Object t : types) {
+            String type = t.toString().trim().toLowerCase(Locale.ROOT);
+            if (!MIGRATION_TYPE_VALUES.contains(type)) {
+                throw new ConfigException(name, value, "unknown migration type '" + t + "'; choose from " + MIGRATION_TYPE_VALUES);
+            }
+            seen.add(type);
+        }
+        if (!seen.contains("full") && !seen.contains("incremental")) {
+            throw new ConfigException(name, value, "choose 'full' and/or 'incremental' (schema alone moves no rows; "
+                    + "the sink creates missing tables from the captured schema)");
+        }
+    }
+
+    private static void validateDmlTypes(String name, Object value) {
+        List<?> types = (List<?>) value;
+        if (types.isEmpty()) {
+            throw new ConfigException(name, value, "forward at least one of insert, update, delete");
+        }
+        for (Object t : types) {
+            if (!DML_OPERATIONS.containsKey(t.toString().trim().toLowerCase(Locale.ROOT))) {
+                throw new ConfigException(name, value, "unknown DML type '" + t + "'; choose from insert, update, delete");
+            }
+        }
+    }
+
+    private static void validateStart(String name, Object value) {
+        try {
+            StartPosition.parse(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
     }
 }

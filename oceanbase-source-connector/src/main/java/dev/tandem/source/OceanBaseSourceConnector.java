@@ -3,6 +3,7 @@ package dev.tandem.source;
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -40,10 +41,19 @@ public class OceanBaseSourceConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
+        Map<String, String> crossField = config.crossFieldErrors();
+        if (!crossField.isEmpty()) {
+            throw new ConfigException(crossField.keySet().iterator().next(), null, String.join("; ", crossField.values()));
+        }
+        Precheck.Result precheck = Precheck.run(props, config);
+        precheck.warnings().forEach(w -> LOG.warn("Precheck of source '{}': {}", props.get("name"), w));
+        if (!precheck.errors().isEmpty()) {
+            throw new ConnectException("Precheck of source '" + props.get("name") + "' failed: " + precheck.errors());
+        }
         flavor = config.configuredFlavor().orElseGet(() -> detect(props));
         debezium = flavor.newDebeziumConnector();
         debezium.initialize(context());
-        debezium.start(OceanBaseSourceConfig.debeziumProperties(props));
+        debezium.start(config.debeziumProperties());
         LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
                 debezium.getClass().getSimpleName(), debezium.version());
     }
@@ -92,8 +102,9 @@ public class OceanBaseSourceConnector extends SourceConnector {
     }
 
     /**
-     * Checks Tandem's options, then has the Debezium connector of the server's flavour check its
-     * own (which connects only when the fields are valid). Each error stays on its field.
+     * Checks Tandem's options, then the rules between options, then has the Debezium connector of
+     * the server's flavour check its own (it connects only when its fields are valid), and only
+     * when nothing failed so far runs the precheck on the server. Each error stays on its field.
      */
     @Override
     public Config validate(Map<String, String> props) {
@@ -101,25 +112,36 @@ public class OceanBaseSourceConnector extends SourceConnector {
         for (ConfigValue v : OceanBaseSourceConfig.CONFIG_DEF.validate(props)) {
             values.put(v.name(), v);
         }
-        boolean ownFieldsValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
-        SourceFlavor resolved = null;
-        if (ownFieldsValid) {
-            OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
-            resolved = config.configuredFlavor().orElse(null);
-            if (resolved == null) {
-                try {
-                    resolved = ServerConnection.detectFlavor(props);
-                } catch (SQLException e) {
-                    // Debezium reports the unreachable server on its connection fields below.
-                    resolved = SourceFlavor.MYSQL;
-                }
+        OceanBaseSourceConfig config = null;
+        Map<String, String> debeziumProps = props;
+        if (noErrors(values)) {
+            config = new OceanBaseSourceConfig(props);
+            config.crossFieldErrors().forEach((field, message) -> values.get(field).addErrorMessage(message));
+            if (noErrors(values)) {
+                debeziumProps = config.debeziumProperties();
             }
         }
-        SourceConnector checker = (resolved == null ? SourceFlavor.MARIADB : resolved).newDebeziumConnector();
-        for (ConfigValue v : checker.validate(OceanBaseSourceConfig.debeziumProperties(props)).configValues()) {
+        SourceFlavor checkerFlavor = config == null ? SourceFlavor.MARIADB : config.configuredFlavor().orElseGet(() -> {
+            try {
+                return ServerConnection.detectFlavor(props);
+            } catch (SQLException e) {
+                return SourceFlavor.MYSQL; // Debezium reports the unreachable server on its connection fields
+            }
+        });
+        for (ConfigValue v : checkerFlavor.newDebeziumConnector().validate(debeziumProps).configValues()) {
             values.putIfAbsent(v.name(), v);
         }
+        if (config != null && noErrors(values)) {
+            Precheck.Result precheck = Precheck.run(props, config);
+            precheck.warnings().forEach(w -> LOG.warn("Precheck of source '{}': {}", props.get("name"), w));
+            precheck.errors().forEach((field, messages) -> messages.forEach(m ->
+                    values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(m)));
+        }
         return new Config(new ArrayList<>(values.values()));
+    }
+
+    private static boolean noErrors(Map<String, ConfigValue> values) {
+        return values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
     }
 
     /** Tandem's options plus those of both Debezium connectors, so every pass-through option is documented. */

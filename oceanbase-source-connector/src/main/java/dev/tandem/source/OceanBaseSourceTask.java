@@ -4,12 +4,24 @@ import dev.tandem.common.TandemVersion;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Runs the Debezium task of the flavour the connector resolved, by composition. */
+/**
+ * Runs the Debezium task of the flavour the connector resolved, by composition. On the first
+ * start of an incremental-only link with a start position, Debezium is shown that position as its
+ * stored offset and rebuilds its schema history from the current table definitions ({@code
+ * snapshot.mode=recovery}); afterwards it resumes from its own offsets.
+ */
 public class OceanBaseSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OceanBaseSourceTask.class);
 
     private SourceTask debezium;
 
@@ -22,9 +34,23 @@ public class OceanBaseSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         SourceFlavor flavor = SourceFlavor.fromConfigValue(props.getOrDefault(OceanBaseSourceConfig.RESOLVED_FLAVOR,
                 SourceFlavor.MYSQL.configValue()));
+        Map<String, String> taskProps = new HashMap<>(props);
+        SourceTaskContext taskContext = context;
+        Optional<StartPosition> start = new OceanBaseSourceConfig(props).startPosition();
+        if (start.isPresent()) {
+            Map<String, String> partition = StartingOffsets.debeziumPartition(props);
+            if (context.offsetStorageReader().offset(partition) == null) {
+                StartPosition position = start.get().resolvedFor(flavor, props);
+                LOG.info("First start of '{}': capturing from {} (the schema history is rebuilt from the current tables)",
+                        props.get("name"), position);
+                taskProps.put("snapshot.mode", "recovery");
+                taskContext = StartingOffsets.contextWith(context,
+                        new StartingOffsets(context.offsetStorageReader(), partition, position.debeziumOffset()));
+            }
+        }
         debezium = flavor.newDebeziumTask();
-        debezium.initialize(context);
-        debezium.start(props);
+        debezium.initialize(taskContext);
+        debezium.start(taskProps);
     }
 
     @Override

@@ -195,8 +195,34 @@ public final class ConnectCluster implements AutoCloseable {
     /** Consumes at least {@code count} records from the topics, from the beginning. */
     public List<ConsumerRecord<byte[], byte[]>> consume(int count, Duration timeout, String... topics) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        cluster.kafka().consume(count, timeout.toMillis(), topics).forEach(records::add);
+        try {
+            cluster.kafka().consume(count, timeout.toMillis(), topics).forEach(records::add);
+        } catch (RuntimeException e) {
+            throw new AssertionError(e.getMessage() + " in " + List.of(topics) + "; connectors: " + statusSummary(), e);
+        }
         return records;
+    }
+
+    /** Every connector's state and, for failed ones, the first line of the trace: what a failed wait should show. */
+    public String statusSummary() {
+        StringBuilder out = new StringBuilder();
+        for (String name : cluster.connectors()) {
+            try {
+                ConnectorStateInfo info = cluster.connectorStatus(name);
+                out.append(name).append('=').append(info.connector().state());
+                for (var task : info.tasks()) {
+                    out.append(" task").append(task.id()).append('=').append(task.state());
+                    if (task.trace() != null) {
+                        out.append(" (").append(task.trace().lines().filter(l -> l.contains("Exception")).reduce((a, b) -> b)
+                                .orElse(task.trace().lines().findFirst().orElse(""))).append(')');
+                    }
+                }
+                out.append("; ");
+            } catch (RuntimeException e) {
+                out.append(name).append("=unknown; ");
+            }
+        }
+        return out.toString();
     }
 
     /** Consumes everything currently in the topics (up to their end offsets). */

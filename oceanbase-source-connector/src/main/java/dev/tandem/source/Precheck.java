@@ -1,0 +1,265 @@
+package dev.tandem.source;
+
+import dev.tandem.common.select.ObjectSelection;
+import dev.tandem.common.select.TableId;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the source checks on the server before it runs, each finding attached to the option a user
+ * changes to fix it: the flavour and version, binlog settings, the user's privileges, keys of the
+ * selected tables and binlog retention. Run by {@code validate()} (the REST config/validate call)
+ * once every field is valid.
+ */
+final class Precheck {
+
+    /** Errors by field, and warnings that do not stop the connector (logged by the worker). */
+    record Result(Map<String, List<String>> errors, List<String> warnings) {
+        void error(String field, String message) {
+            errors.computeIfAbsent(field, f -> new ArrayList<>()).add(message);
+        }
+    }
+
+    private static final Set<String> SYSTEM_DATABASES = Set.of("mysql", "information_schema", "performance_schema", "sys");
+    private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (\\S+) TO ", Pattern.CASE_INSENSITIVE);
+
+    private Precheck() {
+    }
+
+    static Result run(Map<String, String> props, OceanBaseSourceConfig config) {
+        Result result = new Result(new LinkedHashMap<>(), new ArrayList<>());
+        String server = props.getOrDefault(ServerConnection.HOST, "") + ":" + props.getOrDefault(ServerConnection.PORT, "3306");
+        try (Connection c = ServerConnection.open(props)) {
+            Map<String, String> vars = variables(c);
+            SourceFlavor detected = SourceFlavor.fromServerVersion(vars.get("version"), vars.get("version_comment"));
+            checkFlavor(config, detected, vars, server, result);
+            checkBinlog(vars, server, result);
+            checkRetention(c, config, server, result);
+            checkPrivileges(c, props, config, detected, result);
+            checkKeys(c, props, config, result);
+            if (detected == SourceFlavor.OCEANBASE && !props.getOrDefault(ServerConnection.USER, "").contains("@")) {
+                result.warnings().add("OceanBase user names are usually tenant-qualified (user@tenant or "
+                        + "user@tenant#cluster); '" + props.get(ServerConnection.USER) + "' names no tenant");
+            }
+        } catch (SQLException e) {
+            result.error(ServerConnection.HOST, "cannot connect to " + server + " as '" + props.get(ServerConnection.USER)
+                    + "': " + e.getMessage());
+        }
+        return result;
+    }
+
+    private static Map<String, String> variables(Connection c) throws SQLException {
+        Map<String, String> vars = new LinkedHashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment, @@log_bin, @@binlog_format, @@binlog_row_image")) {
+            rs.next();
+            vars.put("version", rs.getString(1));
+            vars.put("version_comment", rs.getString(2));
+            vars.put("log_bin", rs.getString(3));
+            vars.put("binlog_format", rs.getString(4));
+            vars.put("binlog_row_image", rs.getString(5));
+        }
+        return vars;
+    }
+
+    private static void checkFlavor(OceanBaseSourceConfig config, SourceFlavor detected, Map<String, String> vars,
+                                    String server, Result result) {
+        String version = vars.get("version");
+        config.configuredFlavor().filter(f -> f != detected && !(f == SourceFlavor.OCEANBASE && detected == SourceFlavor.MYSQL))
+                .ifPresent(f -> result.error(OceanBaseSourceConfig.FLAVOR, "the server at " + server + " is " + detected.configValue()
+                        + " (version " + version + "), not " + f.configValue() + ": set " + OceanBaseSourceConfig.FLAVOR
+                        + "=" + detected.configValue() + " or auto"));
+        int[] mm = majorMinor(version);
+        if (detected == SourceFlavor.MARIADB && (mm[0] < 10 || (mm[0] == 10 && mm[1] < 6))) {
+            result.error(OceanBaseSourceConfig.FLAVOR, "MariaDB " + version + " at " + server
+                    + " is too old: Debezium's MariaDB connector needs 10.6 or later");
+        }
+        if (detected == SourceFlavor.MYSQL && mm[0] < 8) {
+            result.error(OceanBaseSourceConfig.FLAVOR, "MySQL " + version + " at " + server
+                    + " is too old: Debezium's MySQL connector needs 8.0 or later");
+        }
+    }
+
+    static int[] majorMinor(String version) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version == null ? "" : version);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
+    }
+
+    private static void checkBinlog(Map<String, String> vars, String server, Result result) {
+        String logBin = vars.get("log_bin");
+        if (!"1".equals(logBin) && !"ON".equalsIgnoreCase(logBin)) {
+            result.error(ServerConnection.HOST, "binary logging is off on " + server + ": start the server with log_bin "
+                    + "(and binlog_format=ROW, binlog_row_image=FULL)");
+        }
+        if (!"ROW".equalsIgnoreCase(vars.get("binlog_format"))) {
+            result.error(ServerConnection.HOST, "binlog_format is " + vars.get("binlog_format") + " on " + server
+                    + "; capture needs ROW: SET GLOBAL binlog_format='ROW' and put binlog_format=ROW in the server's config");
+        }
+        if (!"FULL".equalsIgnoreCase(vars.get("binlog_row_image"))) {
+            result.error(ServerConnection.HOST, "binlog_row_image is " + vars.get("binlog_row_image") + " on " + server
+                    + "; capture needs FULL: SET GLOBAL binlog_row_image='FULL' and put binlog_row_image=FULL in the server's config");
+        }
+    }
+
+    private static void checkRetention(Connection c, OceanBaseSourceConfig config, String server, Result result) {
+        long seconds = -1;
+        for (String query : List.of("SELECT @@binlog_expire_logs_seconds", "SELECT @@expire_logs_days * 86400")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+                if (rs.next()) {
+                    seconds = Math.round(rs.getDouble(1));
+                    if (seconds > 0) {
+                        break;
+                    }
+                }
+            } catch (SQLException e) {
+                // the variable does not exist on this server flavour or version; try the next one
+            }
+        }
+        int minHours = config.getInt(OceanBaseSourceConfig.RETENTION_MIN_HOURS);
+        if (seconds > 0 && seconds < minHours * 3600L) {
+            result.warnings().add("binlogs on " + server + " are kept for " + (seconds / 3600.0) + " h, less than "
+                    + minHours + " h (" + OceanBaseSourceConfig.RETENTION_MIN_HOURS + "): a connector stopped for longer "
+                    + "cannot resume");
+        }
+    }
+
+    private static void checkPrivileges(Connection c, Map<String, String> props, OceanBaseSourceConfig config,
+                                        SourceFlavor flavor, Result result) throws SQLException {
+        Set<String> global = new LinkedHashSet<>();
+        Set<String> selectOnDatabases = new LinkedHashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
+            while (rs.next()) {
+                Matcher m = GRANT.matcher(rs.getString(1));
+                if (!m.find()) {
+                    continue;
+                }
+                Set<String> privileges = new LinkedHashSet<>();
+                for (String p : m.group(1).split(",")) {
+                    privileges.add(p.trim().toUpperCase(Locale.ROOT));
+                }
+                String on = m.group(2).replace("`", "");
+                if (on.equals("*.*")) {
+                    global.addAll(privileges);
+                } else if (on.endsWith(".*") && (privileges.contains("SELECT") || privileges.contains("ALL PRIVILEGES"))) {
+                    selectOnDatabases.add(on.substring(0, on.length() - 2));
+                }
+            }
+        }
+        if (global.contains("ALL PRIVILEGES") || global.contains("ALL")) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        if (!global.contains("REPLICATION SLAVE") && !global.contains("REPLICATION REPLICA")) {
+            missing.add("REPLICATION SLAVE");
+        }
+        boolean canReadBinlogStatus = global.contains("REPLICATION CLIENT")
+                || (flavor == SourceFlavor.MARIADB && global.contains("BINLOG MONITOR"));
+        if (!canReadBinlogStatus) {
+            missing.add(flavor == SourceFlavor.MARIADB ? "BINLOG MONITOR" : "REPLICATION CLIENT");
+        }
+        boolean locks = !"none".equalsIgnoreCase(props.getOrDefault("snapshot.locking.mode", "minimal"));
+        if (locks && !global.contains("RELOAD")) {
+            missing.add("RELOAD");
+        }
+        if (!global.contains("SELECT")) {
+            Set<String> databases = new LinkedHashSet<>();
+            selectedTables(c, props, config).forEach(t -> databases.add(t.database()));
+            databases.removeAll(selectOnDatabases);
+            if (!databases.isEmpty()) {
+                missing.add("SELECT (on " + String.join(", ", databases) + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            String user = props.get(ServerConnection.USER);
+            result.error(ServerConnection.USER, "user '" + user + "' lacks " + String.join(", ", missing)
+                    + ", which snapshot and binlog capture need: GRANT SELECT, RELOAD, REPLICATION SLAVE, "
+                    + (flavor == SourceFlavor.MARIADB ? "BINLOG MONITOR" : "REPLICATION CLIENT") + " ON *.* TO '" + user + "'"
+                    + (locks ? "" : " (RELOAD is not needed with snapshot.locking.mode=none)"));
+        }
+    }
+
+    private static void checkKeys(Connection c, Map<String, String> props, OceanBaseSourceConfig config, Result result)
+            throws SQLException {
+        List<TableId> selected = selectedTables(c, props, config);
+        if (selected.isEmpty()) {
+            result.error(OceanBaseSourceConfig.OBJECTS, "no table on the server matches the selection ("
+                    + config.selection() + "); check the names and wildcards");
+            return;
+        }
+        Set<TableId> keyed = new LinkedHashSet<>();
+        String sql = "SELECT DISTINCT s.TABLE_SCHEMA, s.TABLE_NAME FROM information_schema.STATISTICS s "
+                + "WHERE s.NON_UNIQUE = 0 AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS s2 "
+                + "JOIN information_schema.COLUMNS col ON col.TABLE_SCHEMA = s2.TABLE_SCHEMA AND col.TABLE_NAME = s2.TABLE_NAME "
+                + "AND col.COLUMN_NAME = s2.COLUMN_NAME WHERE s2.TABLE_SCHEMA = s.TABLE_SCHEMA AND s2.TABLE_NAME = s.TABLE_NAME "
+                + "AND s2.INDEX_NAME = s.INDEX_NAME AND col.IS_NULLABLE = 'YES')";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                keyed.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        List<String> keyless = selected.stream().filter(t -> !keyed.contains(t)).map(TableId::toString).toList();
+        if (keyless.isEmpty()) {
+            return;
+        }
+        String tables = String.join(", ", keyless);
+        if (config.activeActive()) {
+            result.error(OceanBaseSourceConfig.OBJECTS, "active-active (" + OceanBaseSourceConfig.REGION + "=" + config.region()
+                    + ") needs a primary key or a unique key on NOT NULL columns in every table; without one: " + tables
+                    + ". Add a key, or leave these tables out with " + OceanBaseSourceConfig.OBJECTS_EXCLUDE);
+        } else {
+            result.warnings().add("tables without a primary key or NOT NULL unique key: " + tables
+                    + "; their change records have no key, so per-row order across partitions and idempotent apply are lost");
+        }
+    }
+
+    /** Base tables on the server that the link captures (system databases and the checkpoint table left out). */
+    static List<TableId> selectedTables(Connection c, Map<String, String> props, OceanBaseSourceConfig config) throws SQLException {
+        ObjectSelection selection = config.selection();
+        List<Pattern> debeziumIncludes = regexList(props.get("table.include.list"));
+        List<Pattern> debeziumExcludes = regexList(props.get("table.exclude.list"));
+        TableId checkpoint = config.checkpointTable();
+        List<TableId> tables = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+                     + "WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+            while (rs.next()) {
+                TableId id = new TableId(rs.getString(1), rs.getString(2));
+                if (SYSTEM_DATABASES.contains(id.database().toLowerCase(Locale.ROOT)) || id.equals(checkpoint)) {
+                    continue;
+                }
+                String qualified = id.toString();
+                boolean included = selection.selects(id)
+                        && (debeziumIncludes.isEmpty() || debeziumIncludes.stream().anyMatch(p -> p.matcher(qualified).matches()))
+                        && debeziumExcludes.stream().noneMatch(p -> p.matcher(qualified).matches());
+                if (included) {
+                    tables.add(id);
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static List<Pattern> regexList(String value) {
+        List<Pattern> patterns = new ArrayList<>();
+        if (value != null) {
+            for (String r : value.split(",")) {
+                if (!r.isBlank()) {
+                    patterns.add(Pattern.compile(r.trim()));
+                }
+            }
+        }
+        return patterns;
+    }
+}
