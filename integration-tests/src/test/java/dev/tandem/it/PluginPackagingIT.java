@@ -3,7 +3,6 @@ package dev.tandem.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.testkit.ConnectCluster;
-import dev.tandem.testkit.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,27 +102,6 @@ class PluginPackagingIT {
             Map<String, List<String>> errors = connect.validationErrors(connector, Map.of("name", "empty"));
             assertThat(errors).as("config/validate of an empty " + connector + " config").isNotEmpty();
             errors.values().forEach(messages -> assertThat(messages).allMatch(m -> !m.isBlank()));
-        }
-    }
-
-    @Test
-    void theSourceConfigOfARealMariaDbValidatesWithoutErrors() {
-        try (MariaDbServer db = MariaDbServer.start("validate")) {
-            Map<String, String> config = new LinkedHashMap<>();
-            config.put("name", "validate-source");
-            config.put("database.hostname", db.host());
-            config.put("database.port", Integer.toString(db.port()));
-            config.put("database.user", db.user());
-            config.put("database.password", db.password());
-            config.put("database.server.id", "5401");
-            config.put("topic.prefix", "validate");
-            config.put("schema.history.internal.kafka.bootstrap.servers", connect.bootstrapServers());
-            assertThat(connect.validationErrors("dev.tandem.source.OceanBaseSourceConnector", config)).isEmpty();
-
-            config.put("tandem.flavor", "postgres");
-            assertThat(connect.validationErrors("dev.tandem.source.OceanBaseSourceConnector", config))
-                    .containsOnlyKeys("tandem.flavor")
-                    .hasEntrySatisfying("tandem.flavor", m -> assertThat(m.get(0)).contains("auto, mariadb, mysql, oceanbase"));
         }
     }
 

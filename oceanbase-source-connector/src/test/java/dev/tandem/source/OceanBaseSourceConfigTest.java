@@ -1,0 +1,109 @@
+package dev.tandem.source;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OceanBaseSourceConfigTest {
+
+    private static OceanBaseSourceConfig config(String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        props.put("topic.prefix", "p");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new OceanBaseSourceConfig(props);
+    }
+
+    @Test
+    void migrationTypesChooseDebeziumsSnapshotMode() {
+        assertThat(config().snapshotMode()).isEqualTo("initial");
+        assertThat(config("tandem.migration.types", "full,incremental").snapshotMode()).isEqualTo("initial");
+        assertThat(config("tandem.migration.types", "schema,full").snapshotMode()).isEqualTo("initial_only");
+        assertThat(config("tandem.migration.types", "incremental").snapshotMode()).isEqualTo("no_data");
+        assertThat(config("tandem.migration.types", "incremental").debeziumProperties()).containsEntry("snapshot.mode", "no_data");
+    }
+
+    @Test
+    void schemaAloneOrAnUnknownTypeIsRefusedWithTheChoices() {
+        assertThatThrownBy(() -> config("tandem.migration.types", "schema"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("choose 'full' and/or 'incremental'");
+        assertThatThrownBy(() -> config("tandem.migration.types", "full,delta"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown migration type 'delta'");
+    }
+
+    @Test
+    void dmlTypesBecomeDebeziumsSkippedOperations() {
+        assertThat(config().skippedOperations()).isEqualTo("t");
+        assertThat(config("tandem.dml.types", "insert").skippedOperations()).isEqualTo("u,d,t");
+        assertThat(config("tandem.dml.types", "delete, update").skippedOperations()).isEqualTo("c,t");
+        assertThatThrownBy(() -> config("tandem.dml.types", "upsert")).hasMessageContaining("unknown DML type 'upsert'");
+    }
+
+    @Test
+    void theStartPositionCountsOnlyForIncrementalOnlyLinks() {
+        assertThat(config("tandem.incremental.start", "binlog:mysql-bin.000042:4").startPosition()).isEmpty();
+        assertThat(config("tandem.migration.types", "incremental", "tandem.incremental.start", "binlog:mysql-bin.000042:1234")
+                .startPosition()).contains(new StartPosition("mysql-bin.000042", 1234, null));
+        assertThat(config("tandem.migration.types", "incremental", "tandem.incremental.start", "gtid:0-1-99")
+                .startPosition()).contains(new StartPosition(null, 0, "0-1-99"));
+        assertThat(config("tandem.migration.types", "incremental").startPosition()).isEmpty();
+        assertThatThrownBy(() -> config("tandem.incremental.start", "binlog:only-a-file"))
+                .hasMessageContaining("binlog:<file>:<position>");
+        assertThatThrownBy(() -> config("tandem.incremental.start", "yesterday"))
+                .hasMessageContaining("is not a start position");
+    }
+
+    @Test
+    void theSelectionBecomesOneDebeziumIncludeRegexWithTheCheckpointTableForActiveActive() {
+        OceanBaseSourceConfig c = config("tandem.objects", "shop.orders_*,crm.accounts", "tandem.objects.exclude", "shop.orders_tmp",
+                "tandem.region", "west");
+        Pattern include = Pattern.compile(c.debeziumProperties().get("table.include.list"));
+        assertThat(include.matcher("shop.orders_1").matches()).isTrue();
+        assertThat(include.matcher("crm.accounts").matches()).isTrue();
+        assertThat(include.matcher("tandem.tandem_checkpoint").matches()).isTrue();
+        assertThat(include.matcher("shop.orders_tmp").matches()).isFalse();
+        assertThat(include.matcher("shop.customers").matches()).isFalse();
+        assertThat(config().debeziumProperties()).doesNotContainKey("table.include.list");
+    }
+
+    @Test
+    void defaultsTandemReliesOnAreSetUnlessTheUserChoseOtherwise() {
+        assertThat(config().debeziumProperties())
+                .containsEntry("provide.transaction.metadata", "true")
+                .containsEntry("bigint.unsigned.handling.mode", "precise")
+                .containsEntry("schema.history.internal.kafka.topic", "p.schema-history")
+                .containsEntry("skipped.operations", "t");
+        assertThat(config("bigint.unsigned.handling.mode", "long", "snapshot.mode", "when_needed").debeziumProperties())
+                .containsEntry("bigint.unsigned.handling.mode", "long")
+                .containsEntry("snapshot.mode", "when_needed");
+    }
+
+    @Test
+    void crossFieldConflictsNameTheFieldAndBothOptions() {
+        assertThat(config("tandem.objects", "a.b", "table.include.list", "a.b").crossFieldErrors())
+                .containsKey("tandem.objects");
+        assertThat(config("tandem.migration.types", "full", "snapshot.mode", "initial").crossFieldErrors())
+                .hasEntrySatisfying("tandem.migration.types", m -> assertThat(m).contains("not both"));
+        assertThat(config("tandem.region", "west", "provide.transaction.metadata", "false").crossFieldErrors())
+                .hasEntrySatisfying("tandem.region", m -> assertThat(m).contains("needs transaction metadata"));
+        assertThat(config("tandem.objects", "a.b$$").crossFieldErrors())
+                .hasEntrySatisfying("tandem.objects", m -> assertThat(m).contains("'$$'"));
+        assertThat(config().crossFieldErrors()).isEmpty();
+    }
+
+    @Test
+    void theFlavourIsRecognisedFromTheServersVersionStrings() {
+        assertThat(SourceFlavor.fromServerVersion("10.11.6-MariaDB-0+deb12u1-log", "Debian 12")).isEqualTo(SourceFlavor.MARIADB);
+        assertThat(SourceFlavor.fromServerVersion("8.0.36", "MySQL Community Server - GPL")).isEqualTo(SourceFlavor.MYSQL);
+        assertThat(SourceFlavor.fromServerVersion("5.7.25-OceanBase_CE-v4.2.1.0", "OceanBase_CE 4.2.1.0 (r100000)"))
+                .isEqualTo(SourceFlavor.OCEANBASE);
+        assertThat(Precheck.majorMinor("10.11.6-MariaDB")).containsExactly(10, 11);
+    }
+}
