@@ -10,10 +10,6 @@ import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
 
 /**
  * A KRaft broker and Kafka Connect worker(s) in this JVM, with our plugins loaded from their
@@ -38,14 +33,15 @@ public final class ConnectCluster implements AutoCloseable {
     public static final String PLUGIN_PATH_PROPERTY = "tandem.plugin.path";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final EmbeddedConnectCluster cluster;
     private final Path pluginPath;
+    private final ConnectRest rest;
 
     private ConnectCluster(EmbeddedConnectCluster cluster, Path pluginPath) {
         this.cluster = cluster;
         this.pluginPath = pluginPath;
+        this.rest = new ConnectRest(cluster.endpointForResource(""));
     }
 
     public static Builder builder() {
@@ -102,36 +98,14 @@ public final class ConnectCluster implements AutoCloseable {
         }
     }
 
+    /** The worker's REST API, as a user's tooling calls it. */
+    public ConnectRest rest() {
+        return rest;
+    }
+
     /** {@code GET} of a REST resource relative to the worker's root; fails on a non-2xx answer. */
     public String get(String resource) {
-        return http("GET", resource, null);
-    }
-
-    /** {@code PUT} of a JSON body to a REST resource relative to the worker's root; fails on a non-2xx answer. */
-    public String put(String resource, String jsonBody) {
-        return http("PUT", resource, jsonBody);
-    }
-
-    private String http(String method, String resource, String jsonBody) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl() + resource))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json");
-        request.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(jsonBody));
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + resource + " answered " + response.statusCode()
-                        + ": " + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + resource + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during " + method + " " + resource, e);
-        }
+        return rest.get(resource);
     }
 
     /** {@code PUT /connector-plugins/<class>/config/validate}. */
@@ -171,25 +145,7 @@ public final class ConnectCluster implements AutoCloseable {
 
     /** Waits until the connector and at least {@code tasks} of its tasks are RUNNING; fails early with the trace of a FAILED one. */
     public void awaitRunning(String name, int tasks, Duration timeout) {
-        await("connector " + name + " running with " + tasks + " task(s)").atMost(timeout).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("404"))
-                .until(() -> {
-                    ConnectorStateInfo info = cluster.connectorStatus(name);
-                    failIfFailed(name, info);
-                    long running = info.tasks().stream().filter(t -> "RUNNING".equals(t.state())).count();
-                    return "RUNNING".equals(info.connector().state()) && running >= tasks;
-                });
-    }
-
-    private static void failIfFailed(String name, ConnectorStateInfo info) {
-        if ("FAILED".equals(info.connector().state())) {
-            throw new AssertionError("connector " + name + " FAILED: " + info.connector().trace());
-        }
-        for (var task : info.tasks()) {
-            if ("FAILED".equals(task.state())) {
-                throw new AssertionError("task " + name + "-" + task.id() + " FAILED: " + task.trace());
-            }
-        }
+        rest.awaitRunning(name, tasks, timeout);
     }
 
     /** Consumes at least {@code count} records from the topics, from the beginning. */
@@ -198,31 +154,9 @@ public final class ConnectCluster implements AutoCloseable {
         try {
             cluster.kafka().consume(count, timeout.toMillis(), topics).forEach(records::add);
         } catch (RuntimeException e) {
-            throw new AssertionError(e.getMessage() + " in " + List.of(topics) + "; connectors: " + statusSummary(), e);
+            throw new AssertionError(e.getMessage() + " in " + List.of(topics) + "; connectors: " + rest.statusSummary(), e);
         }
         return records;
-    }
-
-    /** Every connector's state and, for failed ones, the first line of the trace: what a failed wait should show. */
-    public String statusSummary() {
-        StringBuilder out = new StringBuilder();
-        for (String name : cluster.connectors()) {
-            try {
-                ConnectorStateInfo info = cluster.connectorStatus(name);
-                out.append(name).append('=').append(info.connector().state());
-                for (var task : info.tasks()) {
-                    out.append(" task").append(task.id()).append('=').append(task.state());
-                    if (task.trace() != null) {
-                        out.append(" (").append(task.trace().lines().filter(l -> l.contains("Exception")).reduce((a, b) -> b)
-                                .orElse(task.trace().lines().findFirst().orElse(""))).append(')');
-                    }
-                }
-                out.append("; ");
-            } catch (RuntimeException e) {
-                out.append(name).append("=unknown; ");
-            }
-        }
-        return out.toString();
     }
 
     /** Consumes everything currently in the topics (up to their end offsets). */
