@@ -182,20 +182,40 @@ class SourceCaptureIT {
         String schema = db.createDatabase("from_pos");
         db.execute(schema, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'before')");
         Map<String, Object> status = db.query("", "SHOW MASTER STATUS").get(0);
-        String position = "binlog:" + status.get("File") + ":" + status.get("Position");
-        db.execute(schema, "INSERT INTO t VALUES (2, 'after')", "DELETE FROM t WHERE id = 1");
+        assertStartsAfter(schema, "binlog:" + status.get("File") + ":" + status.get("Position"), "from-pos", 6103);
+    }
 
+    @Test
+    void incrementalOnlyFromAGtidPositionEmitsWhatCameAfterIt() {
+        String schema = db.createDatabase("from_gtid");
+        db.execute(schema, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'before')");
+        assertStartsAfter(schema, "gtid:" + db.queryValue("", "SELECT @@gtid_binlog_pos"), "from-gtid", 6106);
+    }
+
+    @Test
+    void incrementalOnlyFromATimestampEmitsTheTransactionsCommittedFromThen() throws InterruptedException {
+        String schema = db.createDatabase("from_time");
+        db.execute(schema, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'before')");
+        Thread.sleep(1_100); // binlog times have one-second resolution
+        Object now = db.queryValue("", "SELECT UNIX_TIMESTAMP()");
+        assertStartsAfter(schema, "timestamp:" + now, "from-time", 6107);
+    }
+
+    /** Writes two changes after the position is taken, starts an incremental-only link from it, expects just those. */
+    private void assertStartsAfter(String schema, String position, String name, int serverId) {
+        db.execute(schema, "INSERT INTO t VALUES (2, 'after')", "DELETE FROM t WHERE id = 1");
         String prefix = nextPrefix();
-        Map<String, String> config = sourceConfig(connect, db, prefix, 6103);
+        Map<String, String> config = sourceConfig(connect, db, prefix, serverId);
         config.put("tandem.objects", schema + ".t");
         config.put("tandem.migration.types", "incremental");
         config.put("tandem.incremental.start", position);
-        connect.configure("from-pos", config);
-        connect.awaitRunning("from-pos", 1, TIMEOUT);
+        connect.configure(name, config);
+        connect.awaitRunning(name, 1, TIMEOUT);
 
         List<ChangeEvent> events = read(3, prefix + "." + schema + ".t");
-        assertThat(events).extracting(e -> e.keyField("id") + ":" + e.op()).containsExactly("2:c", "1:d", "1:null");
-        connect.delete("from-pos");
+        assertThat(events).as("from " + position).extracting(e -> e.keyField("id") + ":" + e.op())
+                .containsExactly("2:c", "1:d", "1:null");
+        connect.delete(name);
     }
 
     @Test

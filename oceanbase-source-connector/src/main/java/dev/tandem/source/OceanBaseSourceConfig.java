@@ -74,8 +74,10 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
     public static final String INCREMENTAL_START_DEFAULT = "now";
     private static final String INCREMENTAL_START_DOC = "Where incremental-only migration starts the first time the "
             + "connector runs (afterwards it resumes from its offsets): 'now' (the current end of the binlog), "
-            + "'binlog:<file>:<position>' (e.g. binlog:mysql-bin.000042:4), or 'gtid:<gtid set>' "
-            + "(e.g. gtid:0-1-1200 on MariaDB, gtid:3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23 on MySQL). "
+            + "'binlog:<file>:<position>' (e.g. binlog:mysql-bin.000042:4), 'gtid:<gtid set>' "
+            + "(e.g. gtid:0-1-1200 on MariaDB, gtid:3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23 on MySQL), or "
+            + "'timestamp:<instant>' (ISO-8601 such as 2026-11-25T08:00:00Z, or epoch seconds: the first transaction "
+            + "committed at or after it, found by reading the binlog; one-second resolution). "
             + "Ignored when 'full' is among the migration types.";
 
     public static final String DML_TYPES = "tandem.dml.types";
@@ -115,7 +117,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
                     Importance.HIGH, MIGRATION_TYPES_DOC, GROUP_MIGRATION, 1, Width.MEDIUM, "Migration types")
             .define(INCREMENTAL_START, Type.STRING, INCREMENTAL_START_DEFAULT,
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateStart,
-                            () -> "now, binlog:<file>:<position> or gtid:<gtid set>"),
+                            () -> "now, binlog:<file>:<position>, gtid:<gtid set> or timestamp:<instant>"),
                     Importance.MEDIUM, INCREMENTAL_START_DOC, GROUP_MIGRATION, 2, Width.MEDIUM, "Incremental start")
             .define(DML_TYPES, Type.LIST, DML_TYPES_DEFAULT,
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateDmlTypes,

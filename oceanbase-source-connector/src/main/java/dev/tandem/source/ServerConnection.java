@@ -29,6 +29,9 @@ final class ServerConnection {
         info.setProperty("user", props.getOrDefault(USER, ""));
         info.setProperty("password", props.getOrDefault(PASSWORD, ""));
         info.setProperty("connectTimeout", "10000");
+        // MySQL 8's default authentication (caching_sha2_password) over a connection without TLS needs
+        // the server's public key; Debezium's MySQL connector allows retrieving it by default too.
+        info.setProperty("allowPublicKeyRetrieval", "true");
         Connection c = new Driver().connect("jdbc:mariadb://" + host + ":" + port + "/", info);
         if (c == null) {
             throw new SQLException("the MariaDB driver did not accept the connection URL for " + host + ":" + port);

@@ -5,12 +5,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where incremental-only capture starts the first time: a binlog file and position, or a GTID
- * set. Turned into the offset Debezium would have stored had it stopped there.
+ * Where incremental-only capture starts the first time: a binlog file and position, a GTID set,
+ * or a moment. Turned into the offset Debezium would have stored had it stopped there.
  */
-public record StartPosition(String binlogFile, long binlogPosition, String gtidSet) {
+public record StartPosition(String binlogFile, long binlogPosition, String gtidSet, Long epochSeconds) {
 
-    /** Parses {@code now} (empty), {@code binlog:<file>:<position>} or {@code gtid:<set>}. */
+    public StartPosition(String binlogFile, long binlogPosition, String gtidSet) {
+        this(binlogFile, binlogPosition, gtidSet, null);
+    }
+
+    /**
+     * Parses {@code now} (empty), {@code binlog:<file>:<position>}, {@code gtid:<set>} or
+     * {@code timestamp:<ISO-8601 instant or epoch seconds>}.
+     */
     public static Optional<StartPosition> parse(String value) {
         String v = value == null ? "" : value.trim();
         if (v.isEmpty() || v.equalsIgnoreCase("now")) {
@@ -40,7 +47,18 @@ public record StartPosition(String binlogFile, long binlogPosition, String gtidS
             }
             return Optional.of(new StartPosition(null, 0, set));
         }
-        throw new IllegalArgumentException("'" + value + "' is not a start position: use now, binlog:<file>:<position> or gtid:<gtid set>");
+        if (v.startsWith("timestamp:")) {
+            String t = v.substring("timestamp:".length()).trim();
+            try {
+                long seconds = t.matches("\\d+") ? Long.parseLong(t) : java.time.Instant.parse(t).getEpochSecond();
+                return Optional.of(new StartPosition(null, 0, null, seconds));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("the time in '" + value + "' is neither epoch seconds nor an ISO-8601 "
+                        + "instant such as 2026-11-25T08:00:00Z");
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a start position: use now, binlog:<file>:<position>, "
+                + "gtid:<gtid set> or timestamp:<instant>");
     }
 
     /**
@@ -49,6 +67,9 @@ public record StartPosition(String binlogFile, long binlogPosition, String gtidS
      * state MariaDB reports for that position ({@code BINLOG_GTID_POS}).
      */
     public StartPosition resolvedFor(SourceFlavor flavor, Map<String, String> props) {
+        if (epochSeconds != null) {
+            return BinlogTimestampLocator.locate(props, epochSeconds).resolvedFor(flavor, props);
+        }
         if (flavor != SourceFlavor.MARIADB || gtidSet != null) {
             return this;
         }

@@ -53,6 +53,12 @@ class OceanBaseSourceConfigTest {
                 .startPosition()).contains(new StartPosition("mysql-bin.000042", 1234, null));
         assertThat(config("tandem.migration.types", "incremental", "tandem.incremental.start", "gtid:0-1-99")
                 .startPosition()).contains(new StartPosition(null, 0, "0-1-99"));
+        assertThat(config("tandem.migration.types", "incremental", "tandem.incremental.start", "timestamp:2026-11-25T08:00:00Z")
+                .startPosition()).contains(new StartPosition(null, 0, null, 1_795_593_600L));
+        assertThat(config("tandem.migration.types", "incremental", "tandem.incremental.start", "timestamp:1795593600")
+                .startPosition()).contains(new StartPosition(null, 0, null, 1_795_593_600L));
+        assertThatThrownBy(() -> config("tandem.incremental.start", "timestamp:yesterday"))
+                .hasMessageContaining("ISO-8601");
         assertThat(config("tandem.migration.types", "incremental").startPosition()).isEmpty();
         assertThatThrownBy(() -> config("tandem.incremental.start", "binlog:only-a-file"))
                 .hasMessageContaining("binlog:<file>:<position>");
