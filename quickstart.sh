@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tandem quickstart: builds the plugin zips, then runs what a user runs - a Kafka broker in KRaft
 # mode (kafka.Kafka), a Kafka Connect worker (ConnectDistributed) with our plugins on plugin.path,
-# and a MariaDB server - as real processes, and drives them through the Connect REST API.
+# and a MariaDB server - as real processes, and drives them through the Connect REST API: the
+# source connector is started from config-examples/ and the change records it writes are shown.
 #
 #   ./quickstart.sh          run the demo, then stop everything it started
 #   ./quickstart.sh --keep   leave the servers running (ports below) until you press Enter
@@ -52,11 +53,16 @@ wait_for() { # description, seconds, command...
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-ensure_mariadb() {
-  if command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]]; then return; fi
-  step "Installing MariaDB from Debian packages"
+ensure_packages() {
+  local missing=()
+  command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)   # prints the change records readably
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+  if [[ ${#missing[@]} -eq 0 ]]; then return; fi
+  step "Installing ${missing[*]} from Debian packages"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
 build() {
@@ -105,7 +111,8 @@ start_connect() {
   sed -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@CONNECT_PORT@#$CONNECT_PORT#g" -e "s#@PLUGINS@#$WORK/plugins#g" \
     "$ROOT/quickstart/conf/connect-distributed.properties" >"$WORK/connect-distributed.properties"
   # The config examples name hosts, ports and credentials as ${env:...}; the worker resolves them.
-  DB_HOST=127.0.0.1 DB_PORT=$DB_PORT DB_USER=tandem DB_PASSWORD=tandem-secret KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT \
+  SOURCE_DB_HOST=127.0.0.1 SOURCE_DB_PORT=$DB_PORT SOURCE_DB_USER=tandem SOURCE_DB_PASSWORD=tandem-secret \
+    KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT \
     java -Xmx768m -cp "$JAVA_CP" $LOG4J org.apache.kafka.connect.cli.ConnectDistributed \
     "$WORK/connect-distributed.properties" >"$WORK/logs/connect.log" 2>&1 &
   PIDS+=($!)
@@ -119,12 +126,58 @@ show_plugins() {
     | sed -e 's/"class":"\([^"]*\)","type":"\([^"]*\)"/  \2\t\1/'
 }
 
-ensure_mariadb
+connector_state() {
+  curl -sf "$CONNECT_URL/connectors/$1/status" | grep -o '"state":"[A-Z]*"' | sed 's/"state":"\([A-Z]*\)"/\1/' | sort -u | tr '\n' ' '
+}
+
+show_changes() { # topic, count
+  java -cp "$JAVA_CP" $LOG4J org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
+    --topic "$1" --from-beginning --max-messages "$2" --timeout-ms 60000 --property print.key=true 2>/dev/null \
+    | python3 -c '
+import base64, decimal, json, sys
+def decode(schema, row):
+    # Decimal columns travel as base64 two-complement bytes with a scale (Connect Decimal)
+    for f in schema["fields"]:
+        if f.get("name") == "org.apache.kafka.connect.data.Decimal" and row.get(f["field"]) is not None:
+            unscaled = int.from_bytes(base64.b64decode(row[f["field"]]), "big", signed=True)
+            row[f["field"]] = str(decimal.Decimal(unscaled).scaleb(-int(f["parameters"]["scale"])))
+    return row
+for line in sys.stdin:
+    key, _, value = line.rstrip("\n").partition("\t")
+    if value in ("", "null"):
+        print("  tombstone  key=" + json.dumps(json.loads(key)["payload"]))
+        continue
+    message = json.loads(value)
+    v = message["payload"]
+    part = "after" if v["after"] is not None else "before"
+    schema = next(f for f in message["schema"]["fields"] if f["field"] == part)
+    print("  op=%s  %s  tx=%s" % (v["op"], json.dumps(decode(schema, v[part])), (v.get("transaction") or {}).get("id")))
+'
+}
+
+capture_demo() {
+  step "Creating database shop with table orders on MariaDB"
+  sql "CREATE DATABASE shop; CREATE TABLE shop.orders (id INT PRIMARY KEY, customer VARCHAR(40), amount DECIMAL(10,2));
+       INSERT INTO shop.orders VALUES (1, 'ada', 12.50), (2, 'grace', 99.00), (3, 'linus', 7.25);"
+  step "Starting the source connector: POST /connectors with config-examples/mariadb-to-kafka.json"
+  curl -sf -X POST -H 'Content-Type: application/json' --data @"$ROOT/config-examples/mariadb-to-kafka.json" \
+    "$CONNECT_URL/connectors" >/dev/null
+  wait_for "the source connector to run" 60 bash -c "curl -sf $CONNECT_URL/connectors/shop-to-kafka/status | grep -q '\"tasks\":\[{\"id\":0,\"state\":\"RUNNING\"'"
+  echo "  shop-to-kafka: $(connector_state shop-to-kafka)"
+  step "Changing rows on MariaDB: one update, one insert, one delete (each its own transaction)"
+  sql "UPDATE shop.orders SET amount = 15.00 WHERE id = 1; INSERT INTO shop.orders VALUES (4, 'barbara', 3.10);
+       DELETE FROM shop.orders WHERE id = 3;"
+  step "The change records in topic shop.shop.orders (3 snapshot reads, then the binlog)"
+  show_changes shop.shop.orders 7
+}
+
+ensure_packages
 build
 start_kafka
 start_mariadb
 start_connect
 show_plugins
+capture_demo
 
 if $KEEP; then
   step "Running: Kafka 127.0.0.1:$KAFKA_PORT, Connect $CONNECT_URL, MariaDB 127.0.0.1:$DB_PORT (user tandem). Press Enter to stop."

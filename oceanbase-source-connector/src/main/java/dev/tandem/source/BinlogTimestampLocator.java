@@ -26,10 +26,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * Finds the binlog position of the first transaction committed at or after a moment, by reading
  * the server's binlog over the replication protocol (the MySQL-family servers have no SQL for
  * it): the file is chosen by the time each file was started (its format description event), then
- * scanned for the first transaction whose start event is not older than the moment. Binlog event
- * times have second resolution.
+ * scanned for the first transaction whose start event is not older than the moment (less
+ * {@link #SLACK_SECONDS}). Binlog event times have second resolution.
  */
 final class BinlogTimestampLocator {
+
+    /**
+     * Transactions up to this much older than the moment are included too: binlog times are
+     * truncated to whole seconds while the moment a user names may come from a clock that is a
+     * little ahead of the server's. A repeated change is harmless downstream (idempotent apply);
+     * a skipped one would be lost.
+     */
+    static final long SLACK_SECONDS = 1;
 
     private static final Set<EventType> TRANSACTION_STARTS = Set.of(EventType.GTID, EventType.ANONYMOUS_GTID,
             EventType.MARIADB_GTID);
@@ -92,8 +100,7 @@ final class BinlogTimestampLocator {
     private static long firstEventSeconds(Map<String, String> props, String file) {
         AtomicReference<Long> seconds = new AtomicReference<>();
         read(props, file, (client, event, latch) -> {
-            if (event.getHeader().getTimestamp() > 0) {
-                seconds.set(event.getHeader().getTimestamp() / 1000);
+            if (event.getHeader().getTimestamp() > 0 && seconds.compareAndSet(null, event.getHeader().getTimestamp() / 1000)) {
                 latch.countDown();
             }
         });
@@ -112,8 +119,9 @@ final class BinlogTimestampLocator {
             boolean starts = TRANSACTION_STARTS.contains(header.getEventType())
                     || (header.getEventType() == EventType.QUERY && event.getData() instanceof QueryEventData q
                     && "BEGIN".equalsIgnoreCase(q.getSql()));
-            if (starts && header.getTimestamp() / 1000 >= epochSeconds) {
-                found.set(new Found(current, next - header.getEventLength()));
+            // Events keep arriving until the client disconnects: the first match is the answer.
+            if (starts && header.getTimestamp() / 1000 >= epochSeconds - SLACK_SECONDS
+                    && found.compareAndSet(null, new Found(current, next - header.getEventLength()))) {
                 latch.countDown();
             } else if (current.equals(endFile) && next >= endPosition) {
                 latch.countDown();

@@ -77,7 +77,8 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "'binlog:<file>:<position>' (e.g. binlog:mysql-bin.000042:4), 'gtid:<gtid set>' "
             + "(e.g. gtid:0-1-1200 on MariaDB, gtid:3E11FA47-71CA-11E1-9E33-C80AA9429562:1-23 on MySQL), or "
             + "'timestamp:<instant>' (ISO-8601 such as 2026-11-25T08:00:00Z, or epoch seconds: the first transaction "
-            + "committed at or after it, found by reading the binlog; one-second resolution). "
+            + "committed at or after it, found by reading the binlog; binlog times are whole seconds, so transactions of the "
+            + "second before are included too). "
             + "Ignored when 'full' is among the migration types.";
 
     public static final String DML_TYPES = "tandem.dml.types";

@@ -1,0 +1,95 @@
+package dev.tandem.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every file in config-examples, with its ${env:...} placeholders filled in for real servers, is
+ * accepted by {@code config/validate} of a real worker: the examples do not rot.
+ */
+class ConfigExamplesIT {
+
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Z0-9_]+)}");
+
+    private static ConnectCluster connect;
+    private static MariaDbServer source;
+
+    @BeforeAll
+    static void start() {
+        source = MariaDbServer.start("examples");
+        source.execute("", "CREATE DATABASE IF NOT EXISTS shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, amount DECIMAL(10,2))");
+        connect = ConnectCluster.builder().name("config-examples").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private static Map<String, String> environment() {
+        return Map.of(
+                "SOURCE_DB_HOST", source.host(),
+                "SOURCE_DB_PORT", Integer.toString(source.port()),
+                "SOURCE_DB_USER", source.user(),
+                "SOURCE_DB_PASSWORD", source.password(),
+                "KAFKA_BOOTSTRAP", connect.bootstrapServers());
+    }
+
+    @Test
+    void everyExampleValidatesWithoutErrorsAndEveryVariableIsDocumented() throws IOException {
+        Path dir = Path.of(System.getProperty("tandem.config.examples"));
+        String readme = Files.readString(dir.resolve("README.md"));
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(dir)) {
+            examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(examples).isNotEmpty();
+        ObjectMapper json = new ObjectMapper();
+        Map<String, String> env = environment();
+        for (Path example : examples) {
+            assertThat(readme).as("README lists " + example.getFileName()).contains(example.getFileName().toString());
+            JsonNode root = json.readTree(example.toFile());
+            assertThat(root.path("name").asText()).as("name of " + example.getFileName()).isNotBlank();
+            Map<String, String> config = new LinkedHashMap<>();
+            root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), substitute(e.getValue().asText(), env, readme)));
+            config.put("name", root.path("name").asText());
+            String connectorClass = config.get("connector.class");
+            assertThat(connect.validationErrors(connectorClass, config)).as(example.getFileName().toString()).isEmpty();
+        }
+    }
+
+    private static String substitute(String value, Map<String, String> env, String readme) {
+        Matcher m = ENV.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            assertThat(readme).as("README documents ${env:" + name + "}").contains("`" + name + "`");
+            assertThat(env).as("the test knows a value for " + name).containsKey(name);
+            m.appendReplacement(out, Matcher.quoteReplacement(env.get(name)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
