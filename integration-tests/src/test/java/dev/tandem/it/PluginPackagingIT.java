@@ -29,6 +29,7 @@ class PluginPackagingIT {
     /** What we ship, by class and Connect plugin type; grows with every connector and SMT. */
     private static final Map<String, String> SHIPPED = Map.of(
             "dev.tandem.source.OceanBaseSourceConnector", "source",
+            "dev.tandem.sink.OceanBaseSinkConnector", "sink",
             "dev.tandem.smt.origin.OriginIs", "predicate");
 
     private static final Map<String, String> SERVICE_TYPES = Map.of(

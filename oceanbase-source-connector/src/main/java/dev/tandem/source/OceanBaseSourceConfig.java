@@ -267,14 +267,17 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
 
     /**
      * The properties handed to Debezium: the user's, translated from ours, plus what Tandem relies
-     * on unless the user has said otherwise: transaction metadata on, BIGINT UNSIGNED kept exact, a
-     * schema history topic named after the prefix. (Topic creation settings, topic.creation.*, are
+     * on unless the user has said otherwise: transaction metadata on, BIGINT UNSIGNED kept exact,
+     * source column types propagated, a schema history topic named after the prefix. (Topic creation settings, topic.creation.*, are
      * read by the worker from the submitted config, so users set them there.)
      */
     public Map<String, String> debeziumProperties() {
         Map<String, String> out = new HashMap<>(originals);
         out.putIfAbsent("provide.transaction.metadata", "true");
         out.putIfAbsent("bigint.unsigned.handling.mode", "precise");
+        // Source column types (e.g. INT UNSIGNED, VARCHAR(64)) travel as schema parameters, so a sink can create
+        // faithful tables.
+        out.putIfAbsent("column.propagate.source.type", ".*");
         String prefix = originals.get("topic.prefix");
         if (prefix != null && !prefix.isBlank()) {
             out.putIfAbsent("schema.history.internal.kafka.topic", prefix + ".schema-history");

@@ -78,6 +78,11 @@ public record StartPosition(String binlogFile, long binlogPosition, String gtidS
             s.setLong(2, binlogPosition);
             try (var rs = s.executeQuery()) {
                 String gtids = rs.next() ? rs.getString(1) : null;
+                if (gtids != null && gtids.isBlank()) {
+                    // Before the first transaction the GTID state is empty, which Debezium cannot stream from:
+                    // say "nothing applied yet" in this server's own domain instead.
+                    gtids = emptyStateOfOwnDomain(c);
+                }
                 if (gtids == null) {
                     throw new org.apache.kafka.connect.errors.ConnectException("MariaDB knows no GTID position for binlog "
                             + binlogFile + ":" + binlogPosition + " (is the file still there, and the position at the start "
@@ -88,6 +93,13 @@ public record StartPosition(String binlogFile, long binlogPosition, String gtidS
         } catch (java.sql.SQLException e) {
             throw new org.apache.kafka.connect.errors.ConnectException("cannot resolve the start position " + this
                     + " on the source: " + e.getMessage(), e);
+        }
+    }
+
+    private static String emptyStateOfOwnDomain(java.sql.Connection c) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT @@gtid_domain_id, @@server_id")) {
+            rs.next();
+            return rs.getLong(1) + "-" + rs.getLong(2) + "-0";
         }
     }
 

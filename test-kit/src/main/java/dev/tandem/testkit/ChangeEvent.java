@@ -82,6 +82,12 @@ public record ChangeEvent(String topic, int partition, long offset, JsonNode key
         return tx.isMissingNode() || tx.isNull() ? null : tx.path("id").asText(null);
     }
 
+    /** The position of this event within its transaction ({@code transaction.total_order}), or -1. */
+    public long transactionOrder() {
+        JsonNode tx = value.path("transaction");
+        return tx.isMissingNode() || tx.isNull() ? -1 : tx.path("total_order").asLong(-1);
+    }
+
     /** A field of the key, as text. */
     public String keyField(String name) {
         return key.path(name).asText(null);

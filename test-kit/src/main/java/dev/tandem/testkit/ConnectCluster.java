@@ -112,6 +112,7 @@ public final class ConnectCluster implements AutoCloseable {
     public ConfigInfos validate(String connectorClass, Map<String, String> config) {
         Map<String, String> withClass = new HashMap<>(config);
         withClass.put("connector.class", connectorClass);
+        withClass.putIfAbsent("name", "validation");
         return cluster.validateConnectorConfig(connectorClass, withClass);
     }
 
@@ -132,7 +133,9 @@ public final class ConnectCluster implements AutoCloseable {
 
     /** {@code PUT /connectors/<name>/config}. */
     public void configure(String name, Map<String, String> config) {
-        cluster.configureConnector(name, config);
+        Map<String, String> named = new HashMap<>(config);
+        named.put("name", name);
+        cluster.configureConnector(name, named);
     }
 
     public void delete(String name) {

@@ -1,0 +1,217 @@
+package dev.tandem.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TableComparison;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.tandem.it.SourceCaptureIT.sourceConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sink connector, loaded from its plugin zip, applying to a real MariaDB: every column type
+ * round-trips from a source server through our source and sink; records of the sink's own region
+ * are dropped and every applied transaction begins with the checkpoint row naming its origin (read
+ * back from the destination's binlog with our source); a poison record goes to the dead-letter queue.
+ */
+class SinkApplyIT {
+
+    static final String SINK = "dev.tandem.sink.OceanBaseSinkConnector";
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ConnectCluster connect;
+    private static MariaDbServer source;
+    private static MariaDbServer dest;
+
+    @BeforeAll
+    static void start() {
+        source = MariaDbServer.start("sink-source");
+        dest = MariaDbServer.start("sink-dest");
+        connect = ConnectCluster.builder().name("sink-apply").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+        if (dest != null) {
+            dest.close();
+        }
+    }
+
+    static Map<String, String> sinkConfig(MariaDbServer dest, String topics, String tableFormat) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", SINK);
+        c.put("tasks.max", "1");
+        c.put("topics", topics);
+        c.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/");
+        c.put("connection.user", dest.user());
+        c.put("connection.password", dest.password());
+        c.put("tandem.table.name.format", tableFormat);
+        return c;
+    }
+
+    @Test
+    void everyColumnTypeRoundTripsExactlyThroughSourceAndSink() {
+        String db = source.createDatabase("roundtrip");
+        String copy = "copy_" + db;
+        source.execute(db, Fixtures.ALL_TYPES_TABLE, Fixtures.ALL_TYPES_ROW_1, Fixtures.ALL_TYPES_ROW_2);
+        Map<String, String> src = sourceConfig(connect, source, "rt", 6601);
+        src.put("tandem.objects", db + ".all_types");
+        connect.configure("rt-source", src);
+        Map<String, String> sink = sinkConfig(dest, "rt." + db + ".all_types", copy + ".${table}");
+        assertThat(connect.validationErrors(SINK, sink)).isEmpty();
+        connect.configure("rt-sink", sink);
+        connect.awaitRunning("rt-sink", 1, TIMEOUT);
+
+        awaitSame(db, copy, "all_types");
+        assertThat(TableComparison.columns(dest, copy, "all_types")).as("column types of the created table")
+                .isEqualTo(TableComparison.columns(source, db, "all_types"));
+
+        source.execute(db, "UPDATE all_types SET t_varchar = 'changed 🚀', t_dec = -0.0000000001, t_bit = b'1', "
+                        + "t_time = '-838:59:59.000000', t_set = '' WHERE id = 1",
+                "INSERT INTO all_types (id, t_json, t_date, t_blob) VALUES (3, '[]', '1000-01-01', X'')",
+                "DELETE FROM all_types WHERE id = 2");
+        source.transaction(db, "UPDATE all_types SET t_int = 1 WHERE id = 3", "UPDATE all_types SET t_int = 2 WHERE id = 3",
+                "INSERT INTO all_types (id) VALUES (4)", "DELETE FROM all_types WHERE id = 4");
+        awaitSame(db, copy, "all_types");
+        assertThat(TableComparison.rows(dest, copy, "all_types")).extracting(r -> r.get("id")).containsExactly("1", "3");
+        connect.delete("rt-sink");
+        connect.delete("rt-source");
+    }
+
+    private static void awaitSame(String db, String copy, String table) {
+        await("destination " + copy + "." + table + " equals the source").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                .untilAsserted(() -> assertThat(TableComparison.rows(dest, copy, table))
+                        .isEqualTo(TableComparison.rows(source, db, table)));
+    }
+
+    /** A flat record in JsonConverter's with-schema form: key {id}, value {id, v}. */
+    private static ProducerRecord<byte[], byte[]> flat(String topic, int id, String v, String origin) throws Exception {
+        Map<String, Object> keySchema = Map.of("type", "struct", "optional", false,
+                "fields", List.of(Map.of("field", "id", "type", "int32", "optional", false)));
+        Map<String, Object> valueSchema = Map.of("type", "struct", "optional", true, "fields", List.of(
+                Map.of("field", "id", "type", "int32", "optional", false),
+                Map.of("field", "v", "type", "string", "optional", true)));
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("id", id);
+        value.put("v", v);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0,
+                JSON.writeValueAsBytes(Map.of("schema", keySchema, "payload", Map.of("id", id))),
+                JSON.writeValueAsBytes(Map.of("schema", valueSchema, "payload", value)));
+        if (origin != null) {
+            record.headers().add("tandem.origin", origin.getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(r).get();
+            }
+        }
+    }
+
+    @Test
+    void recordsOfTheSinksOwnRegionAreDroppedAndEachTransactionBeginsWithItsOriginsCheckpoint() throws Exception {
+        String db = "origin_db";
+        String topic = "region." + db + ".t";
+        connect.createTopic(topic, 1);
+        produce(List.of(flat(topic, 1, "from east", "east"), flat(topic, 2, "made in west", "west"),
+                flat(topic, 3, "from east too", "east"), flat(topic, 1, "east again", "east"),
+                flat(topic, 4, "no header", null)));
+        Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
+        sink.put("tandem.region", "west");
+        sink.put("tandem.source.region", "north");
+        connect.configure("origin-sink", sink);
+        connect.awaitRunning("origin-sink", 1, TIMEOUT);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dest.query(db, "SELECT id, v FROM t ORDER BY id"))
+                .extracting(r -> r.get("id") + "=" + r.get("v"))
+                .containsExactly("1=east again", "3=from east too", "4=no header"));
+        assertThat(dest.query("tandem", "SELECT origin, kafka_offset FROM tandem_checkpoint WHERE connector = 'origin-sink'"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get("origin")).isEqualTo("north");
+                    assertThat(((Number) r.get("kafka_offset")).longValue()).isEqualTo(4L);
+                });
+
+        // Read the destination's binlog with our source (as region west's source would): the checkpoint row comes
+        // first in each transaction that changed origin_db.t, naming the transaction's origin.
+        Map<String, String> binlog = sourceConfig(connect, dest, "westlog", 6602);
+        binlog.put("tandem.objects", db + ".t");
+        binlog.put("tandem.region", "west");
+        binlog.put("tandem.migration.types", "incremental");
+        binlog.put("tandem.incremental.start", "binlog:" + dest.query("", "SHOW BINARY LOGS").get(0).get("Log_name") + ":4");
+        connect.configure("west-binlog", binlog);
+        List<ChangeEvent> data = ChangeEvent.of(connect.consume(3, TIMEOUT, "westlog." + db + ".t"));
+        // Other tests' sinks write checkpoint rows to the same server: keep this connector's.
+        List<ChangeEvent> markers = new java.util.ArrayList<>();
+        await().atMost(TIMEOUT).until(() -> {
+            markers.clear();
+            ChangeEvent.of(connect.consumeAll(Duration.ofSeconds(10), "westlog.tandem.tandem_checkpoint")).stream()
+                    .filter(e -> "origin-sink".equals(e.after().path("connector").asText())).forEach(markers::add);
+            return markers.size() >= 2;
+        });
+        Map<String, ChangeEvent> markerByTransaction = markers.stream()
+                .collect(Collectors.toMap(ChangeEvent::transactionId, e -> e, (a, b) -> a));
+        for (ChangeEvent row : data) {
+            ChangeEvent marker = markerByTransaction.get(row.transactionId());
+            assertThat(marker).as("a checkpoint row in the transaction of " + row + " (" + row.transactionId() + "); markers: "
+                    + markers.stream().map(m -> m.transactionId() + " " + m.after()).toList()).isNotNull();
+            assertThat(marker.transactionOrder()).as("the checkpoint row comes first").isEqualTo(1);
+            assertThat(row.transactionOrder()).isGreaterThan(1);
+            assertThat(marker.after().path("origin").asText()).isIn("east", "north");
+        }
+        assertThat(data).extracting(e -> e.keyField("id")).doesNotContain("2");
+        assertThat(markers).extracting(e -> e.after().path("origin").asText()).containsExactly("east", "north");
+        connect.delete("west-binlog");
+        connect.delete("origin-sink");
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterQueueWithItsReasonAndTheOthersAreApplied() throws Exception {
+        String db = dest.createDatabase("poison");
+        dest.execute(db, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(5))");
+        String topic = "poison." + db + ".t";
+        connect.createTopic(topic, 1);
+        ProducerRecord<byte[], byte[]> keyless = new ProducerRecord<>(topic, 0, null,
+                JSON.writeValueAsBytes(Map.of("schema", Map.of("type", "string"), "payload", "not a row")));
+        produce(List.of(flat(topic, 1, "ok", null), flat(topic, 2, "far too long for five", null), keyless,
+                flat(topic, 3, "fine", null)));
+        Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
+        sink.put("errors.tolerance", "all");
+        sink.put("errors.deadletterqueue.topic.name", "poison-dlq");
+        sink.put("errors.deadletterqueue.topic.replication.factor", "1");
+        sink.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.configure("poison-sink", sink);
+        connect.awaitRunning("poison-sink", 1, TIMEOUT);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dest.query(db, "SELECT id FROM t ORDER BY id"))
+                .extracting(r -> r.get("id")).containsExactly(1, 3));
+        List<ChangeEvent> dead = ChangeEvent.of(connect.consume(2, TIMEOUT, "poison-dlq"));
+        assertThat(dead).extracting(e -> e.headers().get("__connect.errors.exception.message"))
+                .anySatisfy(m -> assertThat(m).contains("poison." + db + ".t-0@1").contains("Data too long"))
+                .anySatisfy(m -> assertThat(m).contains("poison." + db + ".t-0@2").contains("has no struct key"));
+        connect.delete("poison-sink");
+    }
+}

@@ -1,0 +1,224 @@
+package dev.tandem.sink;
+
+import dev.tandem.common.CheckpointTable;
+import dev.tandem.common.select.TableId;
+import dev.tandem.sink.apply.Dialect;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Options of the sink connector, grouped by purpose, each declared once. */
+public final class OceanBaseSinkConfig extends AbstractConfig {
+
+    public static final String GROUP_CONNECTION = "Connection";
+    public static final String GROUP_WRITES = "Writes";
+    public static final String GROUP_MAPPING = "Data mapping";
+    public static final String GROUP_ACTIVE_ACTIVE = "Active-active";
+    public static final String GROUP_RETRIES = "Retries";
+
+    public static final String URL = "connection.url";
+    private static final String URL_DOC = "JDBC URL of the destination: jdbc:mariadb://host:port/ (MariaDB), "
+            + "jdbc:mysql://host:port/ (MySQL, TiDB) or jdbc:oceanbase://host:port/ (OceanBase MySQL mode). No database "
+            + "is needed in the URL: tables are named database.table.";
+    public static final String USER = "connection.user";
+    private static final String USER_DOC = "Destination user (OceanBase: user@tenant or user@tenant#cluster).";
+    public static final String PASSWORD = "connection.password";
+    private static final String PASSWORD_DOC = "Destination password.";
+
+    public static final String DIALECT = "tandem.dialect";
+    private static final String DIALECT_DOC = "SQL dialect of the destination: auto (from the URL and the server's "
+            + "version), mariadb, mysql, oceanbase or tidb.";
+
+    public static final String BATCH_SIZE = "tandem.batch.size";
+    private static final String BATCH_SIZE_DOC = "Most records applied in one destination transaction. Within it, "
+            + "changes to the same key are reduced to the last state and rows are written with multi-row statements "
+            + "kept under the server's max_allowed_packet. Raise consumer.override.max.poll.records to match.";
+
+    public static final String TABLE_FORMAT = "tandem.table.name.format";
+    private static final String TABLE_FORMAT_DOC = "The destination table of a record, as database.table, with "
+            + "${db} and ${table} (from the envelope's source block, or from the topic's last two segments) and ${topic}. "
+            + "E.g. 'shop_copy.${table}' moves every table into database shop_copy.";
+
+    public static final String CREATE_TABLES = "tandem.schema.create";
+    private static final String CREATE_TABLES_DOC = "Create a missing destination table (and database) from the "
+            + "record's schema: column types from Debezium's logical types and, when the source propagates them "
+            + "(column.propagate.source.type), the source column types; the primary key from the record key.";
+
+    public static final String NON_EMPTY = "tandem.destination.nonempty";
+    private static final String NON_EMPTY_DOC = "What full migration does with a destination table that already has "
+            + "rows when this connector has applied nothing yet: 'fail' (stop and say which table), 'overwrite' (source "
+            + "rows replace rows with the same key) or 'keep' (rows already there are kept; snapshot rows with their "
+            + "keys are skipped).";
+
+    public static final String REGION = "tandem.region";
+    private static final String REGION_DOC = "The region of the destination database. Records whose tandem.origin "
+            + "header names this region are not applied (they were made here): this is what stops replication loops.";
+    public static final String SOURCE_REGION = "tandem.source.region";
+    private static final String SOURCE_REGION_DOC = "The origin of records that carry no tandem.origin header "
+            + "(e.g. from a source without the origin tagger): the region of the source database.";
+
+    public static final String MAX_RETRIES = "tandem.max.retries";
+    private static final String MAX_RETRIES_DOC = "How often a transaction that failed on a transient error "
+            + "(connection lost, lock wait timeout, deadlock, OceanBase transaction timeout) is retried before the task "
+            + "fails. Nothing is skipped.";
+    public static final String RETRY_BACKOFF_MS = "tandem.retry.backoff.ms";
+    private static final String RETRY_BACKOFF_MS_DOC = "First wait before a retry; doubled each time, at most 60 s.";
+
+    public static final List<String> NON_EMPTY_VALUES = List.of("fail", "overwrite", "keep");
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateUrl,
+                            () -> "jdbc:mariadb://, jdbc:mysql:// or jdbc:oceanbase:// URL"),
+                    Importance.HIGH, URL_DOC, GROUP_CONNECTION, 1, Width.LONG, "JDBC URL")
+            .define(USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, USER_DOC, GROUP_CONNECTION, 2, Width.MEDIUM, "User")
+            .define(PASSWORD, Type.PASSWORD, "", Importance.HIGH, PASSWORD_DOC, GROUP_CONNECTION, 3, Width.MEDIUM, "Password")
+            .define(DIALECT, Type.STRING, "auto",
+                    ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateDialect, OceanBaseSinkConfig::dialectChoices),
+                    Importance.MEDIUM, DIALECT_DOC, GROUP_CONNECTION, 4, Width.SHORT, "Dialect")
+            .define(BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM, BATCH_SIZE_DOC,
+                    GROUP_WRITES, 1, Width.SHORT, "Batch size")
+            .define(NON_EMPTY, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "overwrite", "keep"), Importance.MEDIUM,
+                    NON_EMPTY_DOC, GROUP_WRITES, 2, Width.SHORT, "Non-empty destination tables")
+            .define(TABLE_FORMAT, Type.STRING, "${db}.${table}",
+                    ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateFormat, () -> "database.table with ${db}, ${table}, ${topic}"),
+                    Importance.MEDIUM, TABLE_FORMAT_DOC, GROUP_MAPPING, 1, Width.MEDIUM, "Table name format")
+            .define(CREATE_TABLES, Type.BOOLEAN, true, Importance.MEDIUM, CREATE_TABLES_DOC, GROUP_MAPPING, 2, Width.SHORT,
+                    "Create missing tables")
+            .define(REGION, Type.STRING, "", regionValidator(), Importance.MEDIUM, REGION_DOC, GROUP_ACTIVE_ACTIVE, 1,
+                    Width.SHORT, "Region")
+            .define(SOURCE_REGION, Type.STRING, "", regionValidator(), Importance.MEDIUM, SOURCE_REGION_DOC,
+                    GROUP_ACTIVE_ACTIVE, 2, Width.SHORT, "Source region")
+            .define(CheckpointTable.CONFIG, Type.STRING, CheckpointTable.DEFAULT,
+                    ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateTable, () -> "database.table"),
+                    Importance.LOW, CheckpointTable.DOC, GROUP_ACTIVE_ACTIVE, 3, Width.MEDIUM, "Checkpoint table")
+            .define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.LOW, MAX_RETRIES_DOC, GROUP_RETRIES, 1,
+                    Width.SHORT, "Max retries")
+            .define(RETRY_BACKOFF_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_BACKOFF_MS_DOC,
+                    GROUP_RETRIES, 2, Width.SHORT, "Retry backoff (ms)");
+
+    public OceanBaseSinkConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    public String url() {
+        return getString(URL).trim();
+    }
+
+    public String user() {
+        return getString(USER);
+    }
+
+    public String password() {
+        Password p = getPassword(PASSWORD);
+        return p == null ? "" : p.value();
+    }
+
+    public Optional<Dialect> configuredDialect() {
+        String v = getString(DIALECT).trim().toLowerCase(Locale.ROOT);
+        return v.equals("auto") ? Optional.empty() : Optional.of(Dialect.named(v));
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE);
+    }
+
+    public String tableFormat() {
+        return getString(TABLE_FORMAT).trim();
+    }
+
+    public boolean createTables() {
+        return getBoolean(CREATE_TABLES);
+    }
+
+    public String nonEmptyPolicy() {
+        return getString(NON_EMPTY);
+    }
+
+    public String region() {
+        return getString(REGION).trim();
+    }
+
+    public String sourceRegion() {
+        return getString(SOURCE_REGION).trim();
+    }
+
+    public TableId checkpointTable() {
+        return CheckpointTable.parse(getString(CheckpointTable.CONFIG));
+    }
+
+    public int maxRetries() {
+        return getInt(MAX_RETRIES);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS);
+    }
+
+    /** Field to message for rules between fields. */
+    public Map<String, String> crossFieldErrors() {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (!region().isEmpty() && region().equals(sourceRegion())) {
+            errors.put(REGION, "the sink's region (" + region() + ") equals " + SOURCE_REGION + ": every record without an "
+                    + "origin header would be taken for a change made here and dropped; name the source's region");
+        }
+        return errors;
+    }
+
+    private static String dialectChoices() {
+        return "auto, " + Arrays.stream(Dialect.NAMES).collect(Collectors.joining(", "));
+    }
+
+    private static void validateDialect(String name, Object value) {
+        String v = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("auto") && !Arrays.asList(Dialect.NAMES).contains(v)) {
+            throw new ConfigException(name, value, "choose one of " + dialectChoices());
+        }
+    }
+
+    private static void validateUrl(String name, Object value) {
+        String v = value == null ? "" : value.toString().trim();
+        if (!(v.startsWith("jdbc:mariadb://") || v.startsWith("jdbc:mysql://") || v.startsWith("jdbc:oceanbase://"))) {
+            throw new ConfigException(name, value, "use a jdbc:mariadb://, jdbc:mysql:// or jdbc:oceanbase:// URL, "
+                    + "e.g. jdbc:mariadb://db.example:3306/");
+        }
+    }
+
+    private static void validateFormat(String name, Object value) {
+        String v = String.valueOf(value);
+        String probe = v.replace("${db}", "d").replace("${table}", "t").replace("${topic}", "x");
+        if (probe.contains("${") || probe.indexOf('.') <= 0 || probe.endsWith(".")) {
+            throw new ConfigException(name, value, "must name database.table using only ${db}, ${table} and ${topic}, "
+                    + "e.g. ${db}.${table} or shop_copy.${table}");
+        }
+    }
+
+    private static void validateTable(String name, Object value) {
+        try {
+            CheckpointTable.parse(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static ConfigDef.Validator regionValidator() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String v = value == null ? "" : value.toString().trim();
+            if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new ConfigException(name, value, "a region name has 1 to 64 letters, digits, '-' or '_'");
+            }
+        }, () -> "empty, or a region name of letters, digits, '-' and '_'");
+    }
+}

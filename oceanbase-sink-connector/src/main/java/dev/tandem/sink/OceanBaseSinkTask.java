@@ -1,0 +1,187 @@
+package dev.tandem.sink;
+
+import dev.tandem.common.TandemVersion;
+import dev.tandem.sink.apply.Applier;
+import dev.tandem.sink.apply.ChangeRecord;
+import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.apply.Jdbc;
+import dev.tandem.sink.apply.RecordReader;
+import dev.tandem.sink.apply.SinkMetrics;
+import dev.tandem.sink.apply.StatementWriter;
+import dev.tandem.sink.checkpoint.Checkpoints;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Applies the records of its partitions to the destination, exactly once: on every assignment it
+ * reads its checkpoints and seeks past what is already applied; every transaction it commits
+ * carries the new checkpoint. Records that originated in the sink's own region are skipped.
+ */
+public class OceanBaseSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OceanBaseSinkTask.class);
+
+    private OceanBaseSinkConfig config;
+    private RecordReader reader;
+    private Checkpoints checkpoints;
+    private Applier applier;
+    private SinkMetrics metrics;
+    private ErrantRecordReporter reporter;
+    /** The last offset applied per partition: records at or below it are not applied again. */
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+
+    @Override
+    public String version() {
+        return TandemVersion.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new OceanBaseSinkConfig(props);
+        String connector = props.getOrDefault("name", "tandem-sink");
+        reader = new RecordReader(config.tableFormat(), config.sourceRegion());
+        try {
+            reporter = context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            reporter = null; // a worker older than Kafka 2.6
+        }
+        metrics = new SinkMetrics(context.pluginMetrics());
+        try {
+            Connection c = openConnection();
+            Dialect dialect = config.configuredDialect().orElse(detect(c));
+            checkpoints = new Checkpoints(config.checkpointTable(), connector, dialect);
+            checkpoints.create(c);
+            StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c));
+            applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
+                    reporter, metrics, config.maxRetries(), config.retryBackoffMs());
+            LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}", connector, dialect.name(), checkpoints.table());
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot prepare the destination " + config.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Connection openConnection() throws SQLException {
+        return Jdbc.open(config.url(), config.user(), config.password());
+    }
+
+    private static Dialect detect(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
+            rs.next();
+            return Dialect.detect(rs.getString(1), rs.getString(2));
+        }
+    }
+
+    private static long maxAllowedPacket(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
+            return rs.next() ? rs.getLong(1) : 4L * 1024 * 1024;
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        try {
+            Map<TopicPartition, Long> stored = checkpoints.read(applier.connection(), partitions);
+            for (var e : stored.entrySet()) {
+                applied.put(e.getKey(), e.getValue());
+                context.offset(e.getKey(), e.getValue() + 1);
+            }
+            if (!stored.isEmpty()) {
+                LOG.info("Resuming after the checkpointed offsets {}", stored);
+            }
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot read the checkpoints from " + checkpoints.table() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        partitions.forEach(applied::remove);
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        List<ChangeRecord> run = new ArrayList<>();
+        Map<TopicPartition, Long> runOffsets = new LinkedHashMap<>();
+        String runOrigin = null;
+        int skipped = 0;
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            Long done = applied.get(tp);
+            if (done != null && record.kafkaOffset() <= done) {
+                continue; // applied before a restart: the checkpoint says so
+            }
+            ChangeRecord change;
+            try {
+                change = reader.read(record);
+            } catch (DataException e) {
+                report(record, e);
+                continue;
+            }
+            if (!config.region().isEmpty() && config.region().equals(change.origin())) {
+                skipped++;
+                continue;
+            }
+            if (runOrigin != null && (!runOrigin.equals(change.origin()) || run.size() >= config.batchSize())) {
+                applyRun(run, runOrigin, runOffsets);
+                run = new ArrayList<>();
+                runOffsets = new LinkedHashMap<>();
+            }
+            runOrigin = change.origin();
+            run.add(change);
+            runOffsets.put(tp, record.kafkaOffset());
+        }
+        if (!run.isEmpty()) {
+            applyRun(run, runOrigin, runOffsets);
+        }
+        if (skipped > 0) {
+            metrics.skipped(skipped);
+        }
+    }
+
+    private void applyRun(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> offsets) {
+        applier.apply(run, origin, offsets);
+        applied.putAll(offsets);
+    }
+
+    private void report(SinkRecord record, DataException e) {
+        if (reporter == null) {
+            throw new ConnectException("Cannot read " + record.topic() + "-" + record.kafkaPartition() + "@"
+                    + record.kafkaOffset() + ": " + e.getMessage(), e);
+        }
+        LOG.warn("Sending {}-{}@{} to the dead-letter queue: {}", record.topic(), record.kafkaPartition(),
+                record.kafkaOffset(), e.getMessage());
+        try {
+            reporter.report(record, e).get();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while reporting a record", ie);
+        } catch (ExecutionException ee) {
+            throw new ConnectException("could not report a record to the dead-letter queue: " + ee.getMessage(), ee);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (applier != null) {
+            applier.close();
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package dev.tandem.sink.apply;
+
+import dev.tandem.common.select.TableId;
+import dev.tandem.sink.checkpoint.Checkpoints;
+import dev.tandem.sink.schema.TableCreator;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * Applies runs of change records of one origin, each as one destination transaction that begins
+ * with the checkpoint rows: changes to the same key reduced to the last state, deletes and
+ * upserts by table in multi-row statements. A transient error rolls back and retries the whole
+ * transaction with backoff; any other error rolls back and re-applies record by record, so the
+ * record at fault is named (and sent to the dead-letter queue when one is configured) while the
+ * others are applied.
+ */
+public final class Applier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+    /** How the task gets a (new) connection after one broke. */
+    public interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+
+    private final ConnectionFactory connections;
+    private final StatementWriter writer;
+    private final Checkpoints checkpoints;
+    private final TableCreator tables;
+    private final boolean createTables;
+    private final String nonEmptyPolicy;
+    private final ErrantRecordReporter reporter;
+    private final SinkMetrics metrics;
+    private final int maxRetries;
+    private final long backoffMs;
+    private final boolean appliedBefore;
+    private final Set<TableId> checkedForRows = new HashSet<>();
+    private final Set<TableId> keepExisting = new HashSet<>();
+    private Connection connection;
+
+    public Applier(ConnectionFactory connections, Connection connection, StatementWriter writer, Checkpoints checkpoints,
+                   boolean createTables, String nonEmptyPolicy, ErrantRecordReporter reporter, SinkMetrics metrics,
+                   int maxRetries, long backoffMs) throws SQLException {
+        this.connections = connections;
+        this.connection = connection;
+        this.writer = writer;
+        this.checkpoints = checkpoints;
+        this.tables = new TableCreator();
+        this.createTables = createTables;
+        this.nonEmptyPolicy = nonEmptyPolicy;
+        this.reporter = reporter;
+        this.metrics = metrics;
+        this.maxRetries = maxRetries;
+        this.backoffMs = backoffMs;
+        this.appliedBefore = checkpoints.any(connection);
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Applies {@code run} (records of one origin, in order) in one transaction, retrying transient failures. */
+    public void apply(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> lastOffsets) {
+        long started = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ensureConnection();
+                applyReduced(run, origin, lastOffsets);
+                break;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (writer.dialect().isTransient(e)) {
+                    if (attempt >= maxRetries) {
+                        throw new ConnectException("Gave up after " + (attempt + 1) + " attempts to apply " + run.size()
+                                + " records ending at " + run.get(run.size() - 1).describe() + ": " + e.getMessage(), e);
+                    }
+                    long wait = Math.min(60_000L, backoffMs << Math.min(attempt, 16));
+                    LOG.warn("Transient error applying {} records (attempt {} of {}), retrying in {} ms: {}", run.size(),
+                            attempt + 1, maxRetries + 1, wait, e.getMessage());
+                    closeQuietly();
+                    sleep(wait);
+                } else {
+                    LOG.warn("Applying {} records as one batch failed ({}); re-applying them one by one to find the "
+                            + "record at fault", run.size(), e.getMessage());
+                    applyOneByOne(run, origin, lastOffsets, attempt);
+                    break;
+                }
+            }
+        }
+        long latencyMs = (System.nanoTime() - started) / 1_000_000L;
+        metrics.transaction(run.size(), latencyMs, run.stream().mapToLong(ChangeRecord::sourceTimestampMs).max().orElse(-1));
+    }
+
+    private void applyReduced(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> lastOffsets) throws SQLException {
+        Map<TableId, List<ChangeRecord>> byTable = byTable(run);
+        prepareTables(byTable);
+        connection.setAutoCommit(false);
+        checkpoints.write(connection, origin, lastOffsets);
+        for (var e : byTable.entrySet()) {
+            writeTable(e.getKey(), reduce(e.getValue()));
+        }
+        connection.commit();
+    }
+
+    private static Map<TableId, List<ChangeRecord>> byTable(List<ChangeRecord> run) {
+        Map<TableId, List<ChangeRecord>> byTable = new LinkedHashMap<>();
+        for (ChangeRecord r : run) {
+            byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r);
+        }
+        return byTable;
+    }
+
+    /**
+     * Creates missing tables and applies the non-empty policy before the transaction begins: DDL
+     * commits implicitly, and would split the checkpoint row from the data it marks.
+     */
+    private void prepareTables(Map<TableId, List<ChangeRecord>> byTable) throws SQLException {
+        connection.setAutoCommit(true);
+        for (var e : byTable.entrySet()) {
+            prepareTable(e.getKey(), e.getValue());
+        }
+    }
+
+    /** The last state of every key, in the order keys last changed. */
+    static List<ChangeRecord> reduce(List<ChangeRecord> records) {
+        Map<List<Object>, ChangeRecord> last = new LinkedHashMap<>();
+        for (ChangeRecord r : records) {
+            List<Object> key = r.keyValues();
+            last.remove(key);
+            last.put(key, r);
+        }
+        return new ArrayList<>(last.values());
+    }
+
+    private void writeTable(TableId table, List<ChangeRecord> records) throws SQLException {
+        Map<Schema, List<Struct>> deletes = new LinkedHashMap<>();
+        Map<Schema, List<Struct>> upserts = new LinkedHashMap<>();
+        Map<Schema, List<Struct>> inserts = new LinkedHashMap<>();
+        Map<Schema, Set<String>> keyColumns = new HashMap<>();
+        for (ChangeRecord r : records) {
+            if (r.isDelete()) {
+                deletes.computeIfAbsent(r.keySchema(), s -> new ArrayList<>()).add(r.key());
+            } else {
+                Map<Schema, List<Struct>> target = r.snapshot() && keepExisting.contains(table) ? inserts : upserts;
+                target.computeIfAbsent(r.row().schema(), s -> new ArrayList<>()).add(r.row());
+                keyColumns.putIfAbsent(r.row().schema(), r.keySchema().fields().stream().map(Field::name).collect(Collectors.toSet()));
+            }
+        }
+        for (var e : deletes.entrySet()) {
+            writer.delete(connection, table, e.getKey(), e.getValue());
+        }
+        for (var e : upserts.entrySet()) {
+            writer.upsert(connection, table, e.getKey(), keyColumns.get(e.getKey()), e.getValue(), false);
+        }
+        for (var e : inserts.entrySet()) {
+            writer.upsert(connection, table, e.getKey(), keyColumns.get(e.getKey()), e.getValue(), true);
+        }
+    }
+
+    /** Creates a missing table; on a first full migration, applies the policy for tables that already hold rows. */
+    private void prepareTable(TableId table, List<ChangeRecord> records) throws SQLException {
+        ChangeRecord withRow = records.stream().filter(r -> !r.isDelete()).findFirst().orElse(null);
+        if (createTables && withRow != null) {
+            tables.ensure(connection, table, withRow.keySchema(), withRow.row().schema());
+        }
+        boolean snapshot = records.stream().anyMatch(ChangeRecord::snapshot);
+        if (snapshot && !appliedBefore && checkedForRows.add(table) && TableCreator.exists(connection, table) && hasRows(table)) {
+            switch (nonEmptyPolicy) {
+                case "fail" -> throw new ConnectException("Destination table " + table + " already has rows and this connector "
+                        + "has applied nothing yet: full migration refuses non-empty tables. Empty the table, or set "
+                        + "tandem.destination.nonempty=overwrite (source rows replace rows with the same key) or keep");
+                case "keep" -> keepExisting.add(table);
+                default -> {
+                    // overwrite: the upsert replaces rows with the same key
+                }
+            }
+            LOG.info("Destination table {} already had rows; policy '{}'", table, nonEmptyPolicy);
+        }
+    }
+
+    private boolean hasRows(TableId table) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM " + StatementWriter.qualified(table) + " LIMIT 1")) {
+            return rs.next();
+        }
+    }
+
+    /**
+     * Re-applies a run that failed as a batch, one record per statement in original order, each
+     * behind a savepoint: a failing record is reported (dead-letter queue) or fails the task with
+     * its table, key and cause; the others and the checkpoint commit together.
+     */
+    private void applyOneByOne(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> lastOffsets, int attempt) {
+        try {
+            ensureConnection();
+            prepareTables(byTable(run));
+            connection.setAutoCommit(false);
+            checkpoints.write(connection, origin, lastOffsets);
+            for (ChangeRecord r : run) {
+                Savepoint savepoint = connection.setSavepoint();
+                try {
+                    writeTable(r.table(), List.of(r));
+                    connection.releaseSavepoint(savepoint);
+                } catch (SQLException | RuntimeException e) {
+                    if (e instanceof SQLException sql && writer.dialect().isTransient(sql)) {
+                        throw sql;
+                    }
+                    connection.rollback(savepoint);
+                    report(r, e);
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            if (writer.dialect().isTransient(e) && attempt < maxRetries) {
+                closeQuietly();
+                sleep(Math.min(60_000L, backoffMs << Math.min(attempt, 16)));
+                applyOneByOne(run, origin, lastOffsets, attempt + 1);
+                return;
+            }
+            throw new ConnectException("Cannot apply records ending at " + run.get(run.size() - 1).describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void report(ChangeRecord r, Exception cause) {
+        String message = "Cannot apply " + r.describe() + ": " + cause.getMessage();
+        if (reporter == null) {
+            rollbackQuietly();
+            throw new ConnectException(message + " (configure errors.tolerance=all and errors.deadletterqueue.topic.name "
+                    + "to send such records to a dead-letter queue instead)", cause);
+        }
+        LOG.warn("{}; sent to the dead-letter queue", message);
+        try {
+            reporter.report(r.source(), new ConnectException(message, cause)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while reporting " + r.describe(), e);
+        } catch (ExecutionException e) {
+            throw new ConnectException("could not report " + r.describe() + " to the dead-letter queue: " + e.getMessage(), e);
+        }
+    }
+
+    private void ensureConnection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = connections.open();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (connection != null && !connection.isClosed() && !connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            // the connection is broken anyway; a new one is opened on the next attempt
+        }
+        connection = null;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while waiting to retry", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

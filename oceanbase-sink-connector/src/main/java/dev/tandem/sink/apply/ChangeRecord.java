@@ -1,0 +1,41 @@
+package dev.tandem.sink.apply;
+
+import dev.tandem.common.select.TableId;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One change to apply, whatever shape it came in (Debezium envelope, flattened row, tombstone):
+ * the destination table, the key, and the row to upsert, or none for a delete.
+ */
+public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, boolean snapshot,
+                           long sourceTimestampMs, String origin) {
+
+    public boolean isDelete() {
+        return row == null;
+    }
+
+    public Schema keySchema() {
+        return key.schema();
+    }
+
+    /** The key's values in key-field order: what identifies the row, for reduction and deletes. */
+    public List<Object> keyValues() {
+        List<Object> values = new ArrayList<>();
+        for (var f : key.schema().fields()) {
+            Object v = key.get(f);
+            values.add(v instanceof byte[] b ? java.nio.ByteBuffer.wrap(b) : v);
+        }
+        return values;
+    }
+
+    /** Where the record came from, for error messages and the dead-letter queue. */
+    public String describe() {
+        return source.topic() + "-" + source.kafkaPartition() + "@" + source.kafkaOffset() + " (table " + table + ", key "
+                + key + ")";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tandem.sink.apply;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What differs between the destinations: how an upsert is spelled and which errors are worth a
+ * retry. Everything else (multi-row statements, deletes by key, types) is the MySQL dialect they
+ * share, built once in {@link StatementWriter}.
+ */
+public interface Dialect {
+
+    String[] NAMES = {"mariadb", "mysql", "oceanbase", "tidb"};
+
+    String name();
+
+    /**
+     * The clause after {@code INSERT INTO t (cols) VALUES (...),(...)} that makes it an upsert of
+     * {@code updated} columns.
+     */
+    String upsertClause(List<String> updated);
+
+    /** Whether retrying the whole transaction may succeed (lost connection, lock timeout, deadlock...). */
+    default boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (isTransientCode(s.getErrorCode()) || isTransientState(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Vendor error codes that are transient on this destination, beyond the MySQL ones. */
+    default boolean isTransientCode(int code) {
+        return code == 1205 /* lock wait timeout */ || code == 1213 /* deadlock */ || code == 2006 /* gone away */
+                || code == 2013 /* lost connection */ || code == 1040 /* too many connections */
+                || code == 1927 /* MariaDB: connection killed */;
+    }
+
+    private static boolean isTransientState(String state) {
+        return state != null && (state.startsWith("08") || state.equals("40001"));
+    }
+
+    /** Upsert with {@code VALUES(col)}, understood by MariaDB, OceanBase and TiDB. */
+    static String valuesFunctionUpsert(List<String> updated) {
+        StringBuilder sql = new StringBuilder(" ON DUPLICATE KEY UPDATE ");
+        for (int i = 0; i < updated.size(); i++) {
+            String c = quote(updated.get(i));
+            sql.append(i == 0 ? "" : ", ").append(c).append(" = VALUES(").append(c).append(')');
+        }
+        return sql.toString();
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    static Dialect named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "mariadb" -> new MariaDbDialect();
+            case "mysql" -> new MySqlDialect();
+            case "oceanbase" -> new OceanBaseDialect();
+            case "tidb" -> new TiDbDialect();
+            default -> throw new IllegalArgumentException("unknown dialect '" + name + "'");
+        };
+    }
+
+    /** Recognises the destination from its version strings (TiDB and OceanBase name themselves there). */
+    static Dialect detect(String version, String versionComment) {
+        String all = ((version == null ? "" : version) + " " + (versionComment == null ? "" : versionComment)).toLowerCase(Locale.ROOT);
+        if (all.contains("tidb")) {
+            return new TiDbDialect();
+        }
+        if (all.contains("oceanbase")) {
+            return new OceanBaseDialect();
+        }
+        if (all.contains("mariadb")) {
+            return new MariaDbDialect();
+        }
+        return new MySqlDialect();
+    }
+}

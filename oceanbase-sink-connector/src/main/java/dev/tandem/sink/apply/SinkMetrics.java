@@ -1,0 +1,66 @@
+package dev.tandem.sink.apply;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Rate;
+
+import java.util.LinkedHashMap;
+
+/**
+ * The sink task's metrics, registered with Connect's plugin metrics so they appear over JMX next
+ * to the task's own ({@code kafka.connect:type=plugins,connector=<name>,task=<n>}): records
+ * applied and skipped (totals and per second), rows per transaction, transaction latency, and the
+ * source time of the last applied change with the lag behind it.
+ */
+public final class SinkMetrics {
+
+    private final Sensor applied;
+    private final Sensor skipped;
+    private final Sensor transactionSize;
+    private final Sensor transactionLatency;
+    private volatile long lastSourceTimestampMs = -1;
+
+    public SinkMetrics(PluginMetrics metrics) {
+        applied = sensor(metrics, "records-applied", "change records applied");
+        skipped = sensor(metrics, "records-skipped-own-origin", "change records not applied because they originated in this region");
+        transactionSize = metrics.addSensor("transaction-size");
+        transactionSize.add(name(metrics, "transaction-size-avg", "average change records per destination transaction"), new Avg());
+        transactionSize.add(name(metrics, "transaction-size-max", "most change records in one destination transaction"), new Max());
+        transactionLatency = metrics.addSensor("transaction-latency");
+        transactionLatency.add(name(metrics, "transaction-latency-avg-ms", "average time to apply and commit a transaction"), new Avg());
+        transactionLatency.add(name(metrics, "transaction-latency-max-ms", "longest time to apply and commit a transaction"), new Max());
+        metrics.addMetric(name(metrics, "last-applied-source-timestamp-ms", "source commit time of the last applied change"),
+                (Gauge<Long>) (config, now) -> lastSourceTimestampMs);
+        metrics.addMetric(name(metrics, "lag-ms", "time since the source committed the last applied change"),
+                (Gauge<Long>) (config, now) -> lastSourceTimestampMs < 0 ? -1 : now - lastSourceTimestampMs);
+    }
+
+    private static Sensor sensor(PluginMetrics metrics, String name, String what) {
+        Sensor s = metrics.addSensor(name);
+        s.add(name(metrics, name + "-total", "total " + what), new CumulativeSum());
+        s.add(name(metrics, name + "-rate", what + " per second"), new Rate());
+        return s;
+    }
+
+    private static MetricName name(PluginMetrics metrics, String name, String description) {
+        return metrics.metricName(name, description, new LinkedHashMap<>());
+    }
+
+    void transaction(int records, long latencyMs, long lastSourceTimestamp) {
+        applied.record(records);
+        transactionSize.record(records);
+        transactionLatency.record(latencyMs);
+        if (lastSourceTimestamp > lastSourceTimestampMs) {
+            lastSourceTimestampMs = lastSourceTimestamp;
+        }
+    }
+
+    public void skipped(int records) {
+        skipped.record(records);
+    }
+}

@@ -1,0 +1,2 @@
+/** Turning change records into batched, reduced, transactional SQL per destination dialect. */
+package dev.tandem.sink.apply;

@@ -1,0 +1,2 @@
+/** Creating destination tables from record schemas. */
+package dev.tandem.sink.schema;
