@@ -1,6 +1,7 @@
 package dev.tandem.sink;
 
 import dev.tandem.common.CheckpointTable;
+import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Dialect;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -97,12 +98,12 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, TABLE_FORMAT_DOC, GROUP_MAPPING, 1, Width.MEDIUM, "Table name format")
             .define(CREATE_TABLES, Type.BOOLEAN, true, Importance.MEDIUM, CREATE_TABLES_DOC, GROUP_MAPPING, 2, Width.SHORT,
                     "Create missing tables")
-            .define(REGION, Type.STRING, "", regionValidator(), Importance.MEDIUM, REGION_DOC, GROUP_ACTIVE_ACTIVE, 1,
+            .define(REGION, Type.STRING, "", ConfigValidators.REGION, Importance.MEDIUM, REGION_DOC, GROUP_ACTIVE_ACTIVE, 1,
                     Width.SHORT, "Region")
-            .define(SOURCE_REGION, Type.STRING, "", regionValidator(), Importance.MEDIUM, SOURCE_REGION_DOC,
+            .define(SOURCE_REGION, Type.STRING, "", ConfigValidators.REGION, Importance.MEDIUM, SOURCE_REGION_DOC,
                     GROUP_ACTIVE_ACTIVE, 2, Width.SHORT, "Source region")
             .define(CheckpointTable.CONFIG, Type.STRING, CheckpointTable.DEFAULT,
-                    ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateTable, () -> "database.table"),
+                    ConfigValidators.QUALIFIED_TABLE,
                     Importance.LOW, CheckpointTable.DOC, GROUP_ACTIVE_ACTIVE, 3, Width.MEDIUM, "Checkpoint table")
             .define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.LOW, MAX_RETRIES_DOC, GROUP_RETRIES, 1,
                     Width.SHORT, "Max retries")
@@ -203,22 +204,5 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             throw new ConfigException(name, value, "must name database.table using only ${db}, ${table} and ${topic}, "
                     + "e.g. ${db}.${table} or shop_copy.${table}");
         }
-    }
-
-    private static void validateTable(String name, Object value) {
-        try {
-            CheckpointTable.parse(String.valueOf(value));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-        }
-    }
-
-    private static ConfigDef.Validator regionValidator() {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            String v = value == null ? "" : value.toString().trim();
-            if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw new ConfigException(name, value, "a region name has 1 to 64 letters, digits, '-' or '_'");
-            }
-        }, () -> "empty, or a region name of letters, digits, '-' and '_'");
     }
 }

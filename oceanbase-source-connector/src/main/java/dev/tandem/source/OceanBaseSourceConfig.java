@@ -1,6 +1,7 @@
 package dev.tandem.source;
 
 import dev.tandem.common.CheckpointTable;
+import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.ObjectsCsv;
 import dev.tandem.common.select.TableId;
@@ -101,11 +102,10 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateFlavor, OceanBaseSourceConfig::flavorChoices),
                     Importance.HIGH, FLAVOR_DOC, GROUP_SERVER, 1, Width.SHORT, "Server flavour")
             .define(REGION, Type.STRING, "",
-                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateRegion,
-                            () -> "empty, or a region name of letters, digits, '-' and '_'"),
+                    ConfigValidators.REGION,
                     Importance.MEDIUM, REGION_DOC, GROUP_SERVER, 2, Width.SHORT, "Region")
             .define(CheckpointTable.CONFIG, Type.STRING, CheckpointTable.DEFAULT,
-                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateTableName, () -> "database.table"),
+                    ConfigValidators.QUALIFIED_TABLE,
                     Importance.LOW, CheckpointTable.DOC, GROUP_SERVER, 3, Width.MEDIUM, "Checkpoint table")
             .define(OBJECTS, Type.LIST, "", Importance.HIGH, OBJECTS_DOC, GROUP_SELECTION, 1, Width.LONG, "Tables")
             .define(OBJECTS_EXCLUDE, Type.LIST, "", Importance.MEDIUM, OBJECTS_EXCLUDE_DOC, GROUP_SELECTION, 2, Width.LONG,
@@ -305,21 +305,6 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         String v = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
         if (!v.equals(FLAVOR_DEFAULT) && Arrays.stream(SourceFlavor.values()).noneMatch(f -> f.configValue().equals(v))) {
             throw new ConfigException(name, value, "choose one of " + flavorChoices());
-        }
-    }
-
-    private static void validateRegion(String name, Object value) {
-        String v = value == null ? "" : value.toString().trim();
-        if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new ConfigException(name, value, "a region name has 1 to 64 letters, digits, '-' or '_'");
-        }
-    }
-
-    private static void validateTableName(String name, Object value) {
-        try {
-            CheckpointTable.parse(String.valueOf(value));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
         }
     }
 

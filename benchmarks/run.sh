@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs a Tandem benchmark: builds what it needs, then measures the contenders one after the other in
+# one process on this machine and prints a table of rows/s and ratios (plus a JSON file).
+#
+#   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink vs LOAD DATA
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+what=${1:-sink}
+shift || true
+if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client
+fi
+mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am
+CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.classpath")"
+case "$what" in
+  sink) main=dev.tandem.benchmarks.SinkBenchmark ;;
+  *) echo "unknown benchmark '$what' (known: sink)" >&2; exit 2 ;;
+esac
+exec java -Xmx3g -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
+  -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"

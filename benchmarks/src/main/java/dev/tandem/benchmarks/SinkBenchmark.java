@@ -1,0 +1,228 @@
+package dev.tandem.benchmarks;
+
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.MariaDbServer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.BufferedWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Sink-only benchmark: the same topic of Debezium change records (a 10-column table, JSON with
+ * schemas, one partition) applied to the same MariaDB by Tandem's sink and by Debezium's JDBC sink
+ * (3.6.0.Final, upsert, batch 5000), one after the other in this process, plus {@code LOAD DATA} of
+ * the same rows as the practical ceiling. Prints rows/s and the ratios; writes them as JSON.
+ */
+public final class SinkBenchmark {
+
+    private static final String TABLE_DDL = " (id BIGINT NOT NULL PRIMARY KEY, c_int INT, c_name VARCHAR(64), c_city VARCHAR(64), "
+            + "c_amount DECIMAL(12,2), c_score DOUBLE, c_created DATETIME(3), c_day DATE, c_flag TINYINT, c_note VARCHAR(120)) "
+            + "CHARACTER SET utf8mb4";
+
+    private record Result(String contender, long rows, double seconds) {
+        double rowsPerSecond() {
+            return rows / seconds;
+        }
+    }
+
+    private SinkBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = 1_000_000;
+        Path out = Path.of("benchmarks/target/sink-benchmark.json");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE)");
+            }
+        }
+        System.out.printf("Sink benchmark: %,d rows x 10 columns, MariaDB 10.11 on this machine, JSON with schemas, "
+                + "one partition, one task each%n", rows);
+        try (MariaDbServer db = MariaDbServer.start("bench", Map.of("innodb_buffer_pool_size", "1G",
+                "innodb_log_file_size", "512M", "max_allowed_packet", "256M"));
+             ConnectCluster connect = ConnectCluster.builder().name("sink-benchmark")
+                     .workerProperty("plugin.discovery", "hybrid_warn").start()) {
+            String topic = "bench.benchdb.rows";
+            connect.createTopic(topic, 1);
+            long t0 = System.nanoTime();
+            produce(connect, topic, rows);
+            System.out.printf("  produced %,d change records in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
+
+            List<Result> results = new ArrayList<>();
+            results.add(loadData(db, rows));
+            results.add(sink(connect, db, "Debezium JDBC sink 3.6.0.Final", "bench_debezium", "rows_debezium", rows, Map.of(
+                    "connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector",
+                    "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/bench_debezium?rewriteBatchedStatements=true",
+                    "connection.username", db.user(),
+                    "connection.password", db.password(),
+                    "insert.mode", "upsert",
+                    "primary.key.mode", "record_key",
+                    "delete.enabled", "true",
+                    "schema.evolution", "none",
+                    "batch.size", "5000",
+                    "collection.name.format", "rows_debezium")));
+            results.add(sink(connect, db, "Tandem sink", "bench_tandem", "rows_tandem", rows, Map.of(
+                    "connector.class", "dev.tandem.sink.OceanBaseSinkConnector",
+                    "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/",
+                    "connection.user", db.user(),
+                    "connection.password", db.password(),
+                    "tandem.batch.size", "5000",
+                    "tandem.table.name.format", "bench_tandem.rows_tandem")));
+            report(results, rows, out);
+        }
+    }
+
+    /** Debezium-envelope records with the schema a MariaDB source would give this table. */
+    private static void produce(ConnectCluster connect, String topic, int rows) throws Exception {
+        String keySchema = "{\"type\":\"struct\",\"optional\":false,\"name\":\"bench.benchdb.rows.Key\",\"fields\":"
+                + "[{\"field\":\"id\",\"type\":\"int64\",\"optional\":false}]}";
+        String row = "{\"type\":\"struct\",\"optional\":true,\"name\":\"bench.benchdb.rows.Value\",\"field\":\"%s\",\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"int64\",\"optional\":false},"
+                + "{\"field\":\"c_int\",\"type\":\"int32\",\"optional\":true},"
+                + "{\"field\":\"c_name\",\"type\":\"string\",\"optional\":true},"
+                + "{\"field\":\"c_city\",\"type\":\"string\",\"optional\":true},"
+                + "{\"field\":\"c_amount\",\"type\":\"bytes\",\"optional\":true,\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                + "\"version\":1,\"parameters\":{\"scale\":\"2\",\"connect.decimal.precision\":\"12\"}},"
+                + "{\"field\":\"c_score\",\"type\":\"double\",\"optional\":true},"
+                + "{\"field\":\"c_created\",\"type\":\"int64\",\"optional\":true,\"name\":\"io.debezium.time.Timestamp\",\"version\":1},"
+                + "{\"field\":\"c_day\",\"type\":\"int32\",\"optional\":true,\"name\":\"io.debezium.time.Date\",\"version\":1},"
+                + "{\"field\":\"c_flag\",\"type\":\"int16\",\"optional\":true},"
+                + "{\"field\":\"c_note\",\"type\":\"string\",\"optional\":true}]}";
+        String valueSchema = "{\"type\":\"struct\",\"optional\":false,\"name\":\"bench.benchdb.rows.Envelope\",\"fields\":["
+                + row.formatted("before") + "," + row.formatted("after") + ","
+                + "{\"type\":\"struct\",\"optional\":false,\"name\":\"io.debezium.connector.mariadb.Source\",\"field\":\"source\",\"fields\":["
+                + "{\"field\":\"connector\",\"type\":\"string\",\"optional\":false},"
+                + "{\"field\":\"name\",\"type\":\"string\",\"optional\":false},"
+                + "{\"field\":\"ts_ms\",\"type\":\"int64\",\"optional\":false},"
+                + "{\"field\":\"snapshot\",\"type\":\"string\",\"optional\":true},"
+                + "{\"field\":\"db\",\"type\":\"string\",\"optional\":false},"
+                + "{\"field\":\"table\",\"type\":\"string\",\"optional\":true}]},"
+                + "{\"field\":\"op\",\"type\":\"string\",\"optional\":false},"
+                + "{\"field\":\"ts_ms\",\"type\":\"int64\",\"optional\":true}]}";
+        Random random = new Random(42);
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of("linger.ms", "50",
+                "batch.size", "1048576", "compression.type", "lz4", "buffer.memory", "268435456"))) {
+            for (int id = 1; id <= rows; id++) {
+                Row r = Row.random(id, random);
+                long now = System.currentTimeMillis();
+                String after = "{\"id\":" + id + ",\"c_int\":" + r.cInt + ",\"c_name\":\"" + r.name + "\",\"c_city\":\"" + r.city
+                        + "\",\"c_amount\":\"" + Base64.getEncoder().encodeToString(r.amount.unscaledValue().toByteArray())
+                        + "\",\"c_score\":" + r.score + ",\"c_created\":" + r.createdMillis + ",\"c_day\":" + r.day.toEpochDay()
+                        + ",\"c_flag\":" + r.flag + ",\"c_note\":\"" + r.note + "\"}";
+                String value = "{\"schema\":" + valueSchema + ",\"payload\":{\"before\":null,\"after\":" + after
+                        + ",\"source\":{\"connector\":\"mariadb\",\"name\":\"bench\",\"ts_ms\":" + now
+                        + ",\"snapshot\":\"true\",\"db\":\"benchdb\",\"table\":\"rows\"},\"op\":\"r\",\"ts_ms\":" + now + "}}";
+                String key = "{\"schema\":" + keySchema + ",\"payload\":{\"id\":" + id + "}}";
+                producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** One row of the benchmark table, the same for every contender. */
+    private record Row(long id, int cInt, String name, String city, BigDecimal amount, double score, long createdMillis,
+                       LocalDate day, int flag, String note) {
+        static Row random(long id, Random random) {
+            return new Row(id, random.nextInt(), "name-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36),
+                    "city-" + random.nextInt(5000), BigDecimal.valueOf(random.nextInt(100_000_000), 2),
+                    random.nextInt(1_000_000) / 64.0, 1_700_000_000_000L + random.nextInt(1_000_000_000),
+                    LocalDate.of(2020, 1, 1).plusDays(random.nextInt(2000)), random.nextInt(2),
+                    "note " + "x".repeat(random.nextInt(80)));
+        }
+    }
+
+    private static Result loadData(MariaDbServer db, int rows) throws Exception {
+        db.execute("", "CREATE DATABASE bench_load", "CREATE TABLE bench_load.rows_load" + TABLE_DDL);
+        Path file = Files.createTempFile("bench-rows", ".tsv");
+        DateTimeFormatter dt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+        Random random = new Random(42);
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int id = 1; id <= rows; id++) {
+                Row r = Row.random(id, random);
+                w.write(id + "\t" + r.cInt + "\t" + r.name + "\t" + r.city + "\t" + r.amount.toPlainString() + "\t" + r.score
+                        + "\t" + dt.format(LocalDateTime.ofEpochSecond(r.createdMillis / 1000, (int) (r.createdMillis % 1000) * 1_000_000,
+                        ZoneOffset.UTC)) + "\t" + r.day + "\t" + r.flag + "\t" + r.note + "\n");
+            }
+        }
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl("bench_load") + "?allowLocalInfile=true", db.user(), db.password());
+             Statement s = c.createStatement()) {
+            s.execute("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE rows_load");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.deleteIfExists(file);
+        System.out.printf("  LOAD DATA: %.1f s%n", seconds);
+        return new Result("LOAD DATA (ceiling)", rows, seconds);
+    }
+
+    private static Result sink(ConnectCluster connect, MariaDbServer db, String contender, String database, String table,
+                               int rows, Map<String, String> specific) throws Exception {
+        db.execute("", "CREATE DATABASE " + database, "CREATE TABLE " + database + "." + table + TABLE_DDL);
+        Map<String, String> config = new LinkedHashMap<>(specific);
+        config.put("tasks.max", "1");
+        config.put("topics", "bench.benchdb.rows");
+        config.put("consumer.override.max.poll.records", "5000");
+        config.put("consumer.override.fetch.max.bytes", "104857600");
+        config.put("consumer.override.max.partition.fetch.bytes", "52428800");
+        String name = database.replace('_', '-');
+        long start = System.nanoTime();
+        connect.configure(name, config);
+        long count = 0;
+        while (count < rows) {
+            Thread.sleep(1000);
+            count = ((Number) db.queryValue("", "SELECT COUNT(*) FROM " + database + "." + table)).longValue();
+            if ((System.nanoTime() - start) / 1e9 > 3600) {
+                throw new IllegalStateException(contender + " applied only " + count + " rows in an hour: " + connect.rest().statusSummary());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        connect.delete(name);
+        System.out.printf("  %s: %.1f s%n", contender, seconds);
+        return new Result(contender, rows, seconds);
+    }
+
+    private static void report(List<Result> results, int rows, Path out) throws Exception {
+        Result load = results.get(0);
+        Result debezium = results.get(1);
+        Result tandem = results.get(2);
+        System.out.println();
+        System.out.printf("%-34s %10s %12s%n", "contender", "seconds", "rows/s");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-34s %10.1f %,12.0f%n", r.contender(), r.seconds(), r.rowsPerSecond());
+        }
+        double vsDebezium = tandem.rowsPerSecond() / debezium.rowsPerSecond();
+        double vsLoad = tandem.rowsPerSecond() / load.rowsPerSecond();
+        System.out.printf(Locale.ROOT, "%nTandem / Debezium JDBC sink: %.2fx   Tandem / LOAD DATA: %.2f%n", vsDebezium, vsLoad);
+        StringBuilder json = new StringBuilder("{\"rows\":" + rows + ",\"results\":[");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"contender\":\"%s\",\"seconds\":%.3f,\"rows_per_second\":%.1f}",
+                    r.contender(), r.seconds(), r.rowsPerSecond()));
+        }
+        json.append(String.format(Locale.ROOT, "],\"tandem_vs_debezium\":%.3f,\"tandem_vs_load_data\":%.3f}%n", vsDebezium, vsLoad));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, json.toString());
+        System.out.println("Written to " + out);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tandem.common;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Validators of options that source, sink and SMTs share, with the same words everywhere. */
+public final class ConfigValidators {
+
+    /** Empty, or a region name: 1 to 64 letters, digits, '-' or '_'. */
+    public static final ConfigDef.Validator REGION = ConfigDef.LambdaValidator.with((name, value) -> {
+        String v = value == null ? "" : value.toString().trim();
+        if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ConfigException(name, value, "a region name has 1 to 64 letters, digits, '-' or '_'");
+        }
+    }, () -> "empty, or a region name of letters, digits, '-' and '_'");
+
+    /** A table named database.table. */
+    public static final ConfigDef.Validator QUALIFIED_TABLE = ConfigDef.LambdaValidator.with((name, value) -> {
+        try {
+            CheckpointTable.parse(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }, () -> "database.table");
+
+    private ConfigValidators() {
+    }
+}
