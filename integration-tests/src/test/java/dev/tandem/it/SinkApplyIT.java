@@ -71,7 +71,7 @@ class SinkApplyIT {
     }
 
     @Test
-    void everyColumnTypeRoundTripsExactlyThroughSourceAndSink() {
+    void everyColumnTypeRoundTripsExactlyThroughSourceAndSink() throws Exception {
         String db = source.createDatabase("roundtrip");
         String copy = "copy_" + db;
         source.execute(db, Fixtures.ALL_TYPES_TABLE, Fixtures.ALL_TYPES_ROW_1, Fixtures.ALL_TYPES_ROW_2);
@@ -95,6 +95,22 @@ class SinkApplyIT {
                 "INSERT INTO all_types (id) VALUES (4)", "DELETE FROM all_types WHERE id = 4");
         awaitSame(db, copy, "all_types");
         assertThat(TableComparison.rows(dest, copy, "all_types")).extracting(r -> r.get("id")).containsExactly("1", "3");
+
+        // The sink's metrics are on JMX, in the task's plugin-metrics bean.
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        var beans = jmx.queryNames(new javax.management.ObjectName("kafka.connect:connector=rt-sink,*"), null).stream()
+                .filter(n -> {
+                    try {
+                        return java.util.Arrays.stream(jmx.getMBeanInfo(n).getAttributes())
+                                .anyMatch(a -> a.getName().equals("records-applied-total"));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }).toList();
+        assertThat(beans).as("a JMX bean with the sink's metrics").hasSize(1);
+        System.out.println("Sink metrics bean: " + beans.get(0));
+        assertThat((Double) jmx.getAttribute(beans.get(0), "records-applied-total")).isGreaterThanOrEqualTo(5.0);
+        assertThat((Long) jmx.getAttribute(beans.get(0), "last-applied-source-timestamp-ms")).isPositive();
         connect.delete("rt-sink");
         connect.delete("rt-source");
     }
