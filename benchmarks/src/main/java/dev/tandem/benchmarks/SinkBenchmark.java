@@ -28,8 +28,9 @@ import java.util.Random;
 /**
  * Sink-only benchmark: the same topic of Debezium change records (a 10-column table, JSON with
  * schemas, one partition) applied to the same MariaDB by Tandem's sink and by Debezium's JDBC sink
- * (3.6.0.Final, upsert, batch 5000), one after the other in this process, plus {@code LOAD DATA} of
- * the same rows as the practical ceiling. Prints rows/s and the ratios; writes them as JSON.
+ * (3.6.0.Final, upsert, batch 5000), one after the other in this process, each read once with
+ * Connect's JsonConverter and once with Tandem's SchemaCachingJsonConverter, plus {@code LOAD DATA}
+ * of the same rows as the practical ceiling. Prints rows/s and the ratios; writes them as JSON.
  */
 public final class SinkBenchmark {
 
@@ -68,26 +69,41 @@ public final class SinkBenchmark {
             produce(connect, topic, rows);
             System.out.printf("  produced %,d change records in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
 
+            Result load = loadData(db, rows);
             List<Result> results = new ArrayList<>();
-            results.add(loadData(db, rows));
-            results.add(sink(connect, db, "Debezium JDBC sink 3.6.0.Final", "bench_debezium", "rows_debezium", rows, Map.of(
-                    "connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector",
-                    "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/bench_debezium?rewriteBatchedStatements=true",
-                    "connection.username", db.user(),
-                    "connection.password", db.password(),
-                    "insert.mode", "upsert",
-                    "primary.key.mode", "record_key",
-                    "delete.enabled", "true",
-                    "schema.evolution", "none",
-                    "batch.size", "5000",
-                    "collection.name.format", "rows_debezium")));
-            results.add(sink(connect, db, "Tandem sink", "bench_tandem", "rows_tandem", rows, Map.of(
-                    "connector.class", "dev.tandem.sink.OceanBaseSinkConnector",
-                    "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/",
-                    "connection.user", db.user(),
-                    "connection.password", db.password(),
-                    "tandem.batch.size", "5000",
-                    "tandem.table.name.format", "bench_tandem.rows_tandem")));
+            results.add(load);
+            // Both sinks read the topic with the same converter: Connect's JsonConverter, then Tandem's
+            // SchemaCachingJsonConverter (same wire format, each schema parsed once).
+            for (String converter : List.of("org.apache.kafka.connect.json.JsonConverter",
+                    "dev.tandem.smt.format.SchemaCachingJsonConverter")) {
+                String tag = converter.endsWith("SchemaCachingJsonConverter") ? "caching" : "stock";
+                Map<String, String> convert = Map.of("key.converter", converter, "value.converter", converter,
+                        "key.converter.schemas.enable", "true", "value.converter.schemas.enable", "true");
+                Map<String, String> debezium = new LinkedHashMap<>(convert);
+                debezium.putAll(Map.of(
+                        "connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector",
+                        "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/bench_debezium_" + tag
+                                + "?rewriteBatchedStatements=true",
+                        "connection.username", db.user(),
+                        "connection.password", db.password(),
+                        "insert.mode", "upsert",
+                        "primary.key.mode", "record_key",
+                        "delete.enabled", "true",
+                        "schema.evolution", "none",
+                        "batch.size", "5000",
+                        "collection.name.format", "rows_debezium"));
+                results.add(sink(connect, db, "Debezium JDBC sink, " + tag + " JSON", "bench_debezium_" + tag, "rows_debezium",
+                        rows, debezium));
+                Map<String, String> tandem = new LinkedHashMap<>(convert);
+                tandem.putAll(Map.of(
+                        "connector.class", "dev.tandem.sink.OceanBaseSinkConnector",
+                        "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/",
+                        "connection.user", db.user(),
+                        "connection.password", db.password(),
+                        "tandem.batch.size", "5000",
+                        "tandem.table.name.format", "bench_tandem_" + tag + ".rows_tandem"));
+                results.add(sink(connect, db, "Tandem sink, " + tag + " JSON", "bench_tandem_" + tag, "rows_tandem", rows, tandem));
+            }
             report(results, rows, out);
         }
     }
@@ -204,23 +220,36 @@ public final class SinkBenchmark {
 
     private static void report(List<Result> results, int rows, Path out) throws Exception {
         Result load = results.get(0);
-        Result debezium = results.get(1);
-        Result tandem = results.get(2);
         System.out.println();
-        System.out.printf("%-34s %10s %12s%n", "contender", "seconds", "rows/s");
+        System.out.printf("%-40s %10s %12s%n", "contender", "seconds", "rows/s");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-34s %10.1f %,12.0f%n", r.contender(), r.seconds(), r.rowsPerSecond());
+            System.out.printf(Locale.ROOT, "%-40s %10.1f %,12.0f%n", r.contender(), r.seconds(), r.rowsPerSecond());
         }
-        double vsDebezium = tandem.rowsPerSecond() / debezium.rowsPerSecond();
-        double vsLoad = tandem.rowsPerSecond() / load.rowsPerSecond();
-        System.out.printf(Locale.ROOT, "%nTandem / Debezium JDBC sink: %.2fx   Tandem / LOAD DATA: %.2f%n", vsDebezium, vsLoad);
+        System.out.println();
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < results.size(); i += 2) {
+            Result debezium = results.get(i);
+            Result tandem = results.get(i + 1);
+            String converter = tandem.contender().substring(tandem.contender().indexOf(", ") + 2);
+            double vsDebezium = tandem.rowsPerSecond() / debezium.rowsPerSecond();
+            double vsLoad = tandem.rowsPerSecond() / load.rowsPerSecond();
+            ratios.put(converter + " tandem_vs_debezium", vsDebezium);
+            ratios.put(converter + " tandem_vs_load_data", vsLoad);
+            System.out.printf(Locale.ROOT, "%-14s Tandem / Debezium JDBC sink: %.2fx   Tandem / LOAD DATA: %.2f%n",
+                    converter + ":", vsDebezium, vsLoad);
+        }
         StringBuilder json = new StringBuilder("{\"rows\":" + rows + ",\"results\":[");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"contender\":\"%s\",\"seconds\":%.3f,\"rows_per_second\":%.1f}",
                     r.contender(), r.seconds(), r.rowsPerSecond()));
         }
-        json.append(String.format(Locale.ROOT, "],\"tandem_vs_debezium\":%.3f,\"tandem_vs_load_data\":%.3f}%n", vsDebezium, vsLoad));
+        json.append("],\"ratios\":{");
+        int k = 0;
+        for (var e : ratios.entrySet()) {
+            json.append(k++ == 0 ? "" : ",").append(String.format(Locale.ROOT, "\"%s\":%.3f", e.getKey().replace(' ', '_'), e.getValue()));
+        }
+        json.append("}}\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.toString());
         System.out.println("Written to " + out);

@@ -30,7 +30,8 @@ class PluginPackagingIT {
     private static final Map<String, String> SHIPPED = Map.of(
             "dev.tandem.source.OceanBaseSourceConnector", "source",
             "dev.tandem.sink.OceanBaseSinkConnector", "sink",
-            "dev.tandem.smt.origin.OriginIs", "predicate");
+            "dev.tandem.smt.origin.OriginIs", "predicate",
+            "dev.tandem.smt.format.SchemaCachingJsonConverter", "converter");
 
     private static final Map<String, String> SERVICE_TYPES = Map.of(
             "org.apache.kafka.connect.source.SourceConnector", "source",

@@ -159,6 +159,9 @@ class SinkApplyIT {
         Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
         sink.put("tandem.region", "west");
         sink.put("tandem.source.region", "north");
+        // Read with Tandem's converter from the smt plugin (same wire format as JsonConverter).
+        sink.put("key.converter", "dev.tandem.smt.format.SchemaCachingJsonConverter");
+        sink.put("value.converter", "dev.tandem.smt.format.SchemaCachingJsonConverter");
         connect.configure("origin-sink", sink);
         connect.awaitRunning("origin-sink", 1, TIMEOUT);
 

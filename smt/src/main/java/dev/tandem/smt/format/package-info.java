@@ -1,0 +1,2 @@
+/** Message formats: converters and format SMTs for the change topics. */
+package dev.tandem.smt.format;
