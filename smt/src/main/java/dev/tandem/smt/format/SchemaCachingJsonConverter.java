@@ -33,8 +33,9 @@ import java.util.Map;
 
 /**
  * Reads what Connect's {@link JsonConverter} writes with {@code schemas.enable=true}, faster: a
- * message's schema is recognised by its bytes and converted once, and only the payload is parsed,
- * as a stream straight into Connect values. With a schema in every message, the stock converter
+ * message's schema is recognised by its bytes (compared first with the schemas seen last, without
+ * parsing) and converted once, and only the payload is parsed, as a stream straight into Connect
+ * values. With a schema in every message, the stock converter
  * spends most of a sink's time parsing that schema into a tree and hashing it for its cache.
  * Writing, messages without a schema (or with {@code "schema":null}), and payload-before-schema
  * messages are left to an embedded {@code JsonConverter}; results are the same as its own.
@@ -63,6 +64,12 @@ public class SchemaCachingJsonConverter implements Converter {
 
     private record CachedSchema(byte[] json, Schema schema) {
     }
+
+    private static final byte[] SCHEMA_PREFIX = "{\"schema\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int RECENT = 8;
+    /** The schemas seen last, most recent first: a message is first compared byte for byte with these. */
+    private final java.util.ArrayDeque<CachedSchema> recent = new java.util.ArrayDeque<>(RECENT);
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
@@ -93,6 +100,10 @@ public class SchemaCachingJsonConverter implements Converter {
         if (value == null || !schemasEnabled) {
             return delegate.toConnectData(topic, value);
         }
+        SchemaAndValue fast = withRecentSchema(value);
+        if (fast != null) {
+            return fast;
+        }
         try (JsonParser p = JSON.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
                     || !"schema".equals(p.currentName())) {
@@ -117,6 +128,67 @@ public class SchemaCachingJsonConverter implements Converter {
         }
     }
 
+    /**
+     * The fast path: a message written by JsonConverter is {@code {"schema":S,"payload":P}} with S
+     * byte for byte the same as in the topic's other messages. When S is a recent schema, only P is
+     * parsed. Null when the message is not of that form, or its schema is not a recent one.
+     */
+    private SchemaAndValue withRecentSchema(byte[] value) {
+        if (!startsWith(value, 0, SCHEMA_PREFIX)) {
+            return null;
+        }
+        for (CachedSchema c : recent) {
+            int schemaEnd = SCHEMA_PREFIX.length + c.json().length;
+            if (value.length < schemaEnd + PAYLOAD_FIELD.length + 2
+                    || !Arrays.equals(value, SCHEMA_PREFIX.length, schemaEnd, c.json(), 0, c.json().length)
+                    || !startsWith(value, schemaEnd, PAYLOAD_FIELD)) {
+                continue;
+            }
+            int payloadStart = schemaEnd + PAYLOAD_FIELD.length;
+            try (JsonParser p = JSON.createParser(value, payloadStart, value.length - payloadStart)) {
+                p.nextToken();
+                Object payload = read(p, c.schema());
+                int after = payloadStart + (int) p.currentLocation().getByteOffset();
+                if (!onlyClosingBrace(value, after)) {
+                    return null;
+                }
+                return new SchemaAndValue(c.schema(), payload);
+            } catch (IOException e) {
+                return null; // not what it seemed: the full path decides, and reports
+            }
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] value, int at, byte[] prefix) {
+        return value.length >= at + prefix.length && Arrays.equals(value, at, at + prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Whether only whitespace, one '}', and whitespace follow {@code from}. */
+    private static boolean onlyClosingBrace(byte[] value, int from) {
+        int i = from;
+        while (i < value.length && Character.isWhitespace(value[i])) {
+            i++;
+        }
+        if (i >= value.length || value[i] != '}') {
+            return false;
+        }
+        for (i++; i < value.length; i++) {
+            if (!Character.isWhitespace(value[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void remember(CachedSchema c) {
+        recent.remove(c);
+        recent.addFirst(c);
+        if (recent.size() > RECENT) {
+            recent.removeLast();
+        }
+    }
+
     private Schema schema(byte[] message, int start, int end) throws IOException {
         if (start == end - 4 && new String(message, start, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("null")) {
             return null;
@@ -129,6 +201,7 @@ public class SchemaCachingJsonConverter implements Converter {
         if (bucket != null) {
             for (CachedSchema c : bucket) {
                 if (Arrays.equals(c.json(), 0, c.json().length, message, start, end)) {
+                    remember(c);
                     return c.schema();
                 }
             }
@@ -137,10 +210,13 @@ public class SchemaCachingJsonConverter implements Converter {
         Schema schema = delegate.asConnectSchema(node);
         if (cached >= cacheSize) {
             cache.clear();
+            recent.clear();
             cached = 0;
         }
-        cache.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(new CachedSchema(Arrays.copyOfRange(message, start, end), schema));
+        CachedSchema entry = new CachedSchema(Arrays.copyOfRange(message, start, end), schema);
+        cache.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(entry);
         cached++;
+        remember(entry);
         return schema;
     }
 

@@ -1,0 +1,73 @@
+package dev.tandem.it;
+
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.tandem.it.SinkApplyIT.SINK;
+import static dev.tandem.it.SinkApplyIT.sinkConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sink's precheck through the REST {@code config/validate} endpoint of a real worker. */
+class SinkPrecheckIT {
+
+    private static ConnectCluster connect;
+    private static MariaDbServer dest;
+
+    @BeforeAll
+    static void start() {
+        dest = MariaDbServer.start("sink-precheck");
+        connect = ConnectCluster.builder().name("sink-precheck").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.close();
+        }
+        if (dest != null) {
+            dest.close();
+        }
+    }
+
+    @Test
+    void aCorrectConfigHasNoErrors() {
+        assertThat(connect.validationErrors(SINK, sinkConfig(dest, "t", "${db}.${table}"))).isEmpty();
+    }
+
+    @Test
+    void aUserWhoCannotWriteIsReportedOnTheUserWithTheGrant() {
+        dest.execute("", "CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-pw'", "GRANT SELECT ON *.* TO 'reader'@'%'");
+        Map<String, String> config = sinkConfig(dest, "t", "${db}.${table}");
+        config.put("connection.user", "reader");
+        config.put("connection.password", "reader-pw");
+        Map<String, List<String>> errors = connect.validationErrors(SINK, config);
+        assertThat(errors).containsOnlyKeys("connection.user");
+        assertThat(errors.get("connection.user").get(0)).contains("'reader' lacks INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX")
+                .contains("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON *.* TO 'reader'");
+    }
+
+    @Test
+    void anUnreachableDestinationAndFieldMistakesAreReportedOnTheirFields() {
+        Map<String, String> config = sinkConfig(dest, "t", "${db}.${table}");
+        config.put("connection.url", "jdbc:mariadb://127.0.0.1:1/");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("connection.url")
+                .hasEntrySatisfying("connection.url", m -> assertThat(m.get(0)).contains("cannot connect to jdbc:mariadb://127.0.0.1:1/"));
+
+        config = sinkConfig(dest, "t", "${table}");
+        config.put("tandem.region", "west");
+        config.put("tandem.source.region", "west");
+        Map<String, List<String>> errors = connect.validationErrors(SINK, config);
+        assertThat(errors).containsOnlyKeys("tandem.table.name.format");
+
+        config = sinkConfig(dest, "t", "${db}.${table}");
+        config.put("tandem.region", "west");
+        config.put("tandem.source.region", "west");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.region");
+    }
+}
