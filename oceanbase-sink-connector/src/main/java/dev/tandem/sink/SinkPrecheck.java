@@ -1,5 +1,6 @@
 package dev.tandem.sink;
 
+import dev.tandem.common.Grants;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Jdbc;
 
@@ -9,11 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
  */
 final class SinkPrecheck {
 
-    private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (\\S+) TO ", Pattern.CASE_INSENSITIVE);
     static final List<String> REQUIRED = List.of("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX");
 
     private SinkPrecheck() {
@@ -68,36 +66,15 @@ final class SinkPrecheck {
 
     private static void checkPrivileges(Connection c, OceanBaseSinkConfig config, Map<String, List<String>> errors)
             throws SQLException {
-        Set<String> global = new LinkedHashSet<>();
-        Map<String, Set<String>> perDatabase = new LinkedHashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
-            while (rs.next()) {
-                Matcher m = GRANT.matcher(rs.getString(1));
-                if (!m.find()) {
-                    continue;
-                }
-                Set<String> privileges = new LinkedHashSet<>();
-                for (String p : m.group(1).split(",")) {
-                    privileges.add(p.trim().toUpperCase(Locale.ROOT));
-                }
-                String on = m.group(2).replace("`", "");
-                if (on.equals("*.*")) {
-                    global.addAll(privileges);
-                } else if (on.endsWith(".*")) {
-                    perDatabase.computeIfAbsent(on.substring(0, on.length() - 2), d -> new LinkedHashSet<>()).addAll(privileges);
-                }
-            }
-        }
-        if (global.contains("ALL PRIVILEGES") || global.contains("ALL")) {
+        Grants grants = Grants.ofCurrentUser(c);
+        if (grants.all()) {
             return;
         }
-        List<String> missing = REQUIRED.stream().filter(p -> !global.contains(p)).toList();
+        List<String> missing = REQUIRED.stream().filter(p -> !grants.global(p)).toList();
         if (!missing.isEmpty()) {
             // Without global privileges the user must at least own the checkpoint database.
             TableId checkpoint = config.checkpointTable();
-            Set<String> onCheckpoint = perDatabase.getOrDefault(checkpoint.database(), Set.of());
-            List<String> missingThere = missing.stream().filter(p -> !onCheckpoint.contains(p)
-                    && !onCheckpoint.contains("ALL PRIVILEGES")).toList();
+            List<String> missingThere = missing.stream().filter(p -> !grants.on(checkpoint.database(), p)).toList();
             String grant = "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON *.* TO '" + config.user() + "'";
             if (!missingThere.isEmpty()) {
                 errors.computeIfAbsent(OceanBaseSinkConfig.USER, f -> new ArrayList<>()).add("user '" + config.user()

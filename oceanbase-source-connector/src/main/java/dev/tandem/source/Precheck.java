@@ -1,5 +1,6 @@
 package dev.tandem.source;
 
+import dev.tandem.common.Grants;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
 
@@ -33,7 +34,6 @@ final class Precheck {
     }
 
     private static final Set<String> SYSTEM_DATABASES = Set.of("mysql", "information_schema", "performance_schema", "sys");
-    private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (\\S+) TO ", Pattern.CASE_INSENSITIVE);
 
     private Precheck() {
     }
@@ -137,46 +137,27 @@ final class Precheck {
 
     private static void checkPrivileges(Connection c, Map<String, String> props, OceanBaseSourceConfig config,
                                         SourceFlavor flavor, Result result) throws SQLException {
-        Set<String> global = new LinkedHashSet<>();
-        Set<String> selectOnDatabases = new LinkedHashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
-            while (rs.next()) {
-                Matcher m = GRANT.matcher(rs.getString(1));
-                if (!m.find()) {
-                    continue;
-                }
-                Set<String> privileges = new LinkedHashSet<>();
-                for (String p : m.group(1).split(",")) {
-                    privileges.add(p.trim().toUpperCase(Locale.ROOT));
-                }
-                String on = m.group(2).replace("`", "");
-                if (on.equals("*.*")) {
-                    global.addAll(privileges);
-                } else if (on.endsWith(".*") && (privileges.contains("SELECT") || privileges.contains("ALL PRIVILEGES"))) {
-                    selectOnDatabases.add(on.substring(0, on.length() - 2));
-                }
-            }
-        }
-        if (global.contains("ALL PRIVILEGES") || global.contains("ALL")) {
+        Grants grants = Grants.ofCurrentUser(c);
+        if (grants.all()) {
             return;
         }
         List<String> missing = new ArrayList<>();
-        if (!global.contains("REPLICATION SLAVE") && !global.contains("REPLICATION REPLICA")) {
+        if (!grants.global("REPLICATION SLAVE") && !grants.global("REPLICATION REPLICA")) {
             missing.add("REPLICATION SLAVE");
         }
-        boolean canReadBinlogStatus = global.contains("REPLICATION CLIENT")
-                || (flavor == SourceFlavor.MARIADB && global.contains("BINLOG MONITOR"));
+        boolean canReadBinlogStatus = grants.global("REPLICATION CLIENT")
+                || (flavor == SourceFlavor.MARIADB && grants.global("BINLOG MONITOR"));
         if (!canReadBinlogStatus) {
             missing.add(flavor == SourceFlavor.MARIADB ? "BINLOG MONITOR" : "REPLICATION CLIENT");
         }
         boolean locks = !"none".equalsIgnoreCase(props.getOrDefault("snapshot.locking.mode", "minimal"));
-        if (locks && !global.contains("RELOAD")) {
+        if (locks && !grants.global("RELOAD")) {
             missing.add("RELOAD");
         }
-        if (!global.contains("SELECT")) {
+        if (!grants.global("SELECT")) {
             Set<String> databases = new LinkedHashSet<>();
             selectedTables(c, props, config).forEach(t -> databases.add(t.database()));
-            databases.removeAll(selectOnDatabases);
+            databases.removeIf(d -> grants.on(d, "SELECT"));
             if (!databases.isEmpty()) {
                 missing.add("SELECT (on " + String.join(", ", databases) + ")");
             }
