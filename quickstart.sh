@@ -2,7 +2,8 @@
 # Tandem quickstart: builds the plugin zips, then runs what a user runs - a Kafka broker in KRaft
 # mode (kafka.Kafka), a Kafka Connect worker (ConnectDistributed) with our plugins on plugin.path,
 # and a MariaDB server - as real processes, and drives them through the Connect REST API: the
-# source connector is started from config-examples/ and the change records it writes are shown.
+# source connector is started from config-examples/ and the change records it writes are shown, then
+# the sink connector applies them to a second database.
 #
 #   ./quickstart.sh          run the demo, then stop everything it started
 #   ./quickstart.sh --keep   leave the servers running (ports below) until you press Enter
@@ -113,6 +114,7 @@ start_connect() {
   # The config examples name hosts, ports and credentials as ${env:...}; the worker resolves them.
   SOURCE_DB_HOST=127.0.0.1 SOURCE_DB_PORT=$DB_PORT SOURCE_DB_USER=tandem SOURCE_DB_PASSWORD=tandem-secret \
     KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT \
+    DEST_DB_HOST=127.0.0.1 DEST_DB_PORT=$DB_PORT DEST_DB_USER=tandem DEST_DB_PASSWORD=tandem-secret \
     java -Xmx768m -cp "$JAVA_CP" $LOG4J org.apache.kafka.connect.cli.ConnectDistributed \
     "$WORK/connect-distributed.properties" >"$WORK/logs/connect.log" 2>&1 &
   PIDS+=($!)
@@ -171,6 +173,20 @@ capture_demo() {
   show_changes shop.shop.orders 7
 }
 
+apply_demo() {
+  step "Starting the sink connector: POST /connectors with config-examples/kafka-to-mariadb.json (into database shop_copy)"
+  curl -sf -X POST -H 'Content-Type: application/json' --data @"$ROOT/config-examples/kafka-to-mariadb.json" \
+    "$CONNECT_URL/connectors" >/dev/null
+  wait_for "shop_copy.orders to equal shop.orders" 90 bash -c "[[ \"\$(mariadb --protocol=TCP -h 127.0.0.1 -P $DB_PORT \
+    -u tandem -ptandem-secret -N -e 'SELECT id, customer, amount FROM shop.orders ORDER BY id')\" == \
+    \"\$(mariadb --protocol=TCP -h 127.0.0.1 -P $DB_PORT -u tandem -ptandem-secret -N \
+    -e 'SELECT id, customer, amount FROM shop_copy.orders ORDER BY id' 2>/dev/null)\" ]]"
+  echo "  shop_copy.orders (created by the sink, applied exactly once):"
+  sql "SELECT * FROM shop_copy.orders ORDER BY id" | sed 's/^/    /'
+  echo "  the sink's checkpoint (the exactly-once position and loop marker):"
+  sql "SELECT connector, topic, kafka_partition, origin, kafka_offset FROM tandem.tandem_checkpoint" | sed 's/^/    /'
+}
+
 ensure_packages
 build
 start_kafka
@@ -178,6 +194,7 @@ start_mariadb
 start_connect
 show_plugins
 capture_demo
+apply_demo
 
 if $KEEP; then
   step "Running: Kafka 127.0.0.1:$KAFKA_PORT, Connect $CONNECT_URL, MariaDB 127.0.0.1:$DB_PORT (user tandem). Press Enter to stop."

@@ -54,7 +54,11 @@ class ConfigExamplesIT {
                 "SOURCE_DB_PORT", Integer.toString(source.port()),
                 "SOURCE_DB_USER", source.user(),
                 "SOURCE_DB_PASSWORD", source.password(),
-                "KAFKA_BOOTSTRAP", connect.bootstrapServers());
+                "KAFKA_BOOTSTRAP", connect.bootstrapServers(),
+                "DEST_DB_HOST", source.host(),
+                "DEST_DB_PORT", Integer.toString(source.port()),
+                "DEST_DB_USER", source.user(),
+                "DEST_DB_PASSWORD", source.password());
     }
 
     @Test
