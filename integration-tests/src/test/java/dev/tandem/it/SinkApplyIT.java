@@ -207,6 +207,56 @@ class SinkApplyIT {
         connect.delete("origin-sink");
     }
 
+    /** A Debezium snapshot read (op=r) of row {id, v} of db.table, JSON with schema. */
+    private static ProducerRecord<byte[], byte[]> snapshotRead(String topic, String db, String table, int id, String v)
+            throws Exception {
+        Map<String, Object> row = Map.of("type", "struct", "optional", true, "fields", List.of(
+                Map.of("field", "id", "type", "int32", "optional", false),
+                Map.of("field", "v", "type", "string", "optional", true)));
+        Map<String, Object> before = new LinkedHashMap<>(row);
+        before.put("field", "before");
+        Map<String, Object> after = new LinkedHashMap<>(row);
+        after.put("field", "after");
+        Map<String, Object> source = Map.of("field", "source", "type", "struct", "optional", false, "fields", List.of(
+                Map.of("field", "db", "type", "string", "optional", false),
+                Map.of("field", "table", "type", "string", "optional", true)));
+        Map<String, Object> envelopeSchema = Map.of("type", "struct", "optional", false, "fields", List.of(before, after, source,
+                Map.of("field", "op", "type", "string", "optional", false)));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("before", null);
+        payload.put("after", Map.of("id", id, "v", v));
+        payload.put("source", Map.of("db", db, "table", table));
+        payload.put("op", "r");
+        Map<String, Object> keySchema = Map.of("type", "struct", "optional", false,
+                "fields", List.of(Map.of("field", "id", "type", "int32", "optional", false)));
+        return new ProducerRecord<>(topic, 0, JSON.writeValueAsBytes(Map.of("schema", keySchema, "payload", Map.of("id", id))),
+                JSON.writeValueAsBytes(Map.of("schema", envelopeSchema, "payload", payload)));
+    }
+
+    @Test
+    void fullMigrationRefusesANonEmptyTableUnlessAllowedAndCanKeepTheRowsThere() throws Exception {
+        String db = dest.createDatabase("nonempty");
+        dest.execute(db, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'already here')");
+        String topic = "snap." + db + ".t";
+        connect.createTopic(topic, 1);
+        produce(List.of(snapshotRead(topic, db, "t", 1, "from source"), snapshotRead(topic, db, "t", 2, "from source")));
+
+        connect.configure("refuse-sink", sinkConfig(dest, topic, "${db}.${table}"));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(connect.rest().statusSummary())
+                .contains("refuse-sink=RUNNING task0=FAILED"));
+        assertThat(connect.rest().status("refuse-sink").path("tasks").get(0).path("trace").asText())
+                .contains("Destination table " + db + ".t already has rows").contains("tandem.destination.nonempty");
+        assertThat(dest.query(db, "SELECT v FROM t ORDER BY id")).extracting(r -> r.get("v")).containsExactly("already here");
+        connect.delete("refuse-sink");
+
+        Map<String, String> keep = sinkConfig(dest, topic, "${db}.${table}");
+        keep.put("tandem.destination.nonempty", "keep");
+        connect.configure("keep-sink", keep);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dest.query(db, "SELECT id, v FROM t ORDER BY id"))
+                .extracting(r -> r.get("id") + "=" + r.get("v")).containsExactly("1=already here", "2=from source"));
+        connect.delete("keep-sink");
+    }
+
     @Test
     void aPoisonRecordGoesToTheDeadLetterQueueWithItsReasonAndTheOthersAreApplied() throws Exception {
         String db = dest.createDatabase("poison");
