@@ -31,6 +31,7 @@ class PluginPackagingIT {
             "dev.tandem.source.OceanBaseSourceConnector", "source",
             "dev.tandem.sink.OceanBaseSinkConnector", "sink",
             "dev.tandem.smt.origin.OriginIs", "predicate",
+            "dev.tandem.smt.origin.OriginTagger", "transformation",
             "dev.tandem.smt.format.SchemaCachingJsonConverter", "converter");
 
     private static final Map<String, String> SERVICE_TYPES = Map.of(

@@ -17,7 +17,9 @@ import java.util.Optional;
  * Runs the Debezium task of the flavour the connector resolved, by composition. On the first
  * start of an incremental-only link with a start position, Debezium is shown that position as its
  * stored offset and rebuilds its schema history from the current table definitions ({@code
- * snapshot.mode=recovery}); afterwards it resumes from its own offsets.
+ * snapshot.mode=recovery}); afterwards it resumes from its own offsets. With a region
+ * (active-active), a restart replays an interrupted transaction from its start
+ * ({@link TransactionReplayOffsets}).
  */
 public class OceanBaseSourceTask extends SourceTask {
 
@@ -35,8 +37,12 @@ public class OceanBaseSourceTask extends SourceTask {
         SourceFlavor flavor = SourceFlavor.fromConfigValue(props.getOrDefault(OceanBaseSourceConfig.RESOLVED_FLAVOR,
                 SourceFlavor.MYSQL.configValue()));
         Map<String, String> taskProps = new HashMap<>(props);
+        OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
         SourceTaskContext taskContext = context;
-        Optional<StartPosition> start = new OceanBaseSourceConfig(props).startPosition();
+        if (config.activeActive()) {
+            taskContext = StartingOffsets.contextWith(context, new TransactionReplayOffsets(context.offsetStorageReader()));
+        }
+        Optional<StartPosition> start = config.startPosition();
         if (start.isPresent()) {
             Map<String, String> partition = StartingOffsets.debeziumPartition(props);
             if (context.offsetStorageReader().offset(partition) == null) {
@@ -45,7 +51,7 @@ public class OceanBaseSourceTask extends SourceTask {
                         props.get("name"), position);
                 taskProps.put("snapshot.mode", "recovery");
                 taskContext = StartingOffsets.contextWith(context,
-                        new StartingOffsets(context.offsetStorageReader(), partition, position.debeziumOffset()));
+                        new StartingOffsets(taskContext.offsetStorageReader(), partition, position.debeziumOffset()));
             }
         }
         debezium = flavor.newDebeziumTask();

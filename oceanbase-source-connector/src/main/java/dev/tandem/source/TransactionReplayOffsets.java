@@ -1,0 +1,50 @@
+package dev.tandem.source;
+
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The stored offsets as an active-active source's Debezium task must see them: without the
+ * {@code event}/{@code row} counters that let Debezium resume inside a transaction. Debezium's
+ * binlog offsets keep the position of the transaction's start plus how many of its events were
+ * already emitted; resuming after them would skip the checkpoint row at the transaction's head,
+ * and the origin tagger would take the rest of a replicated transaction for a local one — a loop.
+ * Without them the interrupted transaction is replayed from its start: its first rows come twice,
+ * which the sink's upserts absorb, and every row keeps its origin.
+ */
+final class TransactionReplayOffsets implements OffsetStorageReader {
+
+    static final String EVENTS_TO_SKIP = "event";
+    static final String ROWS_TO_SKIP = "row";
+
+    private final OffsetStorageReader stored;
+
+    TransactionReplayOffsets(OffsetStorageReader stored) {
+        this.stored = stored;
+    }
+
+    static Map<String, Object> fromTransactionStart(Map<String, Object> offset) {
+        if (offset == null || (!offset.containsKey(EVENTS_TO_SKIP) && !offset.containsKey(ROWS_TO_SKIP))) {
+            return offset;
+        }
+        Map<String, Object> replay = new HashMap<>(offset);
+        replay.remove(EVENTS_TO_SKIP);
+        replay.remove(ROWS_TO_SKIP);
+        return replay;
+    }
+
+    @Override
+    public <T> Map<String, Object> offset(Map<String, T> partition) {
+        return fromTransactionStart(stored.offset(partition));
+    }
+
+    @Override
+    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+        Map<Map<String, T>, Map<String, Object>> offsets = new HashMap<>();
+        stored.offsets(partitions).forEach((p, o) -> offsets.put(p, fromTransactionStart(o)));
+        return offsets;
+    }
+}
