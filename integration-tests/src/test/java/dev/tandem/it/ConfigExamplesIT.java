@@ -2,6 +2,7 @@ package dev.tandem.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
@@ -40,12 +41,7 @@ class ConfigExamplesIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+        Closing.all(connect, source);
     }
 
     private static Map<String, String> environment() {

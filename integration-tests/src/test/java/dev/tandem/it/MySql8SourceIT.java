@@ -1,6 +1,7 @@
 package dev.tandem.it;
 
 import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +44,7 @@ class MySql8SourceIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
+        Closing.all(connect);
     }
 
     private static void sql(String... statements) throws Exception {

@@ -1,5 +1,6 @@
 package dev.tandem.it;
 
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +36,7 @@ class OceanBaseSourceIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
+        Closing.all(connect);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tandem.it;
 
 import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
@@ -48,12 +49,7 @@ class OriginTaggingIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (west != null) {
-            west.close();
-        }
+        Closing.all(connect, west);
     }
 
     private static String origin(ConsumerRecord<byte[], byte[]> r) {

@@ -2,6 +2,7 @@ package dev.tandem.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,9 +55,7 @@ class PluginPackagingIT {
 
     @AfterAll
     static void stopWorker() {
-        if (connect != null) {
-            connect.close();
-        }
+        Closing.all(connect);
     }
 
     @Test

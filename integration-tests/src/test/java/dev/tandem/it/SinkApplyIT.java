@@ -2,6 +2,7 @@ package dev.tandem.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.testkit.TableComparison;
@@ -47,15 +48,7 @@ class SinkApplyIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (source != null) {
-            source.close();
-        }
-        if (dest != null) {
-            dest.close();
-        }
+        Closing.all(connect, source, dest);
     }
 
     static Map<String, String> sinkConfig(MariaDbServer dest, String topics, String tableFormat) {

@@ -1,5 +1,6 @@
 package dev.tandem.it;
 
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,12 +28,7 @@ class SinkPrecheckIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (dest != null) {
-            dest.close();
-        }
+        Closing.all(connect, dest);
     }
 
     @Test

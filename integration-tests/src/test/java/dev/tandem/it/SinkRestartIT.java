@@ -2,6 +2,7 @@ package dev.tandem.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
@@ -56,12 +57,7 @@ class SinkRestartIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (dest != null) {
-            dest.close();
-        }
+        Closing.all(connect, dest);
     }
 
     private static byte[] json(Object o) {

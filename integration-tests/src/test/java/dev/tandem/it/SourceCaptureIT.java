@@ -1,6 +1,7 @@
 package dev.tandem.it;
 
 import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
@@ -43,12 +44,7 @@ class SourceCaptureIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Closing.all(connect, db);
     }
 
     /** A source config for one test: its own topic prefix, server id and connector name. */

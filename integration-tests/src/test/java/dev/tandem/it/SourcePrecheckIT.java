@@ -1,5 +1,6 @@
 package dev.tandem.it;
 
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +31,7 @@ class SourcePrecheckIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Closing.all(connect, db);
     }
 
     private Map<String, List<String>> validate(Map<String, String> config) {

@@ -1,6 +1,7 @@
 package dev.tandem.it;
 
 import dev.tandem.testkit.ChangeEvent;
+import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
@@ -47,12 +48,7 @@ class SourceRestartIT {
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Closing.all(connect, db);
     }
 
     /** Records per key id of a topic as read so far. */
