@@ -57,6 +57,17 @@ class OriginTaggingIT {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /** Reads what arrived: records per id, and each id's origins (joined by '|' when they differ). */
+    private static void read(TopicReader reader, Map<Long, Integer> seen, Map<Long, String> origins, long waitMs) {
+        for (var r : reader.poll(Duration.ofMillis(waitMs))) {
+            if (r.value() != null) {
+                long id = Long.parseLong(ChangeEvent.of(r).keyField("id"));
+                seen.merge(id, 1, Integer::sum);
+                origins.merge(id, origin(r), (a, b) -> a.equals(b) ? a : a + "|" + b);
+            }
+        }
+    }
+
     @Test
     void aReplicatedTransactionKeepsItsOriginAcrossAKillInItsMiddle() {
         String db = west.createDatabase("aa");
@@ -84,13 +95,7 @@ class OriginTaggingIT {
         try (TopicReader reader = new TopicReader(connect.kafka(), topic)) {
             first.rest().configure("west-source", source);
             await().atMost(TIMEOUT).until(() -> {
-                for (var r : reader.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        long id = Long.parseLong(ChangeEvent.of(r).keyField("id"));
-                        seen.merge(id, 1, Integer::sum);
-                        origins.merge(id, origin(r), (a, b) -> a.equals(b) ? a : a + "|" + b);
-                    }
-                }
+                read(reader, seen, origins, 200);
                 return seen.containsKey(1L);
             });
             west.transaction(db, "INSERT INTO tandem.tandem_checkpoint (connector, topic, kafka_partition, origin, kafka_offset) "
@@ -98,13 +103,7 @@ class OriginTaggingIT {
                             + "kafka_offset = VALUES(kafka_offset)",
                     "INSERT INTO " + db + ".t SELECT seq, 'from east' FROM seq_10_to_" + (BIG + 9));
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(() -> {
-                for (var r : reader.poll(Duration.ofMillis(100))) {
-                    if (r.value() != null) {
-                        long id = Long.parseLong(ChangeEvent.of(r).keyField("id"));
-                        seen.merge(id, 1, Integer::sum);
-                        origins.merge(id, origin(r), (a, b) -> a.equals(b) ? a : a + "|" + b);
-                    }
-                }
+                read(reader, seen, origins, 100);
                 return seen.size() > 10_000;
             });
             first.kill();
@@ -114,13 +113,7 @@ class OriginTaggingIT {
             try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
                 west.execute(db, "INSERT INTO t VALUES (" + (BIG + 100) + ", 'local after')");
                 await().atMost(TIMEOUT).until(() -> {
-                    for (var r : reader.poll(Duration.ofMillis(200))) {
-                        if (r.value() != null) {
-                            long id = Long.parseLong(ChangeEvent.of(r).keyField("id"));
-                            seen.merge(id, 1, Integer::sum);
-                            origins.merge(id, origin(r), (a, b) -> a.equals(b) ? a : a + "|" + b);
-                        }
-                    }
+                    read(reader, seen, origins, 200);
                     return seen.containsKey((long) BIG + 100);
                 });
                 records = seen.values().stream().mapToLong(Integer::longValue).sum();

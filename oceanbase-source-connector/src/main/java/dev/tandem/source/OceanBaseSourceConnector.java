@@ -50,21 +50,13 @@ public class OceanBaseSourceConnector extends SourceConnector {
         if (!precheck.errors().isEmpty()) {
             throw new ConnectException("Precheck of source '" + props.get("name") + "' failed: " + precheck.errors());
         }
-        flavor = config.configuredFlavor().orElseGet(() -> detect(props));
+        // The precheck has read the server's version strings already: no second connection to detect the flavour.
+        flavor = config.configuredFlavor().orElse(precheck.detectedFlavor());
         debezium = flavor.newDebeziumConnector();
         debezium.initialize(context());
         debezium.start(config.debeziumProperties());
         LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
                 debezium.getClass().getSimpleName(), debezium.version());
-    }
-
-    private static SourceFlavor detect(Map<String, String> props) {
-        try {
-            return ServerConnection.detectFlavor(props);
-        } catch (SQLException e) {
-            throw new ConnectException("Cannot reach the source database to detect its flavour (set "
-                    + OceanBaseSourceConfig.FLAVOR + " to skip detection): " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -26,8 +26,27 @@ import java.util.regex.Pattern;
  */
 final class Precheck {
 
-    /** Errors by field, and warnings that do not stop the connector (logged by the worker). */
-    record Result(Map<String, List<String>> errors, List<String> warnings) {
+    /**
+     * Errors by field, warnings that do not stop the connector (logged by the worker), and the
+     * flavour the server's version strings name (null when it could not be reached).
+     */
+    static final class Result {
+        private final Map<String, List<String>> errors = new LinkedHashMap<>();
+        private final List<String> warnings = new ArrayList<>();
+        private SourceFlavor detectedFlavor;
+
+        Map<String, List<String>> errors() {
+            return errors;
+        }
+
+        List<String> warnings() {
+            return warnings;
+        }
+
+        SourceFlavor detectedFlavor() {
+            return detectedFlavor;
+        }
+
         void error(String field, String message) {
             errors.computeIfAbsent(field, f -> new ArrayList<>()).add(message);
         }
@@ -39,11 +58,12 @@ final class Precheck {
     }
 
     static Result run(Map<String, String> props, OceanBaseSourceConfig config) {
-        Result result = new Result(new LinkedHashMap<>(), new ArrayList<>());
+        Result result = new Result();
         String server = props.getOrDefault(ServerConnection.HOST, "") + ":" + props.getOrDefault(ServerConnection.PORT, "3306");
         try (Connection c = ServerConnection.open(props)) {
             Map<String, String> vars = variables(c);
             SourceFlavor detected = SourceFlavor.fromServerVersion(vars.get("version"), vars.get("version_comment"));
+            result.detectedFlavor = detected;
             checkFlavor(config, detected, vars, server, result);
             checkBinlog(vars, server, result);
             checkRetention(c, config, server, result);

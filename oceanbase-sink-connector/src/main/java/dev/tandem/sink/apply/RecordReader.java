@@ -11,6 +11,9 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Reads a sink record into a {@link ChangeRecord}: Debezium envelopes ({@code op} with
  * {@code before}/{@code after}), flattened rows (ExtractNewRecordState, with {@code __deleted}
@@ -19,8 +22,15 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 public final class RecordReader {
 
+    /** Bounds of the caches below: more distinct tables or row schemas than this clear them. */
+    private static final int CACHE_LIMIT = 10_000;
+
     private final String tableFormat;
     private final String defaultOrigin;
+    /** Destination tables by source database, table and topic: the format is applied once per table. */
+    private final Map<String, TableId> tables = new HashMap<>();
+    /** Flattened row schemas without their {@code __deleted} field, built once per schema. */
+    private final Map<Schema, Schema> withoutDeleted = new HashMap<>();
 
     public RecordReader(String tableFormat, String defaultOrigin) {
         this.tableFormat = tableFormat;
@@ -103,21 +113,36 @@ public final class RecordReader {
             db = parts.length >= 2 ? parts[parts.length - 2] : "";
             table = parts[parts.length - 1];
         }
-        String name = tableFormat.replace("${db}", db).replace("${table}", table).replace("${topic}", record.topic());
-        return TableId.parse(name);
+        String cacheKey = db + '\u0000' + table + '\u0000' + record.topic();
+        TableId id = tables.get(cacheKey);
+        if (id == null) {
+            id = TableId.parse(tableFormat.replace("${db}", db).replace("${table}", table).replace("${topic}", record.topic()));
+            if (tables.size() >= CACHE_LIMIT) {
+                tables.clear();
+            }
+            tables.put(cacheKey, id);
+        }
+        return id;
     }
 
-    private static Struct withoutField(Struct struct, String field) {
+    private Struct withoutField(Struct struct, String field) {
         if (struct.schema().field(field) == null) {
             return struct;
         }
-        SchemaBuilder b = SchemaBuilder.struct().name(struct.schema().name());
-        for (Field f : struct.schema().fields()) {
-            if (!f.name().equals(field)) {
-                b.field(f.name(), f.schema());
+        Schema schema = withoutDeleted.get(struct.schema());
+        if (schema == null) {
+            SchemaBuilder b = SchemaBuilder.struct().name(struct.schema().name());
+            for (Field f : struct.schema().fields()) {
+                if (!f.name().equals(field)) {
+                    b.field(f.name(), f.schema());
+                }
             }
+            schema = b.build();
+            if (withoutDeleted.size() >= CACHE_LIMIT) {
+                withoutDeleted.clear();
+            }
+            withoutDeleted.put(struct.schema(), schema);
         }
-        Schema schema = b.build();
         Struct out = new Struct(schema);
         for (Field f : schema.fields()) {
             out.put(f.name(), struct.get(f.name()));
