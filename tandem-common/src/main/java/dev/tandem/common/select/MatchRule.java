@@ -43,6 +43,11 @@ public final class MatchRule {
 
     /** The regular expression of one part; wildcards stay inside the part. */
     static String globToRegex(String glob) {
+        return globToRegex(glob, false);
+    }
+
+    /** As {@link #globToRegex(String)}; with {@code capturing}, each wildcard is a group, in order. */
+    static String globToRegex(String glob, boolean capturing) {
         StringBuilder regex = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (char c : glob.toCharArray()) {
@@ -51,7 +56,8 @@ public final class MatchRule {
                     regex.append(Pattern.quote(literal.toString()));
                     literal.setLength(0);
                 }
-                regex.append(c == '*' ? "[^.]*" : "[^.]");
+                String any = c == '*' ? "[^.]*" : "[^.]";
+                regex.append(capturing ? "(" + any + ")" : any);
             } else {
                 literal.append(c);
             }

@@ -1,0 +1,2 @@
+/** Row filters: WHERE-style conditions evaluated on row images, with move-in/move-out semantics. */
+package dev.tandem.smt.filter;
