@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.testkit.ChangeEvent;
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.testkit.TableComparison;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -90,20 +91,9 @@ class SinkApplyIT {
         assertThat(TableComparison.rows(dest, copy, "all_types")).extracting(r -> r.get("id")).containsExactly("1", "3");
 
         // The sink's metrics are on JMX, in the task's plugin-metrics bean.
-        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        var beans = jmx.queryNames(new javax.management.ObjectName("kafka.connect:connector=rt-sink,*"), null).stream()
-                .filter(n -> {
-                    try {
-                        return java.util.Arrays.stream(jmx.getMBeanInfo(n).getAttributes())
-                                .anyMatch(a -> a.getName().equals("records-applied-total"));
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }).toList();
-        assertThat(beans).as("a JMX bean with the sink's metrics").hasSize(1);
-        System.out.println("Sink metrics bean: " + beans.get(0));
-        assertThat((Double) jmx.getAttribute(beans.get(0), "records-applied-total")).isGreaterThanOrEqualTo(5.0);
-        assertThat((Long) jmx.getAttribute(beans.get(0), "last-applied-source-timestamp-ms")).isPositive();
+        assertThat(DebeziumMetrics.pluginMetric("rt-sink", "records-applied-total")).isGreaterThanOrEqualTo(5.0);
+        assertThat(DebeziumMetrics.pluginMetric("rt-sink", "transactions-committed-total")).isPositive();
+        assertThat(DebeziumMetrics.pluginMetric("rt-sink", "last-applied-source-timestamp-ms")).isPositive();
         connect.delete("rt-sink");
         connect.delete("rt-source");
     }

@@ -9,8 +9,8 @@ import java.util.Set;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reads the JMX metrics that Debezium's binlog connectors register in the worker (in this JVM
- * for the embedded cluster), e.g. to know when streaming has really begun.
+ * Reads the JMX metrics that Debezium's binlog connectors and our plugins register in the worker
+ * (in this JVM for the embedded cluster), e.g. to know when streaming has really begun.
  */
 public final class DebeziumMetrics {
 
@@ -44,5 +44,25 @@ public final class DebeziumMetrics {
             ObjectName name = streaming(topicPrefix);
             return name != null && Boolean.TRUE.equals(attribute(name, "Connected"));
         });
+    }
+
+    /**
+     * The sum over a connector's tasks of one plugin metric (e.g. the sink's
+     * {@code records-applied-total}), 0 when no task has registered it yet.
+     */
+    public static double pluginMetric(String connector, String metric) {
+        try {
+            double sum = 0;
+            for (ObjectName name : MBEANS.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",*"), null)) {
+                for (var a : MBEANS.getMBeanInfo(name).getAttributes()) {
+                    if (a.getName().equals(metric)) {
+                        sum += ((Number) MBEANS.getAttribute(name, metric)).doubleValue();
+                    }
+                }
+            }
+            return sum;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + metric + " of " + connector, e);
+        }
     }
 }

@@ -5,11 +5,13 @@ import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
 
 import java.util.LinkedHashMap;
+import java.util.UUID;
 
 /**
  * The sink task's metrics, registered with Connect's plugin metrics so they appear over JMX next
@@ -25,13 +27,21 @@ public final class SinkMetrics {
     private final Sensor transactionLatency;
     private volatile long lastSourceTimestampMs = -1;
 
+    /**
+     * Registers the metrics. Sensors live in the worker's one metrics registry, where a name is one
+     * sensor for every task that uses it, so each task's sensors get a name of their own (the
+     * metric names are already tagged with connector and task by Connect).
+     */
     public SinkMetrics(PluginMetrics metrics) {
-        applied = sensor(metrics, "records-applied", "change records applied");
-        skipped = sensor(metrics, "records-skipped-own-origin", "change records not applied because they originated in this region");
-        transactionSize = metrics.addSensor("transaction-size");
+        String scope = "tandem-sink-" + UUID.randomUUID() + ".";
+        applied = sensor(metrics, scope, "records-applied", "change records applied");
+        skipped = sensor(metrics, scope, "records-skipped-own-origin", "change records not applied because they originated in this region");
+        transactionSize = metrics.addSensor(scope + "transaction-size");
         transactionSize.add(name(metrics, "transaction-size-avg", "average change records per destination transaction"), new Avg());
         transactionSize.add(name(metrics, "transaction-size-max", "most change records in one destination transaction"), new Max());
-        transactionLatency = metrics.addSensor("transaction-latency");
+        transactionSize.add(name(metrics, "transactions-committed-total", "destination transactions committed (each begins "
+                + "with its checkpoint row)"), new CumulativeCount());
+        transactionLatency = metrics.addSensor(scope + "transaction-latency");
         transactionLatency.add(name(metrics, "transaction-latency-avg-ms", "average time to apply and commit a transaction"), new Avg());
         transactionLatency.add(name(metrics, "transaction-latency-max-ms", "longest time to apply and commit a transaction"), new Max());
         metrics.addMetric(name(metrics, "last-applied-source-timestamp-ms", "source commit time of the last applied change"),
@@ -40,8 +50,8 @@ public final class SinkMetrics {
                 (Gauge<Long>) (config, now) -> lastSourceTimestampMs < 0 ? -1 : now - lastSourceTimestampMs);
     }
 
-    private static Sensor sensor(PluginMetrics metrics, String name, String what) {
-        Sensor s = metrics.addSensor(name);
+    private static Sensor sensor(PluginMetrics metrics, String scope, String name, String what) {
+        Sensor s = metrics.addSensor(scope + name);
         s.add(name(metrics, name + "-total", "total " + what), new CumulativeSum());
         s.add(name(metrics, name + "-rate", what + " per second"), new Rate());
         return s;

@@ -42,8 +42,22 @@ public final class Checkpoints {
         return Dialect.quote(table.database()) + "." + Dialect.quote(table.table());
     }
 
-    /** Creates the database and table when missing. */
+    /**
+     * Creates the database and table when missing. Looks first: MySQL-family servers write even a
+     * {@code CREATE ... IF NOT EXISTS} of an existing object to the binlog, and every task start
+     * would otherwise put a DDL event into the captured stream.
+     */
     public void create(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+                + "AND TABLE_NAME = ?")) {
+            ps.setString(1, table.database());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
         try (Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS " + Dialect.quote(table.database()));
             s.execute("CREATE TABLE IF NOT EXISTS " + qualified() + " ("
