@@ -45,7 +45,7 @@ class ConfigExamplesIT {
     }
 
     private static Map<String, String> environment() {
-        return Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "SOURCE_DB_HOST", source.host(),
                 "SOURCE_DB_PORT", Integer.toString(source.port()),
                 "SOURCE_DB_USER", source.user(),
@@ -54,7 +54,14 @@ class ConfigExamplesIT {
                 "DEST_DB_HOST", source.host(),
                 "DEST_DB_PORT", Integer.toString(source.port()),
                 "DEST_DB_USER", source.user(),
-                "DEST_DB_PASSWORD", source.password());
+                "DEST_DB_PASSWORD", source.password()));
+        for (String region : List.of("EAST", "WEST", "NORTH")) {
+            env.put(region + "_DB_HOST", source.host());
+            env.put(region + "_DB_PORT", Integer.toString(source.port()));
+            env.put(region + "_DB_USER", source.user());
+            env.put(region + "_DB_PASSWORD", source.password());
+        }
+        return env;
     }
 
     @Test

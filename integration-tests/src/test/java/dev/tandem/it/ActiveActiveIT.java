@@ -1,0 +1,352 @@
+package dev.tandem.it;
+
+import dev.tandem.testkit.BinlogAudit;
+import dev.tandem.testkit.Closing;
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.ConnectRest;
+import dev.tandem.testkit.ConnectWorkerProcess;
+import dev.tandem.testkit.DebeziumMetrics;
+import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TableComparison;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.tandem.it.SinkApplyIT.sinkConfig;
+import static dev.tandem.it.SourceCaptureIT.sourceConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Active-active between real MariaDB regions through one Connect cluster: each link is our source
+ * (with the OriginTagger) and our sink (dropping its own region's changes, writing the loop
+ * marker). Writers change disjoint keys of the same tables in every region at once; the regions
+ * must converge row for row, and each region's binary log — decoded by {@code mariadb-binlog} —
+ * must hold exactly its writer's transactions plus the sink's, none of which carries a change
+ * that was made in that region: no change comes back, none is applied twice.
+ */
+class ActiveActiveIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(240);
+    private static final String CHECKPOINT = "tandem.tandem_checkpoint";
+    private static final int ORIGIN_COLUMN = 4;
+    private static final String TAGGER = "dev.tandem.smt.origin.OriginTagger";
+    private static final int RATE = 60;
+    private static final AtomicInteger SERVER_IDS = new AtomicInteger(7100);
+
+    private static ConnectCluster connect;
+    private static Region east;
+    private static Region west;
+    private static Region north;
+
+    @TempDir
+    static Path work;
+
+    private record Region(String name, MariaDbServer server) {
+    }
+
+    private record Link(String source, String sink, String prefix) {
+    }
+
+    @BeforeAll
+    static void start() {
+        east = new Region("east", MariaDbServer.start("east"));
+        west = new Region("west", MariaDbServer.start("west"));
+        north = new Region("north", MariaDbServer.start("north"));
+        connect = ConnectCluster.builder().name("active-active").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        Closing.all(connect, east == null ? null : east.server, west == null ? null : west.server,
+                north == null ? null : north.server);
+    }
+
+    /** Source of one link: captures {@code database} in {@code from}, tags origins, full or incremental only. */
+    private static Map<String, String> source(Region from, String prefix, String database, boolean full) {
+        Map<String, String> c = sourceConfig(connect, from.server, prefix, SERVER_IDS.incrementAndGet());
+        c.put("tandem.objects", database + ".*");
+        c.put("tandem.region", from.name);
+        c.put("tandem.migration.types", full ? "schema,full,incremental" : "incremental");
+        c.put("transforms", "origin");
+        c.put("transforms.origin.type", TAGGER);
+        c.put("transforms.origin.region", from.name);
+        return c;
+    }
+
+    /** Sink of one link: applies the source's topics in {@code to}, dropping changes made in {@code to}. */
+    private static Map<String, String> sink(Region from, Region to, String prefix) {
+        Map<String, String> c = sinkConfig(to.server, "", "${db}.${table}");
+        c.remove("topics");
+        c.put("topics.regex", prefix.replace(".", "\\.") + "\\..*");
+        c.put("tandem.region", to.name);
+        c.put("tandem.source.region", from.name);
+        // A regex subscription sees topics created after it only at the next metadata refresh (5 minutes by default).
+        c.put("consumer.override.metadata.max.age.ms", "2000");
+        return c;
+    }
+
+    private static Link link(ConnectRest rest, String test, Region from, Region to, String database, boolean full) {
+        String prefix = test + "_" + from.name;
+        Link link = new Link(prefix + "-source", test + "-" + from.name + "-to-" + to.name, prefix);
+        rest.configure(link.source, source(from, prefix, database, full));
+        rest.configure(link.sink, sink(from, to, prefix + "." + database));
+        rest.awaitRunning(link.source, 1, TIMEOUT);
+        rest.awaitRunning(link.sink, 1, TIMEOUT);
+        return link;
+    }
+
+    private static void delete(ConnectRest rest, Link... links) {
+        for (Link l : links) {
+            rest.delete("connectors/" + l.sink);
+            rest.delete("connectors/" + l.source);
+        }
+    }
+
+    /** The schema in east and west (the sink creates tables only from their rows, so empty ones too), rows in east. */
+    private static void seedPair(String db) {
+        createSchema(east, db);
+        createSchema(west, db);
+        east.server.execute(db, RegionWriter.seed(2_000, List.of("east", "west")));
+    }
+
+    private static void createSchema(Region region, String database) {
+        region.server.execute("", "CREATE DATABASE " + database);
+        region.server.execute(database, RegionWriter.SCHEMA);
+    }
+
+    private static void awaitConverged(String database, Region... regions) {
+        for (String table : List.of("account", "ledger")) {
+            await("every region's " + database + "." + table + " equals " + regions[0].name + "'s").atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        var expected = TableComparison.rows(regions[0].server, database, table);
+                        for (int i = 1; i < regions.length; i++) {
+                            assertThat(TableComparison.rows(regions[i].server, database, table))
+                                    .as(regions[i].name + " " + table).isEqualTo(expected);
+                        }
+                    });
+        }
+    }
+
+    private static double metric(Link link, String name) {
+        return DebeziumMetrics.pluginMetric(link.sink, name);
+    }
+
+    private static List<RegionWriter> writers(String database, int seeded, Region... regions) {
+        List<RegionWriter> writers = new ArrayList<>();
+        for (int i = 0; i < regions.length; i++) {
+            writers.add(new RegionWriter(regions[i].server, database, regions[i].name, i, seeded, regions.length, RATE).start());
+        }
+        return writers;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a region's binlog since {@code afterSeq} and prints transactions and rows per kind and origin. */
+    private static List<BinlogAudit.Transaction> summarise(Region region, long afterSeq) {
+        List<BinlogAudit.Transaction> txs = BinlogAudit.after(region.server, afterSeq, CHECKPOINT, ORIGIN_COLUMN);
+        Map<String, long[]> summary = new java.util.TreeMap<>();
+        for (BinlogAudit.Transaction t : txs) {
+            long[] c = summary.computeIfAbsent(t.ddl() ? "ddl" : t.origin() == null ? "local" : "marked " + t.origin(), k -> new long[2]);
+            c[0]++;
+            c[1] += t.rows();
+        }
+        StringBuilder line = new StringBuilder(region.name + "'s binlog since seq " + afterSeq + ":");
+        summary.forEach((k, c) -> line.append(' ').append(k).append('=').append(c[0]).append(" txs/").append(c[1]).append(" rows"));
+        System.out.println(line);
+        return txs;
+    }
+
+    /**
+     * What a region's binlog holds since {@code afterSeq}: exactly {@code local} transactions of
+     * its own writer, no DDL, and otherwise only sink transactions whose marker names another region.
+     * Returns the number of sink transactions.
+     */
+    private static long auditBinlog(Region region, long afterSeq, long local) {
+        List<BinlogAudit.Transaction> txs = summarise(region, afterSeq);
+        assertThat(txs).as(region.name + ": no DDL while the writers ran").noneMatch(BinlogAudit.Transaction::ddl);
+        assertThat(txs.stream().filter(BinlogAudit.Transaction::local).count())
+                .as(region.name + ": transactions without a marker are exactly its writer's").isEqualTo(local);
+        assertThat(txs.stream().filter(t -> t.origin() != null).map(BinlogAudit.Transaction::origin).distinct())
+                .as(region.name + ": no applied transaction carries a change made in " + region.name).doesNotContain(region.name);
+        return txs.stream().filter(t -> t.origin() != null).count();
+    }
+
+    @Test
+    void twoRegionsConvergeAndEachChangeIsAppliedOnceInTheOtherRegionAndNeverBack() {
+        String db = "pair";
+        seedPair(db);
+        ConnectRest rest = connect.rest();
+        Link forward = link(rest, "pair", east, west, db, true); // schema + full + incremental
+        awaitConverged(db, east, west);
+        Link reverse = link(rest, "pair", west, east, db, false); // incremental only
+        DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
+        DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);
+
+        long eastSeq = BinlogAudit.lastSeq(east.server);
+        long westSeq = BinlogAudit.lastSeq(west.server);
+        double fwdApplied = metric(forward, "records-applied-total");
+        double fwdTx = metric(forward, "transactions-committed-total");
+        double revApplied = metric(reverse, "records-applied-total");
+        double revTx = metric(reverse, "transactions-committed-total");
+        double fwdSkipped = metric(forward, "records-skipped-own-origin-total");
+        double revSkipped = metric(reverse, "records-skipped-own-origin-total");
+
+        List<RegionWriter> writers = writers(db, 2_000, east, west);
+        sleep(Duration.ofSeconds(15));
+        long e = writers.get(0).stop();
+        long w = writers.get(1).stop();
+        long eRecords = writers.get(0).records();
+        long wRecords = writers.get(1).records();
+        awaitConverged(db, east, west);
+        await("every change reached the other region's sink, and came back to be dropped").atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(metric(forward, "records-applied-total") - fwdApplied).as("east's change records applied in west")
+                    .isEqualTo(eRecords);
+            assertThat(metric(reverse, "records-applied-total") - revApplied).as("west's change records applied in east")
+                    .isEqualTo(wRecords);
+        });
+        // A region's own changes come back through the other region's binlog and are dropped by the sink into it
+        // (fewer records than were made: a sink batch reduces several changes of one key to the last).
+        assertThat(metric(reverse, "records-skipped-own-origin-total") - revSkipped)
+                .as("east's changes seen again in west's binlog, dropped by the sink into east").isPositive().isLessThanOrEqualTo(eRecords);
+        assertThat(metric(forward, "records-skipped-own-origin-total") - fwdSkipped)
+                .as("west's changes seen again in east's binlog, dropped by the sink into west").isPositive().isLessThanOrEqualTo(wRecords);
+        sleep(Duration.ofSeconds(2));
+        long intoWest = auditBinlog(west, westSeq, w);
+        long intoEast = auditBinlog(east, eastSeq, e);
+        assertThat(intoWest).as("sink transactions in west's binlog").isEqualTo((long) (metric(forward, "transactions-committed-total") - fwdTx));
+        assertThat(intoEast).as("sink transactions in east's binlog").isEqualTo((long) (metric(reverse, "transactions-committed-total") - revTx));
+        System.out.printf("Active-active pair: east wrote %d transactions, west %d; west's binlog holds %d + %d sink "
+                + "transactions (all marked east), east's %d + %d (all marked west); no change came back%n", e, w, w, intoWest,
+                e, intoEast);
+        delete(rest, forward, reverse);
+    }
+
+    @Test
+    void threeRegionsInARingApplyEachChangeOnceInEveryOtherRegion() {
+        String db = "ring";
+        for (Region r : List.of(east, west, north)) {
+            createSchema(r, db);
+        }
+        east.server.execute(db, RegionWriter.seed(3_000, List.of("east", "west", "north")));
+        ConnectRest rest = connect.rest();
+        // The two incremental links first, so the seed rows copied into west travel on to north.
+        Link westToNorth = link(rest, "ring", west, north, db, false);
+        Link northToEast = link(rest, "ring", north, east, db, false);
+        DebeziumMetrics.awaitStreaming(westToNorth.prefix, TIMEOUT);
+        DebeziumMetrics.awaitStreaming(northToEast.prefix, TIMEOUT);
+        Link eastToWest = link(rest, "ring", east, west, db, true);
+        awaitConverged(db, east, west, north);
+        DebeziumMetrics.awaitStreaming(eastToWest.prefix, TIMEOUT);
+
+        Map<Region, Long> seqs = new LinkedHashMap<>();
+        for (Region r : List.of(east, west, north)) {
+            seqs.put(r, BinlogAudit.lastSeq(r.server));
+        }
+        Map<Link, Double> applied = new LinkedHashMap<>();
+        Map<Link, Double> tx = new LinkedHashMap<>();
+        for (Link l : List.of(eastToWest, westToNorth, northToEast)) {
+            applied.put(l, metric(l, "records-applied-total"));
+            tx.put(l, metric(l, "transactions-committed-total"));
+        }
+        List<RegionWriter> writers = writers(db, 3_000, east, west, north);
+        sleep(Duration.ofSeconds(15));
+        long e = writers.get(0).stop();
+        long w = writers.get(1).stop();
+        long n = writers.get(2).stop();
+        long eRecords = writers.get(0).records();
+        long wRecords = writers.get(1).records();
+        long nRecords = writers.get(2).records();
+        awaitConverged(db, east, west, north);
+        sleep(Duration.ofSeconds(3));
+        for (Link l : List.of(eastToWest, westToNorth, northToEast)) {
+            System.out.printf("%s: applied %.0f (since writers %.0f), skipped %.0f, transactions %.0f%n", l.sink,
+                    metric(l, "records-applied-total"), metric(l, "records-applied-total") - applied.get(l),
+                    metric(l, "records-skipped-own-origin-total"), metric(l, "transactions-committed-total"));
+        }
+        System.out.printf("writers: east %d, west %d, north %d%n", e, w, n);
+        for (Region r : List.of(east, west, north)) {
+            summarise(r, seqs.get(r));
+        }
+        // Each sink applies its source region's own change records exactly, and the changes that region received
+        // from the third one as they reappear in its binlog (at most as many: a sink batch reduces several changes
+        // of one key to the last). More would mean a change applied twice.
+        await("each sink applied the changes of the two other regions, at most once").atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(metric(eastToWest, "records-applied-total") - applied.get(eastToWest))
+                    .isGreaterThan((double) eRecords).isLessThanOrEqualTo((double) eRecords + nRecords);
+            assertThat(metric(westToNorth, "records-applied-total") - applied.get(westToNorth))
+                    .isGreaterThan((double) wRecords).isLessThanOrEqualTo((double) wRecords + eRecords);
+            assertThat(metric(northToEast, "records-applied-total") - applied.get(northToEast))
+                    .isGreaterThan((double) nRecords).isLessThanOrEqualTo((double) nRecords + wRecords);
+        });
+        sleep(Duration.ofSeconds(2));
+        assertThat(auditBinlog(west, seqs.get(west), w)).isEqualTo((long) (metric(eastToWest, "transactions-committed-total") - tx.get(eastToWest)));
+        assertThat(auditBinlog(north, seqs.get(north), n)).isEqualTo((long) (metric(westToNorth, "transactions-committed-total") - tx.get(westToNorth)));
+        assertThat(auditBinlog(east, seqs.get(east), e)).isEqualTo((long) (metric(northToEast, "transactions-committed-total") - tx.get(northToEast)));
+        System.out.printf("Ring of three: east %d, west %d, north %d writer transactions; each applied once in the two "
+                + "other regions, none came back%n", e, w, n);
+        delete(rest, eastToWest, westToNorth, northToEast);
+    }
+
+    @Test
+    void killingTheWorkerInTheMiddleOfTrafficLosesNothingAndLoopsNothing() {
+        String db = "killed";
+        seedPair(db);
+        String group = "active-active-kill";
+        ConnectWorkerProcess first = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work);
+        try {
+            Link forward = link(first.rest(), "kill", east, west, db, true);
+            awaitConverged(db, east, west);
+            Link reverse = link(first.rest(), "kill", west, east, db, false);
+            // A probe from west proves the reverse link streams before the writers start.
+            west.server.execute(db, "INSERT INTO ledger VALUES (0, 0, 0.00, 'probe')");
+            await("the probe from west reaches east").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> !east.server.query(db, "SELECT 1 FROM ledger WHERE seq = 0").isEmpty());
+            awaitConverged(db, east, west);
+            long eastSeq = BinlogAudit.lastSeq(east.server);
+            long westSeq = BinlogAudit.lastSeq(west.server);
+
+            List<RegionWriter> writers = writers(db, 2_000, east, west);
+            sleep(Duration.ofSeconds(8));
+            first.kill(); // SIGKILL: no task stops, no offsets flushed
+            sleep(Duration.ofSeconds(4));
+            try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group,
+                    work)) {
+                sleep(Duration.ofSeconds(8));
+                long e = writers.get(0).stop();
+                long w = writers.get(1).stop();
+                awaitConverged(db, east, west);
+                sleep(Duration.ofSeconds(5));
+                long seqEast = BinlogAudit.lastSeq(east.server);
+                long seqWest = BinlogAudit.lastSeq(west.server);
+                sleep(Duration.ofSeconds(5));
+                assertThat(BinlogAudit.lastSeq(east.server)).as("east's binlog is quiet: nothing bounces").isEqualTo(seqEast);
+                assertThat(BinlogAudit.lastSeq(west.server)).as("west's binlog is quiet: nothing bounces").isEqualTo(seqWest);
+                long intoWest = auditBinlog(west, westSeq, w);
+                long intoEast = auditBinlog(east, eastSeq, e);
+                System.out.printf("Worker killed mid-traffic: east wrote %d, west %d transactions; west's binlog holds %d "
+                        + "sink transactions marked east, east's %d marked west; converged, nothing looped%n", e, w, intoWest,
+                        intoEast);
+                delete(second.rest(), forward, reverse);
+            }
+        } finally {
+            first.kill();
+        }
+    }
+}
