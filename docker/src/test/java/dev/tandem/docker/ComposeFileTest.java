@@ -1,0 +1,68 @@
+package dev.tandem.docker;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The compose file cannot be run here (no Docker engine, no docker client), so this checks what
+ * can be checked offline: it is YAML of the compose shape, has the services the README names, the
+ * worker mounts the plugins and its properties, and the worker's environment sets every
+ * {@code ${env:...}} variable that the active-active config examples use.
+ */
+class ComposeFileTest {
+
+    private static final Path DIR = Path.of(System.getProperty("user.dir"));
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> compose() throws IOException {
+        return new Yaml().load(Files.readString(DIR.resolve("compose.yml")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servicesAndTheWorkersMounts() throws IOException {
+        Map<String, Object> services = (Map<String, Object>) compose().get("services");
+        assertThat(services).containsOnlyKeys("kafka", "connect", "east", "west");
+        Map<String, Object> connect = (Map<String, Object>) services.get("connect");
+        assertThat((List<String>) connect.get("volumes")).anyMatch(v -> v.startsWith("./plugins:/opt/tandem/plugins"))
+                .anyMatch(v -> v.startsWith("./conf/connect-distributed.properties:"));
+        for (Object volume : (List<Object>) connect.get("volumes")) {
+            String local = volume.toString().split(":")[0];
+            if (!local.equals("./plugins")) {
+                assertThat(DIR.resolve(local)).as("mounted file " + local).exists();
+            }
+        }
+        String properties = Files.readString(DIR.resolve("conf/connect-distributed.properties"));
+        assertThat(properties).contains("plugin.path=/opt/tandem/plugins", "EnvVarConfigProvider", "bootstrap.servers=kafka:9092");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkerSetsEveryVariableOfTheActiveActiveExamples() throws IOException {
+        Map<String, Object> services = (Map<String, Object>) compose().get("services");
+        Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) services.get("connect")).get("environment");
+        Pattern env = Pattern.compile("\\$\\{env:([A-Z0-9_]+)}");
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(DIR.resolveSibling("config-examples"))) {
+            examples = files.filter(p -> p.getFileName().toString().startsWith("aa-")).toList();
+        }
+        assertThat(examples).hasSize(4);
+        for (Path example : examples) {
+            Matcher m = env.matcher(Files.readString(example));
+            while (m.find()) {
+                assertThat(environment).as(example.getFileName() + " uses " + m.group(1)).containsKey(m.group(1));
+            }
+        }
+    }
+}
