@@ -3,6 +3,7 @@
 # one process on this machine and prints a table of rows/s and ratios (plus a JSON file).
 #
 #   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink vs LOAD DATA
+#   benchmarks/run.sh smt [--rows 200000]       source snapshot without vs with OriginTagger + RowFilter
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -15,7 +16,8 @@ mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.classpath")"
 case "$what" in
   sink) main=dev.tandem.benchmarks.SinkBenchmark ;;
-  *) echo "unknown benchmark '$what' (known: sink)" >&2; exit 2 ;;
+  smt) main=dev.tandem.benchmarks.SmtBenchmark ;;
+  *) echo "unknown benchmark '$what' (known: sink, smt)" >&2; exit 2 ;;
 esac
 exec java -Xmx3g -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"
