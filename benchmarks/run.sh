@@ -4,6 +4,7 @@
 #
 #   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink vs LOAD DATA
 #   benchmarks/run.sh smt [--rows 200000]       source snapshot without vs with OriginTagger + RowFilter
+#   benchmarks/run.sh verifier [--rows 1000000] the verifier vs a plain SELECT of all rows on both sides
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -17,7 +18,8 @@ CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.cla
 case "$what" in
   sink) main=dev.tandem.benchmarks.SinkBenchmark ;;
   smt) main=dev.tandem.benchmarks.SmtBenchmark ;;
-  *) echo "unknown benchmark '$what' (known: sink, smt)" >&2; exit 2 ;;
+  verifier) main=dev.tandem.benchmarks.VerifierBenchmark ;;
+  *) echo "unknown benchmark '$what' (known: sink, smt, verifier)" >&2; exit 2 ;;
 esac
 exec java -Xmx3g -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"
