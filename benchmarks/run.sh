@@ -5,6 +5,7 @@
 #   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink vs LOAD DATA
 #   benchmarks/run.sh smt [--rows 200000]       source snapshot without vs with OriginTagger + RowFilter
 #   benchmarks/run.sh verifier [--rows 1000000] the verifier vs a plain SELECT of all rows on both sides
+#   benchmarks/run.sh incremental [--seconds 20 --rates 1000,5000,0]  end-to-end latency, one-way vs active-active
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -19,7 +20,8 @@ case "$what" in
   sink) main=dev.tandem.benchmarks.SinkBenchmark ;;
   smt) main=dev.tandem.benchmarks.SmtBenchmark ;;
   verifier) main=dev.tandem.benchmarks.VerifierBenchmark ;;
-  *) echo "unknown benchmark '$what' (known: sink, smt, verifier)" >&2; exit 2 ;;
+  incremental) main=dev.tandem.benchmarks.IncrementalBenchmark ;;
+  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental)" >&2; exit 2 ;;
 esac
 exec java -Xmx3g -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"
