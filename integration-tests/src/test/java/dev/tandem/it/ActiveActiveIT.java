@@ -96,10 +96,21 @@ class ActiveActiveIT {
     }
 
     private static Link link(ConnectRest rest, String test, Region from, Region to, String database, boolean full) {
+        return link(rest, test, from, to, database, full, false);
+    }
+
+    /** A link; with {@code ddl}, DDL travels in the table topics and the sink applies it. */
+    private static Link link(ConnectRest rest, String test, Region from, Region to, String database, boolean full, boolean ddl) {
         String prefix = test + "_" + from.name;
         Link link = new Link(prefix + "-source", test + "-" + from.name + "-to-" + to.name, prefix);
-        rest.configure(link.source, source(from, prefix, database, full));
-        rest.configure(link.sink, sink(from, to, prefix + "." + database));
+        Map<String, String> source = source(from, prefix, database, full);
+        Map<String, String> sink = sink(from, to, prefix + "." + database);
+        if (ddl) {
+            source.put("tandem.ddl.table.topics", "true");
+            sink.put("tandem.ddl.sync", "true");
+        }
+        rest.configure(link.source, source);
+        rest.configure(link.sink, sink);
         rest.awaitRunning(link.source, 1, TIMEOUT);
         rest.awaitRunning(link.sink, 1, TIMEOUT);
         return link;
@@ -302,6 +313,39 @@ class ActiveActiveIT {
         System.out.printf("Ring of three: east %d, west %d, north %d writer transactions; each applied once in the two "
                 + "other regions, none came back%n", e, w, n);
         delete(rest, eastToWest, westToNorth, northToEast);
+    }
+
+    @Test
+    void withDdlSyncOnBothLinksADdlIsAppliedOnceInTheOtherRegionAndNeverComesBack() {
+        String db = "ddlpair";
+        seedPair(db);
+        ConnectRest rest = connect.rest();
+        Link forward = link(rest, "ddl", east, west, db, true, true);
+        awaitConverged(db, east, west);
+        Link reverse = link(rest, "ddl", west, east, db, false, true); // both links sync DDL: an override of the one-link rule
+        DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
+        DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);
+        long eastSeq = BinlogAudit.lastSeq(east.server);
+        long westSeq = BinlogAudit.lastSeq(west.server);
+        double fwdDdl = metric(forward, "ddl-applied-total");
+        double revDdl = metric(reverse, "ddl-applied-total");
+
+        east.server.execute(db, "ALTER TABLE account ADD COLUMN tag VARCHAR(10) NOT NULL DEFAULT 'none'",
+                "UPDATE account SET tag = 'east' WHERE id = 2");
+        west.server.execute(db, "UPDATE account SET balance = balance + 1 WHERE id = 1");
+        await("west has the new column and east's row with it").atMost(TIMEOUT).ignoreExceptions().until(() ->
+                "east".equals(String.valueOf(west.server.queryValue(db, "SELECT tag FROM account WHERE id = 2"))));
+        west.server.execute(db, "UPDATE account SET tag = 'west' WHERE id = 3");
+        awaitConverged(db, east, west);
+        sleep(Duration.ofSeconds(5));
+        assertThat(metric(forward, "ddl-applied-total") - fwdDdl).as("the ALTER applied in west").isEqualTo(1.0);
+        assertThat(metric(reverse, "ddl-applied-total") - revDdl).as("and not again in east").isZero();
+        List<BinlogAudit.Transaction> eastTxs = summarise(east, eastSeq);
+        List<BinlogAudit.Transaction> westTxs = summarise(west, westSeq);
+        assertThat(eastTxs.stream().filter(BinlogAudit.Transaction::ddl).count()).as("east's binlog: its own ALTER only").isEqualTo(1);
+        assertThat(westTxs.stream().filter(BinlogAudit.Transaction::ddl).count()).as("west's binlog: the ALTER, once").isEqualTo(1);
+        assertThat(eastTxs).as("nothing marked as coming from east reached east").noneMatch(t -> "east".equals(t.origin()));
+        delete(rest, forward, reverse);
     }
 
     @Test

@@ -52,6 +52,20 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "${db} and ${table} (from the envelope's source block, or from the topic's last two segments) and ${topic}. "
             + "E.g. 'shop_copy.${table}' moves every table into database shop_copy.";
 
+    public static final String DDL_SYNC = "tandem.ddl.sync";
+    private static final String DDL_SYNC_DOC = "Apply the DDL of schema-change events found in the table topics (the source's "
+            + "tandem.ddl.table.topics): ALTER TABLE on columns and indexes, CREATE/DROP/RENAME/TRUNCATE TABLE, CREATE/DROP "
+            + "INDEX, in order with the table's rows. Before each DDL the sink writes, in its own transaction, a checkpoint row "
+            + "announcing it (the DDL marker), so the destination's own source tags the resulting schema change with this "
+            + "origin. Enable it on one link of an active-active pair.";
+    public static final String DDL_UNSUPPORTED = "tandem.ddl.unsupported";
+    private static final String DDL_UNSUPPORTED_DOC = "What DDL outside the supported list does: 'fail' stops the task with "
+            + "the statement in the error; 'skip' logs it and counts it (metric ddl-skipped-total).";
+    public static final String POST_INDEXING = "tandem.schema.post.indexing";
+    private static final String POST_INDEXING_DOC = "Create a table's non-unique secondary indexes (KEY, INDEX, FULLTEXT, "
+            + "SPATIAL) only after its snapshot rows are applied, which loads large tables faster. Needs the snapshot's "
+            + "CREATE TABLE from the table topic (the source's tandem.ddl.table.topics). Primary and unique keys are always "
+            + "created with the table.";
     public static final String CREATE_TABLES = "tandem.schema.create";
     private static final String CREATE_TABLES_DOC = "Create a missing destination table (and database) from the "
             + "record's schema: column types from Debezium's logical types and, when the source propagates them "
@@ -96,6 +110,11 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             .define(TABLE_FORMAT, Type.STRING, "${db}.${table}",
                     ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateFormat, () -> "database.table with ${db}, ${table}, ${topic}"),
                     Importance.MEDIUM, TABLE_FORMAT_DOC, GROUP_MAPPING, 1, Width.MEDIUM, "Table name format")
+            .define(DDL_SYNC, Type.BOOLEAN, false, Importance.MEDIUM, DDL_SYNC_DOC, GROUP_MAPPING, 3, Width.SHORT, "DDL sync")
+            .define(DDL_UNSUPPORTED, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "skip"), Importance.LOW,
+                    DDL_UNSUPPORTED_DOC, GROUP_MAPPING, 4, Width.SHORT, "Unsupported DDL")
+            .define(POST_INDEXING, Type.BOOLEAN, false, Importance.LOW, POST_INDEXING_DOC, GROUP_MAPPING, 5, Width.SHORT,
+                    "Post-indexing")
             .define(CREATE_TABLES, Type.BOOLEAN, true, Importance.MEDIUM, CREATE_TABLES_DOC, GROUP_MAPPING, 2, Width.SHORT,
                     "Create missing tables")
             .define(REGION, Type.STRING, "", ConfigValidators.REGION, Importance.MEDIUM, REGION_DOC, GROUP_ACTIVE_ACTIVE, 1,
@@ -138,6 +157,18 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
 
     public String tableFormat() {
         return getString(TABLE_FORMAT).trim();
+    }
+
+    public boolean ddlSync() {
+        return getBoolean(DDL_SYNC);
+    }
+
+    public boolean skipUnsupportedDdl() {
+        return "skip".equals(getString(DDL_UNSUPPORTED));
+    }
+
+    public boolean postIndexing() {
+        return getBoolean(POST_INDEXING);
     }
 
     public boolean createTables() {

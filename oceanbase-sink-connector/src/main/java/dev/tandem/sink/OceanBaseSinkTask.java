@@ -1,6 +1,8 @@
 package dev.tandem.sink;
 
+import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemVersion;
+import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Applier;
 import dev.tandem.sink.apply.ChangeRecord;
 import dev.tandem.sink.apply.Dialect;
@@ -9,7 +11,11 @@ import dev.tandem.sink.apply.RecordReader;
 import dev.tandem.sink.apply.SinkMetrics;
 import dev.tandem.sink.apply.StatementWriter;
 import dev.tandem.sink.checkpoint.Checkpoints;
+import dev.tandem.sink.schema.DdlApplier;
+import dev.tandem.sink.schema.DdlTranslator;
+
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -26,8 +32,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -45,6 +53,7 @@ public class OceanBaseSinkTask extends SinkTask {
     private Applier applier;
     private SinkMetrics metrics;
     private ErrantRecordReporter reporter;
+    private DdlApplier ddl;
     /** The last offset applied per partition: records at or below it are not applied again. */
     private final Map<TopicPartition, Long> applied = new HashMap<>();
 
@@ -72,6 +81,9 @@ public class OceanBaseSinkTask extends SinkTask {
             StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c));
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());
+            ddl = new DdlApplier(applier::connection, checkpoints,
+                    new DdlTranslator(t -> reader.destination(t.database(), t.table(), "")), metrics, config.ddlSync(),
+                    config.createTables(), config.postIndexing(), config.skipUnsupportedDdl());
             LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}", connector, dialect.name(), checkpoints.table());
         } catch (SQLException e) {
             throw new ConnectException("Cannot prepare the destination " + config.url() + ": " + e.getMessage(), e);
@@ -120,6 +132,7 @@ public class OceanBaseSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         List<ChangeRecord> run = new ArrayList<>();
         Map<TopicPartition, Long> runOffsets = new LinkedHashMap<>();
+        Set<TableId> loaded = new LinkedHashSet<>();
         String runOrigin = null;
         int skipped = 0;
         for (SinkRecord record : records) {
@@ -127,6 +140,24 @@ public class OceanBaseSinkTask extends SinkTask {
             Long done = applied.get(tp);
             if (done != null && record.kafkaOffset() <= done) {
                 continue; // applied before a restart: the checkpoint says so
+            }
+            if (DdlApplier.isSchemaChange(record)) {
+                // A barrier: the rows before it are applied first, those after it meet the changed table.
+                if (!run.isEmpty()) {
+                    applyRun(run, runOrigin, runOffsets);
+                    run = new ArrayList<>();
+                    runOffsets = new LinkedHashMap<>();
+                    runOrigin = null;
+                }
+                String origin = reader.origin(record);
+                if (!config.region().isEmpty() && config.region().equals(origin)) {
+                    skipped++;
+                    continue; // our own DDL, back from the other region
+                }
+                if (ddl.apply(record, origin)) {
+                    applied.put(tp, record.kafkaOffset());
+                }
+                continue;
             }
             ChangeRecord change;
             try {
@@ -138,6 +169,9 @@ public class OceanBaseSinkTask extends SinkTask {
             if (!config.region().isEmpty() && config.region().equals(change.origin())) {
                 skipped++;
                 continue;
+            }
+            if (ddl.hasDeferred() && ddl.waits(change.table()) && snapshotDone(record)) {
+                loaded.add(change.table());
             }
             if (runOrigin != null && (!runOrigin.equals(change.origin()) || run.size() >= config.batchSize())) {
                 applyRun(run, runOrigin, runOffsets);
@@ -151,9 +185,24 @@ public class OceanBaseSinkTask extends SinkTask {
         if (!run.isEmpty()) {
             applyRun(run, runOrigin, runOffsets);
         }
+        loaded.forEach(ddl::tableLoaded);
         if (skipped > 0) {
             metrics.skipped(skipped);
         }
+    }
+
+    /** The last snapshot row of its table, or a change after the snapshot: the table's snapshot rows are (being) applied. */
+    private static boolean snapshotDone(SinkRecord record) {
+        if (!(record.value() instanceof Struct v) || v.schema().field(Envelope.OP) == null) {
+            return false;
+        }
+        if (!Envelope.OP_READ.equals(v.getString(Envelope.OP))) {
+            return true;
+        }
+        Struct source = v.schema().field(Envelope.SOURCE) == null ? null : v.getStruct(Envelope.SOURCE);
+        Object flag = source == null || source.schema().field(Envelope.SOURCE_SNAPSHOT) == null ? null
+                : source.get(Envelope.SOURCE_SNAPSHOT);
+        return flag != null && (flag.toString().equals("last") || flag.toString().equals("last_in_data_collection"));
     }
 
     private void applyRun(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> offsets) {

@@ -42,6 +42,12 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "through the OceanBase Binlog Service) or 'auto' to detect it from the server's version string. MariaDB is "
             + "captured with Debezium's MariaDB connector, the others with Debezium's MySQL connector.";
 
+    public static final String DDL_TABLE_TOPICS = "tandem.ddl.table.topics";
+    private static final String DDL_TABLE_TOPICS_DOC = "Also write each schema-change event that concerns one table (the "
+            + "snapshot's CREATE TABLE, later ALTER/CREATE/DROP/RENAME) into that table's own topic, partition 0, with header "
+            + "tandem.ddl.copy: the sink then sees the DDL in order with the table's rows (schema migration with every index, "
+            + "default and comment; DDL synchronization). Needs single-partition table topics and Debezium's default topic "
+            + "names (prefix.db.table). The schema change topic keeps every event either way.";
     public static final String REGION = "tandem.region";
     private static final String REGION_DOC = "The region this source's database is in, for active-active replication. "
             + "When set, the checkpoint table is captured too so the origin tagger can recognise replicated "
@@ -101,6 +107,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             .define(FLAVOR, Type.STRING, FLAVOR_DEFAULT,
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateFlavor, OceanBaseSourceConfig::flavorChoices),
                     Importance.HIGH, FLAVOR_DOC, GROUP_SERVER, 1, Width.SHORT, "Server flavour")
+            .define(DDL_TABLE_TOPICS, Type.BOOLEAN, false, Importance.MEDIUM, DDL_TABLE_TOPICS_DOC)
             .define(REGION, Type.STRING, "",
                     ConfigValidators.REGION,
                     Importance.MEDIUM, REGION_DOC, GROUP_SERVER, 2, Width.SHORT, "Region")
@@ -138,6 +145,10 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
     public Optional<SourceFlavor> configuredFlavor() {
         String value = getString(FLAVOR).trim();
         return FLAVOR_DEFAULT.equalsIgnoreCase(value) ? Optional.empty() : Optional.of(SourceFlavor.fromConfigValue(value));
+    }
+
+    public boolean ddlTableTopics() {
+        return getBoolean(DDL_TABLE_TOPICS);
     }
 
     public String region() {

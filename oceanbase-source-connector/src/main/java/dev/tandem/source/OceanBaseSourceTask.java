@@ -2,12 +2,14 @@ package dev.tandem.source;
 
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import dev.tandem.common.TandemHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,8 @@ public class OceanBaseSourceTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(OceanBaseSourceTask.class);
 
     private SourceTask debezium;
+    private boolean ddlTableTopics;
+    private String topicPrefix;
 
     @Override
     public String version() {
@@ -38,6 +42,8 @@ public class OceanBaseSourceTask extends SourceTask {
                 SourceFlavor.MYSQL.configValue()));
         Map<String, String> taskProps = new HashMap<>(props);
         OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
+        ddlTableTopics = config.ddlTableTopics();
+        topicPrefix = props.get("topic.prefix");
         SourceTaskContext taskContext = context;
         if (config.activeActive()) {
             taskContext = StartingOffsets.contextWith(context, new TransactionReplayOffsets(context.offsetStorageReader()));
@@ -61,7 +67,19 @@ public class OceanBaseSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        return debezium.poll();
+        List<SourceRecord> records = debezium.poll();
+        if (!ddlTableTopics || records == null) {
+            return records;
+        }
+        List<SourceRecord> out = new ArrayList<>(records.size() + 4);
+        for (SourceRecord r : records) {
+            out.add(r);
+            SourceRecord copy = DdlCopies.copyForTableTopic(r, topicPrefix);
+            if (copy != null) {
+                out.add(copy);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -71,6 +89,9 @@ public class OceanBaseSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
+        if (record.headers().lastWithName(TandemHeaders.DDL_COPY) != null) {
+            return; // ours: Debezium knows only its own records
+        }
         debezium.commitRecord(record, metadata);
     }
 

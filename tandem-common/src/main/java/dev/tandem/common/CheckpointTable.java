@@ -32,4 +32,16 @@ public final class CheckpointTable {
     public static TableId parse(String value) {
         return TableId.parse(value.trim());
     }
+
+    /**
+     * A DDL statement as the sink announces it in the {@code ddl} column and as the tagger matches
+     * it with schema-change events: whitespace collapsed, a trailing semicolon dropped, case folded.
+     */
+    public static String normaliseDdl(String ddl) {
+        String s = ddl.trim().replaceAll("\\s+", " ");
+        if (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).trim();
+        }
+        return s.toLowerCase(java.util.Locale.ROOT);
+    }
 }

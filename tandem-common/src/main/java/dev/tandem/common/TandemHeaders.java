@@ -8,4 +8,11 @@ public final class TandemHeaders {
 
     private TandemHeaders() {
     }
+
+    /**
+     * Set on the copy of a schema-change event that the source puts into the table's own topic
+     * (so the sink sees the DDL in order with the table's rows); the original stays on the schema
+     * change topic.
+     */
+    public static final String DDL_COPY = "tandem.ddl.copy";
 }

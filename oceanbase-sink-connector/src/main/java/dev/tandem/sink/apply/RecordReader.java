@@ -81,7 +81,8 @@ public final class RecordReader {
         };
     }
 
-    private String origin(SinkRecord record) {
+    /** The record's origin: its tandem.origin header, else the configured source region. */
+    public String origin(SinkRecord record) {
         Header h = record.headers().lastWithName(TandemHeaders.ORIGIN);
         return h == null || h.value() == null ? defaultOrigin : h.value().toString();
     }
@@ -94,6 +95,11 @@ public final class RecordReader {
             }
         }
         return record.timestamp() == null ? -1 : record.timestamp();
+    }
+
+    /** The destination of a source table as records of {@code topic} name it. */
+    public TableId destination(String db, String table, String topic) {
+        return TableId.parse(tableFormat.replace("${db}", db).replace("${table}", table).replace("${topic}", topic));
     }
 
     /** The destination table from the format: ${db}/${table} from the source block or the topic's last two segments. */

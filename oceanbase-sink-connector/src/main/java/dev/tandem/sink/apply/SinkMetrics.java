@@ -23,6 +23,8 @@ public final class SinkMetrics {
 
     private final Sensor applied;
     private final Sensor skipped;
+    private final Sensor ddlApplied;
+    private final Sensor ddlSkipped;
     private final Sensor transactionSize;
     private final Sensor transactionLatency;
     private volatile long lastSourceTimestampMs = -1;
@@ -36,6 +38,8 @@ public final class SinkMetrics {
         String scope = "tandem-sink-" + UUID.randomUUID() + ".";
         applied = sensor(metrics, scope, "records-applied", "change records applied");
         skipped = sensor(metrics, scope, "records-skipped-own-origin", "change records not applied because they originated in this region");
+        ddlApplied = sensor(metrics, scope, "ddl-applied", "DDL statements applied");
+        ddlSkipped = sensor(metrics, scope, "ddl-skipped", "unsupported DDL statements skipped (tandem.ddl.unsupported=skip)");
         transactionSize = metrics.addSensor(scope + "transaction-size");
         transactionSize.add(name(metrics, "transaction-size-avg", "average change records per destination transaction"), new Avg());
         transactionSize.add(name(metrics, "transaction-size-max", "most change records in one destination transaction"), new Max());
@@ -68,6 +72,14 @@ public final class SinkMetrics {
         if (lastSourceTimestamp > lastSourceTimestampMs) {
             lastSourceTimestampMs = lastSourceTimestamp;
         }
+    }
+
+    public void ddlApplied() {
+        ddlApplied.record(1);
+    }
+
+    public void ddlSkipped() {
+        ddlSkipped.record(1);
     }
 
     public void skipped(int records) {

@@ -106,6 +106,14 @@ public final class Checkpoints {
 
     /** The first statement of an apply transaction: the checkpoint rows of its partitions, naming its origin. */
     public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets) throws SQLException {
+        write(c, origin, lastOffsets, null);
+    }
+
+    /**
+     * The checkpoint rows, announcing a DDL when {@code ddl} is not null: the DDL marker the source's
+     * OriginTagger matches with the schema-change event that DDL produces.
+     */
+    public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, String ddl) throws SQLException {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(qualified()).append(" (")
                 .append(Dialect.quote(CheckpointTable.CONNECTOR)).append(", ").append(Dialect.quote(CheckpointTable.TOPIC))
                 .append(", ").append(Dialect.quote(CheckpointTable.PARTITION)).append(", ")
@@ -113,7 +121,7 @@ public final class Checkpoints {
                 .append(", ").append(Dialect.quote(CheckpointTable.DDL)).append(", ")
                 .append(Dialect.quote(CheckpointTable.UPDATED)).append(") VALUES ");
         for (int i = 0; i < lastOffsets.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, NULL, NOW(6))");
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, NOW(6))");
         }
         sql.append(dialect.upsertClause(List.of(CheckpointTable.ORIGIN, CheckpointTable.KAFKA_OFFSET, CheckpointTable.DDL,
                 CheckpointTable.UPDATED)));
@@ -125,6 +133,7 @@ public final class Checkpoints {
                 ps.setInt(p++, e.getKey().partition());
                 ps.setString(p++, origin);
                 ps.setLong(p++, e.getValue());
+                ps.setString(p++, ddl);
             }
             ps.executeUpdate();
         }

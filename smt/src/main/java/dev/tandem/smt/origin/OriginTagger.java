@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -58,6 +57,8 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
     private Map<String, String> origins;
     /** DDL announced by checkpoint rows and not yet seen: normalised statement and origin, oldest first. */
     private final Deque<String[]> pendingDdl = new ArrayDeque<>();
+    /** The last schema-change event's normalised DDL and origin, for its copy in the table's topic. */
+    private String[] lastDdl;
     /** The origin and key of the last delete, for the tombstone that follows it. */
     private Object lastDeleteKey;
     private String lastDeleteOrigin;
@@ -97,7 +98,14 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
             return record; // a transaction metadata event: forwarded as it is
         }
         if (schema.field("ddl") != null && schema.field(Envelope.OP) == null) {
-            return tagged(record, ddlOrigin(struct.getString("ddl")));
+            String ddl = struct.getString("ddl");
+            if (record.headers().lastWithName(TandemHeaders.DDL_COPY) != null && ddl != null && lastDdl != null
+                    && lastDdl[0].equals(normalise(ddl))) {
+                return tagged(record, lastDdl[1]); // the copy in the table topic follows its original
+            }
+            String origin = ddlOrigin(ddl);
+            lastDdl = ddl == null ? null : new String[] {normalise(ddl), origin};
+            return tagged(record, origin);
         }
         if (schema.field(Envelope.OP) == null) {
             return tagged(record, region);
@@ -162,13 +170,8 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
         return region;
     }
 
-    /** Whitespace collapsed, a trailing semicolon dropped, case folded: how the sink and Debezium may differ. */
     static String normalise(String ddl) {
-        String s = ddl.trim().replaceAll("\\s+", " ");
-        if (s.endsWith(";")) {
-            s = s.substring(0, s.length() - 1).trim();
-        }
-        return s.toLowerCase(Locale.ROOT);
+        return CheckpointTable.normaliseDdl(ddl);
     }
 
     private R tagged(R record, String origin) {

@@ -149,6 +149,21 @@ class OriginTaggerTest {
     }
 
     @Test
+    void theCopyOfASchemaChangeInTheTableTopicGetsTheOriginOfItsOriginal() {
+        OriginTagger<SourceRecord> t = tagger(Map.of("region", "west"));
+        run(t, marker("m", "east", "ALTER TABLE orders ADD COLUMN note VARCHAR(10)"));
+        assertThat(origin(t.apply(ddl("ALTER TABLE orders ADD COLUMN note VARCHAR(10)")))).isEqualTo("east");
+        SourceRecord copy = ddl("ALTER TABLE orders ADD COLUMN note VARCHAR(10)");
+        copy.headers().addBoolean("tandem.ddl.copy", true);
+        assertThat(origin(t.apply(copy))).as("the copy right after its original").isEqualTo("east");
+        assertThat(origin(t.apply(ddl("ALTER TABLE orders ADD COLUMN note VARCHAR(10)")))).as("not a copy: a new local DDL")
+                .isEqualTo("west");
+        SourceRecord localCopy = ddl("ALTER TABLE orders ADD COLUMN note VARCHAR(10)");
+        localCopy.headers().addBoolean("tandem.ddl.copy", true);
+        assertThat(origin(t.apply(localCopy))).isEqualTo("west");
+    }
+
+    @Test
     void configErrorsSayWhatIsExpected() {
         assertThatThrownBy(() -> tagger(Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("region");
         assertThatThrownBy(() -> tagger(Map.of("region", ""))).hasMessageContaining("needs this source's region");

@@ -1,0 +1,184 @@
+package dev.tandem.sink.schema;
+
+import dev.tandem.common.CheckpointTable;
+import dev.tandem.common.Envelope;
+import dev.tandem.common.select.TableId;
+import dev.tandem.sink.apply.SinkMetrics;
+import dev.tandem.sink.checkpoint.Checkpoints;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Applies the schema-change events that reach the sink in a table's topic: the snapshot's CREATE
+ * TABLE (schema migration, with every key, default and comment; with post-indexing, without the
+ * non-unique secondary indexes, which {@link #tableLoaded} adds later), and, with DDL sync, later
+ * DDL. Exactly once: the checkpoint row announcing the DDL (the DDL marker) is committed before the
+ * DDL runs and the checkpoint moves past it after; a DDL repeated after a crash in between that
+ * finds its work done (duplicate column, existing table, ...) counts as applied.
+ */
+public final class DdlApplier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DdlApplier.class);
+    /** MySQL-family errors that mean "already done": table exists, unknown table, duplicate column/key, can't drop. */
+    private static final Set<Integer> ALREADY_DONE = Set.of(1050, 1051, 1060, 1061, 1091, 1146);
+
+    private final Supplier<Connection> connection;
+    private final Checkpoints checkpoints;
+    private final DdlTranslator translator;
+    private final SinkMetrics metrics;
+    private final boolean sync;
+    private final boolean createTables;
+    private final boolean postIndexing;
+    private final boolean skipUnsupported;
+    /** Non-unique indexes held back per destination table until its snapshot rows are in. */
+    private final Map<TableId, List<String>> deferred = new LinkedHashMap<>();
+
+    public DdlApplier(Supplier<Connection> connection, Checkpoints checkpoints, DdlTranslator translator, SinkMetrics metrics,
+                      boolean sync, boolean createTables, boolean postIndexing, boolean skipUnsupported) {
+        this.connection = connection;
+        this.checkpoints = checkpoints;
+        this.translator = translator;
+        this.metrics = metrics;
+        this.sync = sync;
+        this.createTables = createTables;
+        this.postIndexing = postIndexing;
+        this.skipUnsupported = skipUnsupported;
+    }
+
+    /** Whether a record is a schema-change event (Debezium's, with its DDL text). */
+    public static boolean isSchemaChange(SinkRecord record) {
+        return record.value() instanceof Struct v && v.schema().field("ddl") != null && v.schema().field(Envelope.OP) == null
+                && v.schema().field("databaseName") != null;
+    }
+
+    /** Whether any table waits for its secondary indexes. */
+    public boolean hasDeferred() {
+        return !deferred.isEmpty();
+    }
+
+    /** Applies one schema-change event; returns whether it changed the destination. */
+    public boolean apply(SinkRecord record, String origin) {
+        Struct value = (Struct) record.value();
+        String ddl = value.getString("ddl");
+        Struct source = value.schema().field(Envelope.SOURCE) == null ? null : value.getStruct(Envelope.SOURCE);
+        Object snapshotFlag = source == null || source.schema().field(Envelope.SOURCE_SNAPSHOT) == null ? null
+                : source.get(Envelope.SOURCE_SNAPSHOT);
+        boolean snapshot = snapshotFlag != null && !"false".equals(snapshotFlag.toString());
+        String db = value.getString("databaseName");
+        DdlTranslator.Translation t;
+        try {
+            t = translator.translate(ddl, db == null ? "" : db, snapshot, postIndexing && snapshot);
+        } catch (DdlTranslator.UnsupportedDdlException e) {
+            if (!sync) {
+                return false; // without DDL sync only CREATE TABLE is of interest
+            }
+            if (skipUnsupported) {
+                LOG.warn("Skipping unsupported DDL from {}-{}@{} (tandem.ddl.unsupported=skip): {}", record.topic(),
+                        record.kafkaPartition(), record.kafkaOffset(), e.getMessage());
+                metrics.ddlSkipped();
+                return false;
+            }
+            throw new ConnectException(e.getMessage() + " (record " + record.topic() + "-" + record.kafkaPartition() + "@"
+                    + record.kafkaOffset() + "; set tandem.ddl.unsupported=skip to go on without it)");
+        }
+        if (t.ignored()) {
+            LOG.debug("Ignoring DDL {}: {}", t.kind(), ddl);
+            return false;
+        }
+        boolean isCreate = t.kind().equals("CREATE TABLE");
+        if (isCreate ? !(createTables || sync) : !sync) {
+            return false;
+        }
+        TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+        Connection c = connection.get();
+        try {
+            if (isCreate && TableCreator.exists(c, t.table())) {
+                // Already there (migrated before, or the incremental link's schema snapshot): checked, not re-run, so
+                // the destination's binlog gets no DDL for it.
+                LOG.debug("{} exists; its CREATE TABLE is not run again", t.table());
+                return false;
+            }
+            c.setAutoCommit(true);
+            for (String statement : t.prepare()) {
+                execute(c, statement, record);
+            }
+            c.setAutoCommit(false);
+            // The DDL marker: committed before the DDL, at the offset before it (not applied yet).
+            checkpoints.write(c, origin, Map.of(tp, record.kafkaOffset() - 1), CheckpointTable.normaliseDdl(t.statements().get(0)));
+            c.commit();
+            c.setAutoCommit(true);
+            for (String statement : t.statements()) {
+                execute(c, statement, record);
+            }
+            c.setAutoCommit(false);
+            checkpoints.write(c, origin, Map.of(tp, record.kafkaOffset()));
+            c.commit();
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new ConnectException("DDL from " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
+                    + " failed on the destination: " + e.getMessage() + " (statement: " + t.statements() + ")", e);
+        }
+        metrics.ddlApplied();
+        if (!t.deferredIndexes().isEmpty()) {
+            deferred.put(t.table(), t.deferredIndexes());
+            LOG.info("Created {} without its {} secondary index(es); they follow when its snapshot rows are in", t.table(),
+                    t.deferredIndexes().size());
+        }
+        LOG.info("Applied {} on {}: {}", t.kind(), t.table(), t.statements().get(0).replaceAll("\\s+", " "));
+        return true;
+    }
+
+    private static void execute(Connection c, String statement, SinkRecord record) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            if (ALREADY_DONE.contains(e.getErrorCode())) {
+                LOG.info("DDL from {}-{}@{} was applied before (a replay after a restart): {}", record.topic(),
+                        record.kafkaPartition(), record.kafkaOffset(), e.getMessage());
+                return;
+            }
+            throw e;
+        }
+    }
+
+    /** Adds the indexes held back for {@code table}, now that its snapshot rows are applied. */
+    public void tableLoaded(TableId table) {
+        List<String> indexes = deferred.remove(table);
+        if (indexes == null) {
+            return;
+        }
+        Connection c = connection.get();
+        long started = System.nanoTime();
+        for (int i = 0; i < indexes.size(); i++) {
+            LOG.info("Post-indexing {}: index {} of {}: {}", table, i + 1, indexes.size(), indexes.get(i));
+            try (Statement s = c.createStatement()) {
+                c.setAutoCommit(true);
+                s.execute(indexes.get(i));
+            } catch (SQLException e) {
+                if (!ALREADY_DONE.contains(e.getErrorCode())) {
+                    throw new ConnectException("Post-indexing " + table + " failed: " + e.getMessage() + " (statement: "
+                            + indexes.get(i) + ")", e);
+                }
+            }
+        }
+        LOG.info("Post-indexing {} done: {} index(es) in {} ms", table, indexes.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Whether {@code table} waits for its secondary indexes. */
+    public boolean waits(TableId table) {
+        return deferred.containsKey(table);
+    }
+}

@@ -1,0 +1,458 @@
+package dev.tandem.sink.schema;
+
+import dev.tandem.common.select.TableId;
+import dev.tandem.sink.apply.Dialect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * Translates the DDL of a source's schema-change event into statements for the destination: table
+ * names replaced by their destination names (the sink's {@code tandem.table.name.format}), and
+ * the statement checked against the supported list. With post-indexing, the non-unique secondary
+ * indexes of a {@code CREATE TABLE} are split off, to be added once the table's rows are in.
+ *
+ * <p>Supported: CREATE TABLE, DROP TABLE, RENAME TABLE, TRUNCATE TABLE, CREATE/DROP INDEX, and
+ * ALTER TABLE with ADD/DROP/MODIFY/CHANGE/ALTER/RENAME COLUMN, ADD/DROP/RENAME INDEX or KEY (also
+ * UNIQUE, FULLTEXT, SPATIAL, PRIMARY KEY), RENAME TO, and COMMENT. Anything else is refused with
+ * the statement, so the user decides (stop, or skip such DDL).
+ */
+public final class DdlTranslator {
+
+    /**
+     * What to execute: {@code prepare} first (e.g. the database a new table needs), then the
+     * statements (the first is the one the DDL marker announces), later the indexes held back until
+     * the table's rows are in; and the destination table.
+     */
+    public record Translation(String kind, List<String> prepare, List<String> statements, List<String> deferredIndexes,
+                              TableId table) {
+        Translation(String kind, List<String> statements, List<String> deferredIndexes, TableId table) {
+            this(kind, List.of(), statements, deferredIndexes, table);
+        }
+
+        public boolean ignored() {
+            return statements.isEmpty();
+        }
+    }
+
+    /** A statement outside the supported list. */
+    public static final class UnsupportedDdlException extends Exception {
+        public UnsupportedDdlException(String message) {
+            super(message);
+        }
+    }
+
+    private final UnaryOperator<TableId> destination;
+
+    /** @param destination the destination table of a source table */
+    public DdlTranslator(UnaryOperator<TableId> destination) {
+        this.destination = destination;
+    }
+
+    /**
+     * Translates one statement.
+     *
+     * @param defaultDatabase the database unqualified names are in (the event's {@code databaseName})
+     * @param snapshot        whether the event comes from a snapshot (its DROP TABLE IF EXISTS only prepares the CREATE)
+     * @param postIndexing    split non-unique secondary indexes off CREATE TABLE
+     */
+    public Translation translate(String ddl, String defaultDatabase, boolean snapshot, boolean postIndexing)
+            throws UnsupportedDdlException {
+        Lexer l = new Lexer(ddl);
+        String first = l.word();
+        switch (first) {
+            case "CREATE" -> {
+                String next = l.peekWord();
+                if (next.equals("TEMPORARY")) {
+                    return ignored("CREATE TEMPORARY TABLE");
+                }
+                if (next.equals("TABLE")) {
+                    l.word();
+                    return createTable(ddl, l, defaultDatabase, postIndexing);
+                }
+                if (next.equals("UNIQUE") || next.equals("FULLTEXT") || next.equals("SPATIAL") || next.equals("INDEX")) {
+                    return createIndex(ddl, l, defaultDatabase);
+                }
+                throw unsupported(ddl);
+            }
+            case "ALTER" -> {
+                String next = l.word();
+                while (next.equals("ONLINE") || next.equals("IGNORE")) {
+                    next = l.word();
+                }
+                if (!next.equals("TABLE")) {
+                    throw unsupported(ddl);
+                }
+                return alterTable(ddl, l, defaultDatabase);
+            }
+            case "DROP" -> {
+                String next = l.word();
+                if (next.equals("TEMPORARY")) {
+                    return ignored("DROP TEMPORARY TABLE");
+                }
+                if (next.equals("INDEX")) {
+                    return dropIndex(ddl, l, defaultDatabase);
+                }
+                if (!next.equals("TABLE")) {
+                    throw unsupported(ddl);
+                }
+                if (snapshot) {
+                    return ignored("the snapshot's DROP TABLE IF EXISTS, which only precedes its CREATE TABLE");
+                }
+                if (l.peekWord().equals("IF")) {
+                    l.word();
+                    l.expectWord("EXISTS");
+                }
+                List<String> names = new ArrayList<>();
+                TableId last = null;
+                do {
+                    last = dest(l.name(defaultDatabase));
+                    names.add(quoted(last));
+                } while (l.acceptSymbol(','));
+                return new Translation("DROP TABLE", List.of("DROP TABLE IF EXISTS " + String.join(", ", names)), List.of(), last);
+            }
+            case "RENAME" -> {
+                l.expectWord("TABLE");
+                List<String> pairs = new ArrayList<>();
+                TableId last = null;
+                do {
+                    TableId from = dest(l.name(defaultDatabase));
+                    l.expectWord("TO");
+                    last = dest(l.name(defaultDatabase));
+                    pairs.add(quoted(from) + " TO " + quoted(last));
+                } while (l.acceptSymbol(','));
+                return new Translation("RENAME TABLE", List.of("RENAME TABLE " + String.join(", ", pairs)), List.of(), last);
+            }
+            case "TRUNCATE" -> {
+                if (l.peekWord().equals("TABLE")) {
+                    l.word();
+                }
+                TableId t = dest(l.name(defaultDatabase));
+                return new Translation("TRUNCATE TABLE", List.of("TRUNCATE TABLE " + quoted(t)), List.of(), t);
+            }
+            default -> throw unsupported(ddl);
+        }
+    }
+
+    private Translation createTable(String ddl, Lexer l, String db, boolean postIndexing) throws UnsupportedDdlException {
+        if (l.peekWord().equals("IF")) {
+            l.word();
+            l.expectWord("NOT");
+            l.expectWord("EXISTS");
+        }
+        TableId t = dest(l.name(db));
+        int open = l.position();
+        if (!l.acceptSymbol('(')) {
+            throw new UnsupportedDdlException("CREATE TABLE without a column list (LIKE or AS SELECT) is not supported: " + ddl);
+        }
+        int close = l.matchingParenthesis(open);
+        List<String> definitions = l.splitTopLevel(open + 1, close);
+        List<String> kept = new ArrayList<>();
+        List<String> deferred = new ArrayList<>();
+        for (String d : definitions) {
+            if (postIndexing && isSecondaryIndex(d)) {
+                deferred.add("ALTER TABLE " + quoted(t) + " ADD " + d.trim());
+            } else {
+                kept.add(d.trim());
+            }
+        }
+        String create = "CREATE TABLE IF NOT EXISTS " + quoted(t) + " (\n  " + String.join(",\n  ", kept) + "\n)"
+                + ddl.substring(close + 1);
+        return new Translation("CREATE TABLE", List.of("CREATE DATABASE IF NOT EXISTS " + Dialect.quote(t.database())),
+                List.of(create), deferred, t);
+    }
+
+    /** A non-unique secondary index definition: KEY, INDEX, FULLTEXT or SPATIAL (not PRIMARY, UNIQUE or a column). */
+    static boolean isSecondaryIndex(String definition) {
+        String d = definition.trim().toUpperCase(Locale.ROOT);
+        return d.startsWith("KEY ") || d.startsWith("INDEX ") || d.startsWith("KEY`") || d.startsWith("INDEX`")
+                || d.startsWith("FULLTEXT ") || d.startsWith("SPATIAL ");
+    }
+
+    private Translation alterTable(String ddl, Lexer l, String db) throws UnsupportedDdlException {
+        TableId t = dest(l.name(db));
+        List<String> clauses = l.splitTopLevel(l.position(), ddl.length());
+        List<String> translated = new ArrayList<>();
+        for (String clause : clauses) {
+            Lexer c = new Lexer(clause);
+            String w = c.word();
+            String n = c.peekWord();
+            boolean ok = switch (w) {
+                case "ADD", "DROP" -> !n.isEmpty() && (List.of("COLUMN", "INDEX", "KEY", "UNIQUE", "FULLTEXT", "SPATIAL", "PRIMARY",
+                        "CONSTRAINT", "IF").contains(n) || c.isIdentifierNext() || c.peekSymbol('('));
+                case "MODIFY", "CHANGE" -> true;
+                case "ALTER" -> n.equals("COLUMN") || c.isIdentifierNext();
+                case "RENAME" -> true;
+                case "COMMENT" -> true;
+                default -> false;
+            };
+            if (w.equals("DROP") && (n.equals("FOREIGN") || n.equals("PARTITION") || n.equals("CHECK"))) {
+                ok = false;
+            }
+            if (!ok) {
+                throw new UnsupportedDdlException("ALTER TABLE clause '" + clause.trim() + "' is not supported (supported: "
+                        + "ADD/DROP/MODIFY/CHANGE/ALTER/RENAME COLUMN, ADD/DROP/RENAME INDEX or KEY, RENAME TO, COMMENT): " + ddl);
+            }
+            if (w.equals("RENAME") && (n.equals("TO") || n.equals("AS") || (!n.equals("COLUMN") && !n.equals("INDEX")
+                    && !n.equals("KEY")))) {
+                if (n.equals("TO") || n.equals("AS")) {
+                    c.word();
+                }
+                TableId renamed = dest(c.name(db));
+                translated.add("RENAME TO " + quoted(renamed));
+                continue;
+            }
+            translated.add(clause.trim());
+        }
+        return new Translation("ALTER TABLE", List.of("ALTER TABLE " + quoted(t) + " " + String.join(", ", translated)),
+                List.of(), t);
+    }
+
+    private Translation createIndex(String ddl, Lexer l, String db) throws UnsupportedDdlException {
+        int on = l.indexOfWord("ON");
+        if (on < 0) {
+            throw unsupported(ddl);
+        }
+        Lexer after = new Lexer(ddl);
+        after.seek(on + 2);
+        int nameStart = after.skipSpace();
+        TableId t = dest(after.name(db));
+        return new Translation("CREATE INDEX", List.of(ddl.substring(0, nameStart) + quoted(t) + ddl.substring(after.here())),
+                List.of(), t);
+    }
+
+    private Translation dropIndex(String ddl, Lexer l, String db) throws UnsupportedDdlException {
+        int on = l.indexOfWord("ON");
+        if (on < 0) {
+            throw unsupported(ddl);
+        }
+        Lexer after = new Lexer(ddl);
+        after.seek(on + 2);
+        int nameStart = after.skipSpace();
+        TableId t = dest(after.name(db));
+        return new Translation("DROP INDEX", List.of(ddl.substring(0, nameStart) + quoted(t) + ddl.substring(after.here())),
+                List.of(), t);
+    }
+
+    private TableId dest(TableId source) {
+        return destination.apply(source);
+    }
+
+    private static String quoted(TableId t) {
+        return Dialect.quote(t.database()) + "." + Dialect.quote(t.table());
+    }
+
+    private static Translation ignored(String why) {
+        return new Translation(why, List.of(), List.of(), null);
+    }
+
+    private static UnsupportedDdlException unsupported(String ddl) {
+        return new UnsupportedDdlException("DDL not supported by the sink (supported: CREATE/DROP/RENAME/TRUNCATE TABLE, "
+                + "CREATE/DROP INDEX, ALTER TABLE on columns and indexes): " + ddl);
+    }
+
+    /** Just enough of MySQL's lexical rules: words, `quoted` and "quoted" identifiers, strings, comments, symbols. */
+    static final class Lexer {
+        private final String s;
+        private int i;
+
+        Lexer(String s) {
+            this.s = s;
+        }
+
+        int position() {
+            skipSpace();
+            return i;
+        }
+
+        /** Where the lexer is, without skipping what follows. */
+        int here() {
+            return i;
+        }
+
+        void seek(int p) {
+            i = p;
+        }
+
+        int skipSpace() {
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (Character.isWhitespace(c)) {
+                    i++;
+                } else if (s.startsWith("/*", i)) {
+                    int end = s.indexOf("*/", i + 2);
+                    i = end < 0 ? s.length() : end + 2;
+                } else if (s.startsWith("--", i) || c == '#') {
+                    int end = s.indexOf('\n', i);
+                    i = end < 0 ? s.length() : end + 1;
+                } else {
+                    break;
+                }
+            }
+            return i;
+        }
+
+        /** The next bare word, upper-cased ("" when the next token is not a bare word). */
+        String word() {
+            skipSpace();
+            int start = i;
+            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) {
+                i++;
+            }
+            return s.substring(start, i).toUpperCase(Locale.ROOT);
+        }
+
+        String peekWord() {
+            int saved = i;
+            String w = word();
+            i = saved;
+            return w;
+        }
+
+        void expectWord(String w) throws UnsupportedDdlException {
+            String got = word();
+            if (!got.equals(w)) {
+                throw new UnsupportedDdlException("expected " + w + " at position " + i + " of: " + s);
+            }
+        }
+
+        boolean acceptSymbol(char c) {
+            skipSpace();
+            if (i < s.length() && s.charAt(i) == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        boolean peekSymbol(char c) {
+            skipSpace();
+            return i < s.length() && s.charAt(i) == c;
+        }
+
+        boolean isIdentifierNext() {
+            skipSpace();
+            return i < s.length() && (s.charAt(i) == '`' || Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_');
+        }
+
+        private String identifier() throws UnsupportedDdlException {
+            skipSpace();
+            if (i >= s.length()) {
+                throw new UnsupportedDdlException("a name was expected at the end of: " + s);
+            }
+            char c = s.charAt(i);
+            if (c == '`' || c == '"') {
+                StringBuilder out = new StringBuilder();
+                i++;
+                while (i < s.length()) {
+                    char ch = s.charAt(i++);
+                    if (ch == c) {
+                        if (i < s.length() && s.charAt(i) == c) {
+                            out.append(c);
+                            i++;
+                        } else {
+                            return out.toString();
+                        }
+                    } else {
+                        out.append(ch);
+                    }
+                }
+                throw new UnsupportedDdlException("unterminated name in: " + s);
+            }
+            int start = i;
+            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) {
+                i++;
+            }
+            if (start == i) {
+                throw new UnsupportedDdlException("a name was expected at position " + i + " of: " + s);
+            }
+            return s.substring(start, i);
+        }
+
+        /** A table name, qualified or in {@code db}. */
+        TableId name(String db) throws UnsupportedDdlException {
+            String first = identifier();
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+                return new TableId(first, identifier());
+            }
+            return new TableId(db, first);
+        }
+
+        /** Position of the matching ')' for the '(' at {@code open}, skipping strings and quoted names. */
+        int matchingParenthesis(int open) throws UnsupportedDdlException {
+            int depth = 0;
+            for (int p = open; p < s.length(); p++) {
+                char c = s.charAt(p);
+                if (c == '\'' || c == '"' || c == '`') {
+                    p = endOfQuoted(p);
+                } else if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    return p;
+                }
+            }
+            throw new UnsupportedDdlException("unbalanced parentheses in: " + s);
+        }
+
+        private int endOfQuoted(int p) {
+            char q = s.charAt(p);
+            for (int k = p + 1; k < s.length(); k++) {
+                char c = s.charAt(k);
+                if (c == '\\' && q == '\'') {
+                    k++;
+                } else if (c == q) {
+                    if (k + 1 < s.length() && s.charAt(k + 1) == q) {
+                        k++;
+                    } else {
+                        return k;
+                    }
+                }
+            }
+            return s.length();
+        }
+
+        /** The comma-separated parts of {@code s[from, to)} at parenthesis depth 0. */
+        List<String> splitTopLevel(int from, int to) {
+            List<String> parts = new ArrayList<>();
+            int depth = 0;
+            int start = from;
+            for (int p = from; p < to; p++) {
+                char c = s.charAt(p);
+                if (c == '\'' || c == '"' || c == '`') {
+                    p = endOfQuoted(p);
+                } else if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    depth--;
+                } else if (c == ',' && depth == 0) {
+                    parts.add(s.substring(start, p));
+                    start = p + 1;
+                }
+            }
+            String last = s.substring(start, to);
+            if (!last.isBlank()) {
+                parts.add(last);
+            }
+            return parts;
+        }
+
+        /** Start of the first bare word {@code w} from here on (outside quotes), or -1. */
+        int indexOfWord(String w) {
+            for (int p = i; p < s.length(); p++) {
+                char c = s.charAt(p);
+                if (c == '\'' || c == '"' || c == '`') {
+                    p = endOfQuoted(p);
+                    continue;
+                }
+                if (s.regionMatches(true, p, w, 0, w.length()) && (p == 0 || !Character.isLetterOrDigit(s.charAt(p - 1)))
+                        && (p + w.length() >= s.length() || !Character.isLetterOrDigit(s.charAt(p + w.length())))) {
+                    return p;
+                }
+            }
+            return -1;
+        }
+    }
+}
