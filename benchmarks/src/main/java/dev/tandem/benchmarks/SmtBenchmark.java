@@ -17,7 +17,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,19 +83,7 @@ public final class SmtBenchmark {
 
     /** Seconds from registering the source until its topic holds every row, as rows/s. */
     private static double snapshot(ConnectCluster connect, MariaDbServer db, String prefix, int rows, boolean chain) throws Exception {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", "dev.tandem.source.OceanBaseSourceConnector");
-        c.put("tasks.max", "1");
-        c.put("database.hostname", db.host());
-        c.put("database.port", Integer.toString(db.port()));
-        c.put("database.user", db.user());
-        c.put("database.password", db.password());
-        c.put("database.server.id", Integer.toString(9000 + prefix.hashCode() % 500));
-        c.put("topic.prefix", prefix);
-        c.put("tandem.objects", "benchdb.t");
-        c.put("schema.history.internal.kafka.bootstrap.servers", connect.bootstrapServers());
-        c.put("topic.creation.default.replication.factor", "-1");
-        c.put("topic.creation.default.partitions", "-1");
+        Map<String, String> c = Links.source(connect, db, prefix, 9000 + Math.abs(prefix.hashCode() % 500), "benchdb.t");
         if (chain) {
             c.put("transforms", "origin,filter");
             c.put("transforms.origin.type", OriginTagger.class.getName());

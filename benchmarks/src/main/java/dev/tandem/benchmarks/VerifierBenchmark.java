@@ -57,7 +57,7 @@ public final class VerifierBenchmark {
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT, "{\"rows\":%d,\"selectRowsPerSecond\":%.1f", rows, ceiling));
             for (String preset : List.of("smooth", "normal", "fast")) {
                 Verifier.Options options = new Verifier.Options(a.jdbcUrl(""), a.user(), a.password(), b.jdbcUrl(""), b.user(),
-                        b.password(), ObjectSelection.of(List.of("bench.*"), List.of()), List.of(), 10_000,
+                        b.password(), ObjectSelection.of(List.of("bench.*"), List.of()), List.of(), List.of(), 10_000,
                         Verifier.Options.concurrencyOf(preset), 0, Duration.ofSeconds(1), 0, false);
                 long start = System.nanoTime();
                 Report report = new Verifier(options).run();

@@ -73,7 +73,7 @@ public final class DdlTranslator {
                     return createTable(ddl, l, defaultDatabase, postIndexing);
                 }
                 if (next.equals("UNIQUE") || next.equals("FULLTEXT") || next.equals("SPATIAL") || next.equals("INDEX")) {
-                    return createIndex(ddl, l, defaultDatabase);
+                    return index("CREATE INDEX", ddl, l, defaultDatabase);
                 }
                 throw unsupported(ddl);
             }
@@ -93,7 +93,7 @@ public final class DdlTranslator {
                     return ignored("DROP TEMPORARY TABLE");
                 }
                 if (next.equals("INDEX")) {
-                    return dropIndex(ddl, l, defaultDatabase);
+                    return index("DROP INDEX", ddl, l, defaultDatabase);
                 }
                 if (!next.equals("TABLE")) {
                     throw unsupported(ddl);
@@ -210,7 +210,8 @@ public final class DdlTranslator {
                 List.of(), t);
     }
 
-    private Translation createIndex(String ddl, Lexer l, String db) throws UnsupportedDdlException {
+    /** CREATE INDEX ... ON t (...) or DROP INDEX ... ON t: the table after ON gets its destination name. */
+    private Translation index(String kind, String ddl, Lexer l, String db) throws UnsupportedDdlException {
         int on = l.indexOfWord("ON");
         if (on < 0) {
             throw unsupported(ddl);
@@ -219,21 +220,7 @@ public final class DdlTranslator {
         after.seek(on + 2);
         int nameStart = after.skipSpace();
         TableId t = dest(after.name(db));
-        return new Translation("CREATE INDEX", List.of(ddl.substring(0, nameStart) + quoted(t) + ddl.substring(after.here())),
-                List.of(), t);
-    }
-
-    private Translation dropIndex(String ddl, Lexer l, String db) throws UnsupportedDdlException {
-        int on = l.indexOfWord("ON");
-        if (on < 0) {
-            throw unsupported(ddl);
-        }
-        Lexer after = new Lexer(ddl);
-        after.seek(on + 2);
-        int nameStart = after.skipSpace();
-        TableId t = dest(after.name(db));
-        return new Translation("DROP INDEX", List.of(ddl.substring(0, nameStart) + quoted(t) + ddl.substring(after.here())),
-                List.of(), t);
+        return new Translation(kind, List.of(ddl.substring(0, nameStart) + quoted(t) + ddl.substring(after.here())), List.of(), t);
     }
 
     private TableId dest(TableId source) {
