@@ -33,11 +33,14 @@ final class Side {
     private final TableSpec spec;
     private final List<String> names;
     private final List<String> key;
+    /** A row filter (SQL condition) on this side's rows, or null. */
+    private final String filter;
 
-    Side(TableSpec spec, List<String> names, List<String> key) {
+    Side(TableSpec spec, List<String> names, List<String> key, String filter) {
         this.spec = spec;
         this.names = names;
         this.key = key;
+        this.filter = filter;
     }
 
     TableSpec spec() {
@@ -63,6 +66,9 @@ final class Side {
         }
         if (range.upper() != null) {
             parts.add("(" + keyColumns() + ") <= " + tuple(key.size()));
+        }
+        if (filter != null) {
+            parts.add("(" + filter + ")");
         }
         return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
     }
@@ -138,7 +144,8 @@ final class Side {
         for (int from = 0; from < keys.size(); from += 500) {
             List<List<Object>> batch = keys.subList(from, Math.min(keys.size(), from + 500));
             String in = batch.stream().map(k -> tuple(key.size())).collect(Collectors.joining(", "));
-            try (PreparedStatement ps = c.prepareStatement(rowSelect() + " WHERE (" + keyColumns() + ") IN (" + in + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(rowSelect() + " WHERE (" + keyColumns() + ") IN (" + in + ")"
+                    + (filter == null ? "" : " AND (" + filter + ")"))) {
                 int i = 1;
                 for (List<Object> k : batch) {
                     for (Object v : k) {

@@ -1,5 +1,6 @@
 package dev.tandem.verifier;
 
+import dev.tandem.common.select.MatchRule;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
 import dev.tandem.common.select.TableMapping;
@@ -40,10 +41,12 @@ public final class Verifier {
     /** What to compare and how. */
     public record Options(String sourceUrl, String sourceUser, String sourcePassword,
                           String destinationUrl, String destinationUser, String destinationPassword,
-                          ObjectSelection objects, List<TableMapping> renames, int chunkSize, int concurrency,
-                          long maxRowsPerSecond, Duration recheckDelay, int recheckAttempts, boolean applyRepair) {
+                          ObjectSelection objects, List<TableMapping> renames, List<Filter> filters, int chunkSize,
+                          int concurrency, long maxRowsPerSecond, Duration recheckDelay, int recheckAttempts,
+                          boolean applyRepair) {
 
         public Options {
+            filters = List.copyOf(filters);
             if (chunkSize < 1 || concurrency < 1 || recheckAttempts < 0) {
                 throw new IllegalArgumentException("chunk size and concurrency must be positive, recheck attempts not negative");
             }
@@ -58,6 +61,25 @@ public final class Verifier {
                 case "fast" -> 4;
                 default -> throw new IllegalArgumentException("concurrency preset '" + preset + "': smooth, normal or fast");
             };
+        }
+    }
+
+    /**
+     * A link's row filter: the source rows of matching tables that the destination should hold. The
+     * condition is the RowFilter SMT's (checked with its parser) and is evaluated by the source database.
+     */
+    public record Filter(MatchRule tables, String condition) {
+        public Filter {
+            dev.tandem.smt.filter.RowCondition.parse(condition, true); // the SMT's grammar, or an error naming the position
+        }
+
+        /** {@code db.table-rule=condition}, e.g. {@code shop.orders_*=amount > 100}. */
+        public static Filter parse(String spec) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("a filter is db.table=condition, e.g. shop.orders_*=amount > 100: " + spec);
+            }
+            return new Filter(MatchRule.parse(spec.substring(0, eq)), spec.substring(eq + 1).trim());
         }
     }
 
@@ -135,8 +157,10 @@ public final class Verifier {
             return failed(sourceTable, destTable, started, "the destination table does not exist");
         }
         List<String> names = sourceSpec.columns().stream().map(Column::name).toList();
-        Side source = new Side(sourceSpec, names, sourceSpec.key());
-        Side destination = new Side(destSpec, names, sourceSpec.key());
+        String filter = options.filters().stream().filter(f -> f.tables().matches(sourceTable)).map(Filter::condition)
+                .findFirst().orElse(null);
+        Side source = new Side(sourceSpec, names, sourceSpec.key(), filter);
+        Side destination = new Side(destSpec, names, sourceSpec.key(), null);
         List<List<Object>> bounds = source.boundaries(src, options.chunkSize());
         List<Side.Range> ranges = new ArrayList<>();
         List<Object> lower = null;

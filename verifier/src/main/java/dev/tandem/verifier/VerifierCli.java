@@ -42,6 +42,9 @@ public final class VerifierCli implements Callable<Integer> {
     @Option(names = "--rename", split = ",", description = "destination names, as the Rename SMT's tables option: "
             + "src_db.*->dst_db.*")
     List<String> renames = new ArrayList<>();
+    @Option(names = "--filter", description = "a link's row filter, db.table=condition as the RowFilter SMT's (e.g. "
+            + "'shop.orders_*=amount > 100'): only source rows it keeps are expected in the destination; repeatable")
+    List<String> filters = new ArrayList<>();
     @Option(names = "--chunk-size", defaultValue = "10000", description = "source rows per chunk (default ${DEFAULT-VALUE})")
     int chunkSize;
     @Option(names = "--concurrency", defaultValue = "normal",
@@ -67,7 +70,8 @@ public final class VerifierCli implements Callable<Integer> {
         int threads = concurrency.matches("\\d+") ? Integer.parseInt(concurrency) : Verifier.Options.concurrencyOf(concurrency);
         List<TableMapping> mappings = renames.stream().map(r -> TableMapping.parse(r, false)).toList();
         Verifier.Options options = new Verifier.Options(sourceUrl, sourceUser, sourcePassword, destUrl, destUser, destPassword,
-                ObjectSelection.of(objects, exclude), mappings, chunkSize, threads, maxRowsPerSecond, recheckDelay,
+                ObjectSelection.of(objects, exclude), mappings, filters.stream().map(Verifier.Filter::parse).toList(), chunkSize,
+                threads, maxRowsPerSecond, recheckDelay,
                 recheckAttempts, applyRepair);
         Report report = new Verifier(options).run();
         System.out.print(report.summary());
