@@ -147,6 +147,37 @@ class SchemaSyncIT {
     }
 
     @Test
+    void anExistingTableIsCheckedForCompatibilityInsteadOfRecreated() {
+        source.execute("", "CREATE DATABASE ex");
+        source.execute("ex", "CREATE TABLE ok (id INT PRIMARY KEY, a INT, b VARCHAR(10))", "INSERT INTO ok VALUES (1, 1, 'x')",
+                "CREATE TABLE bad (id INT PRIMARY KEY, a INT, b VARCHAR(10))", "INSERT INTO bad VALUES (1, 1, 'x')");
+        dest.execute("", "CREATE DATABASE ex_copy");
+        dest.execute("ex_copy", "CREATE TABLE ok (id INT PRIMARY KEY, a BIGINT, b VARCHAR(10), extra INT DEFAULT 7)",
+                "CREATE TABLE bad (id INT PRIMARY KEY, a INT)");
+        Map<String, String> src = sourceConfig(connect, source, "ex", 6803);
+        src.put("tandem.objects", "ex.ok");
+        src.put("tandem.ddl.table.topics", "true");
+        connect.configure("ex-ok-source", src);
+        connect.configure("ex-ok-sink", sinkConfig(dest, "ex.ex.ok", "ex_copy.${table}"));
+        await("the compatible table gets the rows").atMost(TIMEOUT).until(() -> !dest.query("ex_copy", "SELECT 1 FROM ok WHERE id = 1").isEmpty());
+        assertThat(dest.queryValue("ex_copy", "SELECT extra FROM ok WHERE id = 1")).as("kept as it was, not recreated").isEqualTo(7);
+
+        Map<String, String> bad = sourceConfig(connect, source, "exbad", 6804);
+        bad.put("tandem.objects", "ex.bad");
+        bad.put("tandem.ddl.table.topics", "true");
+        connect.configure("ex-bad-source", bad);
+        connect.configure("ex-bad-sink", sinkConfig(dest, "exbad.ex.bad", "ex_copy.${table}"));
+        await("the incompatible table stops the sink, naming the missing column").atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(connect.status("ex-bad-sink").tasks()).singleElement().satisfies(task -> {
+                    assertThat(task.state()).isEqualTo("FAILED");
+                    assertThat(task.trace()).contains("ex_copy.bad exists but lacks the source's column(s) [b]");
+                }));
+        for (String c : List.of("ex-ok-sink", "ex-ok-source", "ex-bad-sink", "ex-bad-source")) {
+            connect.delete(c);
+        }
+    }
+
+    @Test
     void unsupportedDdlStopsTheSinkWithTheStatementOrIsSkippedAndCounted() {
         source.execute("", "CREATE DATABASE un");
         source.execute("un", "CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 1)");

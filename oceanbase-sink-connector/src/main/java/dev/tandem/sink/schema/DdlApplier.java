@@ -108,7 +108,7 @@ public final class DdlApplier {
             if (isCreate && TableCreator.exists(c, t.table())) {
                 // Already there (migrated before, or the incremental link's schema snapshot): checked, not re-run, so
                 // the destination's binlog gets no DDL for it.
-                LOG.debug("{} exists; its CREATE TABLE is not run again", t.table());
+                checkCompatible(c, t.table(), value, record);
                 return false;
             }
             c.setAutoCommit(true);
@@ -139,6 +139,50 @@ public final class DdlApplier {
         }
         LOG.info("Applied {} on {}: {}", t.kind(), t.table(), t.statements().get(0).replaceAll("\\s+", " "));
         return true;
+    }
+
+    /**
+     * An existing destination table must have every column the source table has (by name); a column
+     * whose type name differs is reported in the log. Extra destination columns are allowed.
+     */
+    private static void checkCompatible(Connection c, TableId table, Struct value, SinkRecord record) throws SQLException {
+        Map<String, String> sourceColumns = new LinkedHashMap<>();
+        if (value.schema().field("tableChanges") != null && value.getArray("tableChanges") != null) {
+            for (Object change : value.getArray("tableChanges")) {
+                Struct described = change instanceof Struct s && s.schema().field("table") != null ? s.getStruct("table") : null;
+                if (described != null && described.schema().field("columns") != null && described.getArray("columns") != null) {
+                    for (Object column : described.getArray("columns")) {
+                        Struct col = (Struct) column;
+                        sourceColumns.put(col.getString("name").toLowerCase(java.util.Locale.ROOT),
+                                String.valueOf(col.get("typeName")).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        Map<String, String> destColumns = new LinkedHashMap<>();
+        try (var ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
+                + "AND TABLE_NAME = ?")) {
+            ps.setString(1, table.database());
+            ps.setString(2, table.table());
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    destColumns.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        List<String> missing = sourceColumns.keySet().stream().filter(n -> !destColumns.containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new ConnectException("Destination table " + table + " exists but lacks the source's column(s) " + missing
+                    + " (record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset() + "): add them, "
+                    + "or drop the table so that schema migration creates it");
+        }
+        sourceColumns.forEach((name, type) -> {
+            String dest = destColumns.get(name);
+            if (!type.startsWith(dest) && !dest.startsWith(type)) {
+                LOG.warn("Destination table {} exists; its column {} is {} where the source's is {}", table, name, dest, type);
+            }
+        });
+        LOG.info("Destination table {} exists and has every source column; its CREATE TABLE is not run again", table);
     }
 
     private static void execute(Connection c, String statement, SinkRecord record) throws SQLException {
