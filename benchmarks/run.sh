@@ -7,6 +7,7 @@
 #   benchmarks/run.sh verifier [--rows 1000000] the verifier vs a plain SELECT of all rows on both sides
 #   benchmarks/run.sh incremental [--seconds 20 --rates 1000,5000,0]  end-to-end latency, one-way vs active-active
 #   benchmarks/run.sh post-indexing [--rows 1000000]  full migration with indexes created with the table vs after the rows
+#   benchmarks/run.sh full-migration [--rows 1000000] Tandem source+sink vs Debezium source+JDBC sink vs mariadb-dump
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -23,7 +24,8 @@ case "$what" in
   verifier) main=dev.tandem.benchmarks.VerifierBenchmark ;;
   incremental) main=dev.tandem.benchmarks.IncrementalBenchmark ;;
   post-indexing) main=dev.tandem.benchmarks.PostIndexingBenchmark ;;
-  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing)" >&2; exit 2 ;;
+  full-migration) main=dev.tandem.benchmarks.FullMigrationBenchmark ;;
+  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing, full-migration)" >&2; exit 2 ;;
 esac
 exec java -Xmx3g -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"
