@@ -188,7 +188,7 @@ forward_link() {
     sleep 0.5
   done
   [[ "$(dump "$EAST_PORT")" == "$(dump "$WEST_PORT")" ]] || { echo "west did not receive the full copy" >&2; return 1; }
-  echo "  west holds the full copy (table created by the sink from the change records)"
+  echo "  west holds the full copy (table created by the sink from the snapshot's CREATE TABLE, in the table's topic)"
 }
 
 reverse_link() {

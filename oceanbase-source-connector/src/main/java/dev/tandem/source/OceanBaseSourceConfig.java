@@ -47,7 +47,9 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "snapshot's CREATE TABLE, later ALTER/CREATE/DROP/RENAME) into that table's own topic, partition 0, with header "
             + "tandem.ddl.copy: the sink then sees the DDL in order with the table's rows (schema migration with every index, "
             + "default and comment; DDL synchronization). Needs single-partition table topics and Debezium's default topic "
-            + "names (prefix.db.table). The schema change topic keeps every event either way.";
+            + "names (prefix.db.table). The schema change topic keeps every event either way. When on, the records no "
+            + "longer carry each column's source type (column.propagate.source.type): the sink creates tables from the DDL, and "
+            + "records without them are smaller and faster to convert.";
     public static final String REGION = "tandem.region";
     private static final String REGION_DOC = "The region this source's database is in, for active-active replication. "
             + "When set, the checkpoint table is captured too so the origin tagger can recognise replicated "
@@ -287,8 +289,11 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         out.putIfAbsent("provide.transaction.metadata", "true");
         out.putIfAbsent("bigint.unsigned.handling.mode", "precise");
         // Source column types (e.g. INT UNSIGNED, VARCHAR(64)) travel as schema parameters, so a sink can create
-        // faithful tables.
-        out.putIfAbsent("column.propagate.source.type", ".*");
+        // faithful tables. Not when the table's DDL travels in its topic: the sink creates the table from that, and the
+        // parameters on every column of every record cost conversion time (benchmarks/README.md, full-migration).
+        if (!ddlTableTopics()) {
+            out.putIfAbsent("column.propagate.source.type", ".*");
+        }
         String prefix = originals.get("topic.prefix");
         if (prefix != null && !prefix.isBlank()) {
             out.putIfAbsent("schema.history.internal.kafka.topic", prefix + ".schema-history");
