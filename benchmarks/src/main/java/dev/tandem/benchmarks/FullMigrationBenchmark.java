@@ -48,12 +48,7 @@ public final class FullMigrationBenchmark {
              MariaDbServer dest = MariaDbServer.start("fm-dst", settings);
              ConnectCluster connect = ConnectCluster.builder().name("full-migration-benchmark")
                      .workerProperty("plugin.discovery", "hybrid_warn").start()) {
-            source.execute("", "CREATE DATABASE bench");
-            source.execute("bench", "CREATE TABLE t (id BIGINT PRIMARY KEY, c_int INT, c_name VARCHAR(64), c_city VARCHAR(16), "
-                    + "c_amount DECIMAL(12,2), c_score DOUBLE, c_created DATETIME(3), c_day DATE, c_flag TINYINT, c_note VARCHAR(120))",
-                    "INSERT INTO t SELECT seq, seq % 1000, CONCAT('name-', seq), ELT(1 + seq % 4, 'hz', 'sh', 'bj', 'sz'), "
-                            + "(seq % 100000) / 100, seq / 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND, "
-                            + "'2024-01-01' + INTERVAL (seq % 365) DAY, seq % 2, CONCAT('note ', seq) FROM seq_1_to_" + rows);
+            Links.benchTable(source, "bench", rows);
             results.add(dump(source, dest, rows));
             results.add(tandem(connect, source, dest, rows, true));
             results.add(debezium(connect, source, dest, rows));
@@ -132,8 +127,7 @@ public final class FullMigrationBenchmark {
         // With schema.evolution=basic the JDBC sink failed here with "Table 'bench_debezium.t' doesn't exist" instead of
         // creating it (observed with 3.6.0.Final and MariaDB 10.11): the table is created beforehand, as in the sink benchmark.
         dest.execute("", "CREATE DATABASE bench_debezium");
-        dest.execute("bench_debezium", "CREATE TABLE t (id BIGINT PRIMARY KEY, c_int INT, c_name VARCHAR(64), c_city VARCHAR(16), "
-                + "c_amount DECIMAL(12,2), c_score DOUBLE, c_created DATETIME(3), c_day DATE, c_flag TINYINT, c_note VARCHAR(120))");
+        dest.execute("bench_debezium", Links.TABLE);
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
         sink.put("tasks.max", "1");

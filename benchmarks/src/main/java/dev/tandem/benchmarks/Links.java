@@ -6,10 +6,26 @@ import dev.tandem.testkit.MariaDbServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The connector configurations the benchmarks register: Tandem's source and sink with their benchmark settings. */
+/**
+ * What the benchmarks share: the 10-column table they move, and the connector configurations they
+ * register (Tandem's source and sink with their benchmark settings).
+ */
 final class Links {
 
+    /** The benchmark table: BIGINT key, INT, two VARCHAR, DECIMAL(12,2), DOUBLE, DATETIME(3), DATE, TINYINT, VARCHAR(120). */
+    static final String TABLE = "CREATE TABLE t (id BIGINT PRIMARY KEY, c_int INT, c_name VARCHAR(64), c_city VARCHAR(16), "
+            + "c_amount DECIMAL(12,2), c_score DOUBLE, c_created DATETIME(3), c_day DATE, c_flag TINYINT, c_note VARCHAR(120))";
+
     private Links() {
+    }
+
+    /** Database {@code db} with table {@code t} holding {@code rows} generated rows (ids 1..rows). */
+    static void benchTable(MariaDbServer server, String db, int rows) {
+        server.execute("", "CREATE DATABASE " + db);
+        server.execute(db, TABLE,
+                "INSERT INTO t SELECT seq, seq % 1000, CONCAT('name-', seq), ELT(1 + seq % 4, 'hz', 'sh', 'bj', 'sz'), "
+                        + "(seq % 100000) / 100, seq / 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND, "
+                        + "'2024-01-01' + INTERVAL (seq % 365) DAY, seq % 2, CONCAT('note ', seq) FROM seq_1_to_" + rows);
     }
 
     /** Tandem's source capturing {@code objects} of {@code server}, topics {@code prefix.db.table}. */

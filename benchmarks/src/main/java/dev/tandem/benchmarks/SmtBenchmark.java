@@ -50,12 +50,7 @@ public final class SmtBenchmark {
         double chainAlone = chainAlone(1_000_000);
         try (MariaDbServer db = MariaDbServer.start("smtbench", Map.of("innodb_buffer_pool_size", "512M"));
              ConnectCluster connect = ConnectCluster.builder().name("smt-benchmark").start()) {
-            db.execute("", "CREATE DATABASE benchdb");
-            db.execute("benchdb", "CREATE TABLE t (id BIGINT PRIMARY KEY, c_int INT, c_name VARCHAR(64), c_city VARCHAR(16), "
-                    + "c_amount DECIMAL(12,2), c_score DOUBLE, c_created DATETIME(3), c_day DATE, c_flag TINYINT, c_note VARCHAR(120))",
-                    "INSERT INTO t SELECT seq, seq % 1000, CONCAT('name-', seq), ELT(1 + seq % 4, 'hz', 'sh', 'bj', 'sz'), "
-                            + "(seq % 100000) / 100, seq / 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND, "
-                            + "'2024-01-01' + INTERVAL (seq % 365) DAY, seq % 2, CONCAT('note ', seq) FROM seq_1_to_" + rows);
+            Links.benchTable(db, "benchdb", rows);
             List<double[]> plain = new ArrayList<>();
             List<double[]> chained = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {

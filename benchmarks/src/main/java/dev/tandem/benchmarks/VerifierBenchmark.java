@@ -41,12 +41,7 @@ public final class VerifierBenchmark {
         Map<String, String> settings = Map.of("innodb_buffer_pool_size", "768M", "innodb_log_file_size", "256M");
         try (MariaDbServer a = MariaDbServer.start("verify-a", settings); MariaDbServer b = MariaDbServer.start("verify-b", settings)) {
             for (MariaDbServer s : List.of(a, b)) {
-                s.execute("", "CREATE DATABASE bench");
-                s.execute("bench", "CREATE TABLE t (id BIGINT PRIMARY KEY, c_int INT, c_name VARCHAR(64), c_city VARCHAR(16), "
-                        + "c_amount DECIMAL(12,2), c_score DOUBLE, c_created DATETIME(3), c_day DATE, c_flag TINYINT, c_note VARCHAR(120))",
-                        "INSERT INTO t SELECT seq, seq % 1000, CONCAT('name-', seq), ELT(1 + seq % 4, 'hz', 'sh', 'bj', 'sz'), "
-                                + "(seq % 100000) / 100, seq / 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND, "
-                                + "'2024-01-01' + INTERVAL (seq % 365) DAY, seq % 2, CONCAT('note ', seq) FROM seq_1_to_" + rows);
+                Links.benchTable(s, "bench", rows);
             }
             // Warm both buffer pools the same way for every contender.
             double select = selectBoth(a, b);

@@ -130,10 +130,8 @@ public class OceanBaseSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        List<ChangeRecord> run = new ArrayList<>();
-        Map<TopicPartition, Long> runOffsets = new LinkedHashMap<>();
+        Run run = new Run();
         Set<TableId> loaded = new LinkedHashSet<>();
-        String runOrigin = null;
         int skipped = 0;
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
@@ -142,15 +140,9 @@ public class OceanBaseSinkTask extends SinkTask {
                 continue; // applied before a restart: the checkpoint says so
             }
             if (DdlApplier.isSchemaChange(record)) {
-                // A barrier: the rows before it are applied first, those after it meet the changed table.
-                if (!run.isEmpty()) {
-                    applyRun(run, runOrigin, runOffsets);
-                    run = new ArrayList<>();
-                    runOffsets = new LinkedHashMap<>();
-                    runOrigin = null;
-                }
+                run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table
                 String origin = reader.origin(record);
-                if (!config.region().isEmpty() && config.region().equals(origin)) {
+                if (ownOrigin(origin)) {
                     skipped++;
                     continue; // our own DDL, back from the other region
                 }
@@ -166,28 +158,51 @@ public class OceanBaseSinkTask extends SinkTask {
                 report(record, e);
                 continue;
             }
-            if (!config.region().isEmpty() && config.region().equals(change.origin())) {
+            if (ownOrigin(change.origin())) {
                 skipped++;
                 continue;
             }
             if (ddl.hasDeferred() && ddl.waits(change.table()) && snapshotDone(record)) {
                 loaded.add(change.table());
             }
-            if (runOrigin != null && (!runOrigin.equals(change.origin()) || run.size() >= config.batchSize())) {
-                applyRun(run, runOrigin, runOffsets);
-                run = new ArrayList<>();
-                runOffsets = new LinkedHashMap<>();
-            }
-            runOrigin = change.origin();
-            run.add(change);
-            runOffsets.put(tp, record.kafkaOffset());
+            run.add(change, tp, record.kafkaOffset());
         }
-        if (!run.isEmpty()) {
-            applyRun(run, runOrigin, runOffsets);
-        }
+        run.flush();
         loaded.forEach(ddl::tableLoaded);
         if (skipped > 0) {
             metrics.skipped(skipped);
+        }
+    }
+
+    /** Whether a change was made in this sink's own region (so applying it would make a loop). */
+    private boolean ownOrigin(String origin) {
+        return !config.region().isEmpty() && config.region().equals(origin);
+    }
+
+    /** The records of one origin gathered into the next destination transaction (at most tandem.batch.size). */
+    private final class Run {
+        private List<ChangeRecord> records = new ArrayList<>();
+        private Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        private String origin;
+
+        void add(ChangeRecord change, TopicPartition tp, long offset) {
+            if (origin != null && (!origin.equals(change.origin()) || records.size() >= config.batchSize())) {
+                flush();
+            }
+            origin = change.origin();
+            records.add(change);
+            offsets.put(tp, offset);
+        }
+
+        void flush() {
+            if (records.isEmpty()) {
+                return;
+            }
+            applier.apply(records, origin, offsets);
+            applied.putAll(offsets);
+            records = new ArrayList<>();
+            offsets = new LinkedHashMap<>();
+            origin = null;
         }
     }
 
@@ -203,11 +218,6 @@ public class OceanBaseSinkTask extends SinkTask {
         Object flag = source == null || source.schema().field(Envelope.SOURCE_SNAPSHOT) == null ? null
                 : source.get(Envelope.SOURCE_SNAPSHOT);
         return flag != null && (flag.toString().equals("last") || flag.toString().equals("last_in_data_collection"));
-    }
-
-    private void applyRun(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> offsets) {
-        applier.apply(run, origin, offsets);
-        applied.putAll(offsets);
     }
 
     private void report(SinkRecord record, DataException e) {

@@ -348,7 +348,6 @@ public final class Verifier {
             Connection c = DriverManager.getConnection(url, user, password);
             try (Statement s = c.createStatement()) {
                 s.execute("SET SESSION time_zone = '+00:00'");
-                s.execute("SET SESSION group_concat_max_len = 1048576");
             }
             all.add(c);
             return c;

@@ -132,8 +132,7 @@ public final class Values {
                 return x.atStartOfDay().compareTo(y);
             }
             if (b instanceof String s) {
-                LocalDateTime y = parseDateTime(s);
-                return y.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? x.compareTo(y.toLocalDate()) : x.atStartOfDay().compareTo(y);
+                return x.atStartOfDay().compareTo(parseDateTime(s));
             }
             return b instanceof LocalDate y ? x.compareTo(y) : compareText(text(a), text(b), caseInsensitive);
         }
