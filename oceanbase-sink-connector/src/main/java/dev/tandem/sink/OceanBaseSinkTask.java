@@ -1,6 +1,7 @@
 package dev.tandem.sink;
 
 import dev.tandem.common.Envelope;
+import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.TandemVersion;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Applier;
@@ -138,6 +139,15 @@ public class OceanBaseSinkTask extends SinkTask {
             Long done = applied.get(tp);
             if (done != null && record.kafkaOffset() <= done) {
                 continue; // applied before a restart: the checkpoint says so
+            }
+            if (record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE) != null) {
+                // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
+                run.flush();
+                Object table = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE).value();
+                TableId source = TableId.parse(String.valueOf(table));
+                ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()));
+                applied.put(tp, record.kafkaOffset());
+                continue;
             }
             if (DdlApplier.isSchemaChange(record)) {
                 run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table

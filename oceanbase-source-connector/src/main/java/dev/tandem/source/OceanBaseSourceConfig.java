@@ -95,6 +95,50 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
     private static final String DML_TYPES_DOC = "The row changes forwarded: any of insert, update, delete. "
             + "Snapshot rows are always forwarded.";
 
+    public static final String GROUP_FULL = "Tandem: full migration";
+
+    public static final String FULL_READER = "tandem.full.reader";
+    public static final String FULL_READER_CHUNKED = "chunked";
+    public static final String FULL_READER_DEBEZIUM = "debezium";
+    private static final String FULL_READER_DOC = "How 'full' migration reads the existing rows. 'chunked' (default): "
+            + "Tandem's own reader records the binlog position, splits every table into primary-key chunks, copies them "
+            + "in parallel on up to tandem.full.tasks tasks (at most tasks.max), records each finished chunk in Connect's "
+            + "offsets (a restart reads no finished chunk again), then streams the binlog from the recorded position on "
+            + "one task. The records are the same as Debezium's snapshot records (op=r). 'debezium': Debezium's own "
+            + "snapshot (one task; an interrupted snapshot starts again from the beginning). DDL on captured tables "
+            + "during a chunked copy is not supported.";
+
+    public static final String FULL_CONCURRENCY = "tandem.full.concurrency";
+    public static final String FULL_CONCURRENCY_DEFAULT = "normal";
+    private static final String FULL_CONCURRENCY_DOC = "Preset for the chunked full migration, as the seed's "
+            + "Smooth/Normal/Fast: 'smooth' = 1 task, chunks of 10,000 rows, at most 5,000 rows/s (spares the source); "
+            + "'normal' = 2 tasks, chunks of 20,000 rows, no rate limit; 'fast' = 4 tasks, chunks of 50,000 rows, no "
+            + "rate limit. tandem.full.tasks, tandem.full.chunk.size and tandem.full.rows.per.second override the "
+            + "preset's values; tasks.max caps the number of tasks.";
+
+    public static final String FULL_TASKS = "tandem.full.tasks";
+    private static final String FULL_TASKS_DOC = "Tasks that copy chunks in parallel (0: the preset's). Capped by "
+            + "tasks.max; streaming afterwards always runs on one task.";
+
+    public static final String FULL_CHUNK_SIZE = "tandem.full.chunk.size";
+    private static final String FULL_CHUNK_SIZE_DOC = "Rows per chunk (0: the preset's). A chunk is read by one SELECT "
+            + "over its key range and is the unit a restart resumes from.";
+
+    public static final String FULL_ROWS_PER_SECOND = "tandem.full.rows.per.second";
+    private static final String FULL_ROWS_PER_SECOND_DOC = "Upper bound on rows read per second by all copy tasks "
+            + "together (-1: the preset's; 0: no limit).";
+
+    public static final String FULL_PROGRESS_TOPIC = "tandem.full.progress.topic";
+    private static final String FULL_PROGRESS_TOPIC_DOC = "Topic of the chunked full migration's progress records (its "
+            + "plan, every finished chunk with its row count, the end of the copy); they carry the migration's offsets. "
+            + "Empty: __tandem-snapshot.<topic.prefix>.";
+
+    /** Preset name to tasks, rows per chunk, rows per second (0 = no limit). */
+    private static final Map<String, long[]> FULL_PRESETS = Map.of(
+            "smooth", new long[] {1, 10_000, 5_000},
+            "normal", new long[] {2, 20_000, 0},
+            "fast", new long[] {4, 50_000, 0});
+
     public static final String RETENTION_MIN_HOURS = "tandem.precheck.binlog.retention.min.hours";
     private static final String RETENTION_MIN_HOURS_DOC = "Precheck warns (in the worker log) when the server keeps "
             + "binlogs for less than this many hours, since a connector stopped for longer cannot resume.";
@@ -133,6 +177,20 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateDmlTypes,
                             () -> "a non-empty list of insert, update, delete"),
                     Importance.MEDIUM, DML_TYPES_DOC, GROUP_MIGRATION, 3, Width.MEDIUM, "DML types")
+            .define(FULL_READER, Type.STRING, FULL_READER_CHUNKED,
+                    ConfigDef.ValidString.in(FULL_READER_CHUNKED, FULL_READER_DEBEZIUM),
+                    Importance.MEDIUM, FULL_READER_DOC, GROUP_FULL, 1, Width.SHORT, "Full migration reader")
+            .define(FULL_CONCURRENCY, Type.STRING, FULL_CONCURRENCY_DEFAULT,
+                    ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validatePreset, () -> "smooth, normal or fast"),
+                    Importance.MEDIUM, FULL_CONCURRENCY_DOC, GROUP_FULL, 2, Width.SHORT, "Full migration concurrency")
+            .define(FULL_TASKS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW, FULL_TASKS_DOC, GROUP_FULL, 3,
+                    Width.SHORT, "Copy tasks")
+            .define(FULL_CHUNK_SIZE, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW, FULL_CHUNK_SIZE_DOC, GROUP_FULL,
+                    4, Width.SHORT, "Rows per chunk")
+            .define(FULL_ROWS_PER_SECOND, Type.LONG, -1L, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                    FULL_ROWS_PER_SECOND_DOC, GROUP_FULL, 5, Width.SHORT, "Rows per second")
+            .define(FULL_PROGRESS_TOPIC, Type.STRING, "", Importance.LOW, FULL_PROGRESS_TOPIC_DOC, GROUP_FULL, 6, Width.LONG,
+                    "Progress topic")
             .define(RETENTION_MIN_HOURS, Type.INT, 24, ConfigDef.Range.atLeast(0), Importance.LOW,
                     RETENTION_MIN_HOURS_DOC, GROUP_PRECHECK, 1, Width.SHORT, "Minimum binlog retention (hours)");
 
@@ -198,6 +256,45 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             selection = selection.including(List.of(checkpointTable()));
         }
         return selection;
+    }
+
+    /**
+     * Whether Tandem's chunked reader runs the full migration: 'full' is among the migration types
+     * (and the user did not choose a Debezium snapshot mode instead) and the reader is 'chunked'.
+     */
+    public boolean chunkedFullMigration() {
+        boolean debeziumModeChosen = originals.containsKey("snapshot.mode") && !originals.containsKey(MIGRATION_TYPES);
+        return !debeziumModeChosen && migrationTypes().contains("full")
+                && FULL_READER_CHUNKED.equalsIgnoreCase(getString(FULL_READER).trim());
+    }
+
+    /** Whether binlog changes are streamed ('incremental' among the migration types, or Debezium's own choice). */
+    public boolean streams() {
+        return migrationTypes().contains("incremental");
+    }
+
+    private long[] preset() {
+        return FULL_PRESETS.get(getString(FULL_CONCURRENCY).trim().toLowerCase(Locale.ROOT));
+    }
+
+    public int fullTasks() {
+        int tasks = getInt(FULL_TASKS);
+        return tasks > 0 ? tasks : (int) preset()[0];
+    }
+
+    public int fullChunkSize() {
+        int size = getInt(FULL_CHUNK_SIZE);
+        return size > 0 ? size : (int) preset()[1];
+    }
+
+    public long fullRowsPerSecond() {
+        long limit = getLong(FULL_ROWS_PER_SECOND);
+        return limit >= 0 ? limit : preset()[2];
+    }
+
+    public String fullProgressTopic() {
+        String topic = getString(FULL_PROGRESS_TOPIC).trim();
+        return topic.isEmpty() ? "__tandem-snapshot." + originals.getOrDefault("topic.prefix", "") : topic;
     }
 
     /** Debezium's snapshot mode for the chosen migration types. */
@@ -321,6 +418,13 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         String v = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
         if (!v.equals(FLAVOR_DEFAULT) && Arrays.stream(SourceFlavor.values()).noneMatch(f -> f.configValue().equals(v))) {
             throw new ConfigException(name, value, "choose one of " + flavorChoices());
+        }
+    }
+
+    private static void validatePreset(String name, Object value) {
+        String v = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
+        if (!FULL_PRESETS.containsKey(v)) {
+            throw new ConfigException(name, value, "choose smooth, normal or fast");
         }
     }
 

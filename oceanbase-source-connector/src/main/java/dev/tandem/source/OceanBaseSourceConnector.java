@@ -9,6 +9,9 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.source.SourceConnectorContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import dev.tandem.source.snapshot.FullMigration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Source connector for OceanBase (MySQL mode, through its Binlog Service), MySQL and MariaDB. It
@@ -32,6 +38,9 @@ public class OceanBaseSourceConnector extends SourceConnector {
 
     private SourceConnector debezium;
     private SourceFlavor flavor;
+    private OceanBaseSourceConfig config;
+    private FullMigration migration;
+    private ScheduledExecutorService monitor;
 
     @Override
     public String version() {
@@ -40,7 +49,7 @@ public class OceanBaseSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
-        OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
+        config = new OceanBaseSourceConfig(props);
         Map<String, String> crossField = config.crossFieldErrors();
         if (!crossField.isEmpty()) {
             throw new ConfigException(crossField.keySet().iterator().next(), null, String.join("; ", crossField.values()));
@@ -57,6 +66,55 @@ public class OceanBaseSourceConnector extends SourceConnector {
         debezium.start(config.debeziumProperties());
         LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
                 debezium.getClass().getSimpleName(), debezium.version());
+        if (config.chunkedFullMigration()) {
+            startFullMigration(props);
+        }
+    }
+
+    /** Resumes or plans the chunked full migration, and watches its chunks until all are copied. */
+    private void startFullMigration(Map<String, String> props) {
+        String prefix = props.getOrDefault("topic.prefix", "");
+        OffsetStorageReader offsets = context().offsetStorageReader();
+        try {
+            migration = FullMigration.resumeOrPlan(offsets, prefix, new FullMigration.PlannerSettings(flavor,
+                    config.debeziumProperties(), config.fullChunkSize(), config.activeActive() ? config.checkpointTable() : null));
+        } catch (ConnectException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConnectException("Cannot plan the full migration of source '" + props.get("name") + "': " + e.getMessage(), e);
+        }
+        if (migration == null || migration.copied()) {
+            return;
+        }
+        monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-full-migration-" + props.get("name"));
+            t.setDaemon(true);
+            return t;
+        });
+        long[] lastLog = {System.nanoTime()};
+        monitor.scheduleWithFixedDelay(() -> {
+            try {
+                boolean copied = migration.refresh(offsets);
+                if (copied || System.nanoTime() - lastLog[0] > 30_000_000_000L) {
+                    LOG.info("Full migration {} of source '{}': {} of {} chunk(s) copied, {} rows", migration.planId(),
+                            props.get("name"), migration.copiedChunks(), migration.chunkCount(), migration.copiedRows());
+                    lastLog[0] = System.nanoTime();
+                }
+                if (copied) {
+                    LOG.info("Full migration {} of source '{}' is copied; streaming from {} on one task", migration.planId(),
+                            props.get("name"), migration.position());
+                    context().requestTaskReconfiguration();
+                    monitor.shutdown();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Reading the full migration's progress of '{}' failed (retrying): {}", props.get("name"), e.getMessage());
+            }
+        }, 2, 2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public SourceConnectorContext context() {
+        return (SourceConnectorContext) super.context();
     }
 
     @Override
@@ -66,17 +124,30 @@ public class OceanBaseSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (Map<String, String> c : debezium.taskConfigs(maxTasks)) {
-            Map<String, String> task = new HashMap<>(c);
-            task.put(OceanBaseSourceConfig.RESOLVED_FLAVOR, flavor.configValue());
-            configs.add(task);
+        // Debezium's binlog connectors run one task; only the chunked copy runs more.
+        Map<String, String> base = new HashMap<>(debezium.taskConfigs(1).get(0));
+        base.put(OceanBaseSourceConfig.RESOLVED_FLAVOR, flavor.configValue());
+        if (migration == null) {
+            return List.of(base);
         }
-        return configs;
+        String topic = config.fullProgressTopic();
+        if (!migration.copied()) {
+            int tasks = Math.min(maxTasks, config.fullTasks());
+            if (tasks < config.fullTasks()) {
+                LOG.info("tasks.max={} limits the full migration to {} task(s) (the preset or tandem.full.tasks asks for {})",
+                        maxTasks, tasks, config.fullTasks());
+            }
+            return migration.copyTaskConfigs(base, tasks, topic, config.ddlTableTopics(), config.fullRowsPerSecond());
+        }
+        return List.of(migration.streamTaskConfig(base, topic, config.ddlTableTopics(), config.streams()));
     }
 
     @Override
     public void stop() {
+        if (monitor != null) {
+            monitor.shutdownNow();
+            monitor = null;
+        }
         if (debezium != null) {
             debezium.stop();
             debezium = null;

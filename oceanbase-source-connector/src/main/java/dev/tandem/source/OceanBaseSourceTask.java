@@ -3,6 +3,8 @@ package dev.tandem.source;
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import dev.tandem.common.TandemHeaders;
+import dev.tandem.source.snapshot.ChunkCopier;
+import dev.tandem.source.snapshot.StreamStart;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
@@ -28,6 +30,8 @@ public class OceanBaseSourceTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(OceanBaseSourceTask.class);
 
     private SourceTask debezium;
+    private ChunkCopier copier;
+    private List<SourceRecord> before = List.of();
     private boolean ddlTableTopics;
     private String topicPrefix;
 
@@ -44,11 +48,26 @@ public class OceanBaseSourceTask extends SourceTask {
         OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
         ddlTableTopics = config.ddlTableTopics();
         topicPrefix = props.get("topic.prefix");
+        if (StreamStart.isCopyTask(props)) {
+            copier = new ChunkCopier(context, flavor, props);
+            return;
+        }
         SourceTaskContext taskContext = context;
         if (config.activeActive()) {
             taskContext = StartingOffsets.contextWith(context, new TransactionReplayOffsets(context.offsetStorageReader()));
         }
         Optional<StartPosition> start = config.startPosition();
+        StreamStart afterCopy = StreamStart.of(props);
+        if (afterCopy != null) {
+            before = new ArrayList<>(afterCopy.records());
+            if (!afterCopy.streams()) {
+                LOG.info("Full migration of '{}' is complete; nothing is streamed (migration types without 'incremental')",
+                        props.get("name"));
+                return;
+            }
+            start = Optional.of(afterCopy.position());
+            taskProps.put("snapshot.mode", "no_data"); // the rows were copied; Debezium only streams
+        }
         if (start.isPresent()) {
             Map<String, String> partition = StartingOffsets.debeziumPartition(props);
             if (context.offsetStorageReader().offset(partition) == null) {
@@ -67,6 +86,18 @@ public class OceanBaseSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        if (copier != null) {
+            return copier.poll();
+        }
+        if (!before.isEmpty()) {
+            List<SourceRecord> first = before;
+            before = List.of();
+            return first;
+        }
+        if (debezium == null) {
+            Thread.sleep(1000);
+            return null;
+        }
         List<SourceRecord> records = debezium.poll();
         if (!ddlTableTopics || records == null) {
             return records;
@@ -84,12 +115,16 @@ public class OceanBaseSourceTask extends SourceTask {
 
     @Override
     public void commit() throws InterruptedException {
-        debezium.commit();
+        if (debezium != null) {
+            debezium.commit();
+        }
     }
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
-        if (record.headers().lastWithName(TandemHeaders.DDL_COPY) != null) {
+        if (debezium == null || record.headers().lastWithName(TandemHeaders.DDL_COPY) != null
+                || !StartingOffsets.debeziumPartition(Map.of("topic.prefix", topicPrefix == null ? "" : topicPrefix))
+                        .equals(record.sourcePartition())) {
             return; // ours: Debezium knows only its own records
         }
         debezium.commitRecord(record, metadata);
@@ -97,6 +132,9 @@ public class OceanBaseSourceTask extends SourceTask {
 
     @Override
     public void stop() {
+        if (copier != null) {
+            copier.close();
+        }
         if (debezium != null) {
             debezium.stop();
         }

@@ -15,4 +15,11 @@ public final class TandemHeaders {
      * change topic.
      */
     public static final String DDL_COPY = "tandem.ddl.copy";
+
+    /**
+     * Set on the record a source writes into a table's topic once every row of the table's
+     * chunked snapshot is in that topic before it (value: the table, db.table); a sink adds the
+     * secondary indexes it held back (post-indexing) when it meets it.
+     */
+    public static final String SNAPSHOT_COMPLETE = "tandem.snapshot.complete";
 }

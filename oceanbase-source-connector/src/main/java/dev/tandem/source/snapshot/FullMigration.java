@@ -1,0 +1,163 @@
+package dev.tandem.source.snapshot;
+
+import dev.tandem.common.select.TableId;
+import dev.tandem.source.StartPosition;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The connector's view of a chunked full migration: the plan (resumed from Connect's offsets, or
+ * made now), which chunks are committed as copied, and the task configs of the phase it is in.
+ * While chunks remain, {@code tasks} copy tasks share them; when all are copied, one task streams
+ * the binlog from the plan's position (Debezium, as for any link), after writing the records that
+ * tell sinks each table's snapshot is complete.
+ *
+ * <p>Why the destination converges: every row a copy task sends was read after the plan's binlog
+ * position was recorded, and streaming starts at that position only after every chunk's rows are
+ * in Kafka. So each change made to a row after the position reaches the row's topic partition
+ * (rows are keyed by primary key) after the copied version of the row, and applying a partition
+ * in order ends with the row's latest state, whether the copy read it before or after a change
+ * (a change the copy already saw is merely applied again).
+ */
+public final class FullMigration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FullMigration.class);
+
+    private final String prefix;
+    private final SnapshotPlan plan;
+    private final Map<String, Boolean> done = new LinkedHashMap<>();
+    private final Map<String, Long> rows = new HashMap<>();
+    private final boolean streamingStarted;
+
+    private FullMigration(String prefix, SnapshotPlan plan, boolean streamingStarted) {
+        this.prefix = prefix;
+        this.plan = plan;
+        this.streamingStarted = streamingStarted;
+        plan.chunks().forEach(c -> done.put(c.id(), false));
+    }
+
+    /**
+     * The migration as Connect's offsets record it, or a new plan when none was recorded; null when
+     * Debezium already streams for this prefix without any plan (nothing to copy).
+     */
+    public static FullMigration resumeOrPlan(OffsetStorageReader offsets, String prefix, PlannerSettings settings)
+            throws Exception {
+        SnapshotPlanner planner = new SnapshotPlanner(settings.flavor(), settings.debeziumProps(), settings.chunkSize(),
+                settings.excluded());
+        Map<String, Object> header = offsets.offset(ChunkOffsets.planPartition(prefix));
+        if (header == null || !(header.get(ChunkOffsets.PLAN) instanceof String packedHeader)) {
+            if (offsets.offset(Map.of(ChunkOffsets.SERVER, prefix)) != null) {
+                LOG.info("Source '{}' already streams (Debezium offsets exist) and recorded no full migration: nothing to copy",
+                        prefix);
+                return null;
+            }
+            FullMigration fresh = new FullMigration(prefix, planner.plan(), false);
+            LOG.info("Starting full migration {} of {} table(s), {} chunk(s)", fresh.plan.id(), fresh.plan.tables().size(),
+                    fresh.plan.chunkCount());
+            return fresh;
+        }
+        List<String> fields = SnapshotPlan.header(packedHeader);
+        String id = fields.get(0);
+        StartPosition position = SnapshotPlan.position(fields.get(1), fields.get(2), fields.get(3));
+        List<TablePlan> tables = new ArrayList<>();
+        for (String name : SnapshotPlan.tableNames(packedHeader)) {
+            Map<String, Object> t = offsets.offset(ChunkOffsets.tablePartition(prefix, id, name));
+            if (t != null && t.get(ChunkOffsets.CHUNKS) instanceof String packedTable) {
+                tables.add(TablePlan.unpack(packedTable));
+            } else {
+                // Its chunks were never committed, so no copy task read any of its rows: split it now.
+                LOG.info("Plan {}: table {} was not split yet; splitting it now", id, name);
+                tables.add(planner.replan(TableId.parse(name)));
+            }
+        }
+        boolean streaming = ChunkOffsets.PHASE_STREAMING.equals(header.get(ChunkOffsets.PHASE));
+        FullMigration resumed = new FullMigration(prefix, new SnapshotPlan(id, position, tables), streaming);
+        resumed.refresh(offsets);
+        LOG.info("Resuming full migration {}: {} of {} chunk(s) copied{}", id, resumed.copiedChunks(), resumed.done.size(),
+                streaming ? ", streaming started" : "");
+        return resumed;
+    }
+
+    /** Reads which chunks are committed as copied; returns whether all are. */
+    public synchronized boolean refresh(OffsetStorageReader offsets) {
+        List<Map<String, String>> open = new ArrayList<>();
+        Map<Map<String, String>, String> ids = new HashMap<>();
+        for (Chunk c : plan.chunks()) {
+            if (!done.get(c.id())) {
+                Map<String, String> p = ChunkOffsets.chunkPartition(prefix, plan.id(), c);
+                open.add(p);
+                ids.put(p, c.id());
+            }
+        }
+        if (!open.isEmpty()) {
+            offsets.offsets(open).forEach((p, o) -> {
+                if (ChunkOffsets.isDone(o)) {
+                    done.put(ids.get(p), true);
+                    rows.put(ids.get(p), ChunkOffsets.rows(o));
+                }
+            });
+        }
+        return copied();
+    }
+
+    public synchronized boolean copied() {
+        return !done.containsValue(false);
+    }
+
+    public synchronized int copiedChunks() {
+        return (int) done.values().stream().filter(Boolean::booleanValue).count();
+    }
+
+    public int chunkCount() {
+        return done.size();
+    }
+
+    public synchronized long copiedRows() {
+        return rows.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public String planId() {
+        return plan.id();
+    }
+
+    public StartPosition position() {
+        return plan.position();
+    }
+
+    /** The copy tasks' configs for the chunks not yet copied. */
+    public synchronized List<Map<String, String>> copyTaskConfigs(Map<String, String> base, int tasks, String progressTopic,
+                                                                 boolean ddlCopies, long rowsPerSecond) {
+        List<Chunk> remaining = plan.chunks().stream().filter(c -> !done.get(c.id())).toList();
+        return TaskAssignment.copyTasks(base, plan, remaining, tasks, progressTopic, ddlCopies, rowsPerSecond);
+    }
+
+    /**
+     * The one streaming task's config: where the binlog is read from when Debezium has no offset
+     * yet, and, until the copy's end is recorded, the tables whose "snapshot complete" record it writes first.
+     */
+    public Map<String, String> streamTaskConfig(Map<String, String> base, String progressTopic, boolean ddlCopies,
+                                                boolean stream) {
+        Map<String, String> c = new HashMap<>(base);
+        c.put(TaskAssignment.ROLE, TaskAssignment.ROLE_STREAM);
+        c.put(TaskAssignment.PLAN, plan.withTables(List.of()).pack());
+        c.put(TaskAssignment.PROGRESS_TOPIC, progressTopic);
+        c.put(TaskAssignment.DDL_COPIES, Boolean.toString(ddlCopies));
+        c.put(TaskAssignment.STREAM, Boolean.toString(stream));
+        if (!streamingStarted) {
+            c.put(TaskAssignment.COMPLETE_TABLES, Packed.pack(plan.tableNames()));
+        }
+        return c;
+    }
+
+    /** What a planner needs: the Debezium connector's flavour and properties, the chunk size, a table not to copy. */
+    public record PlannerSettings(dev.tandem.source.SourceFlavor flavor, Map<String, String> debeziumProps, long chunkSize,
+                                  TableId excluded) {
+    }
+}

@@ -1,0 +1,265 @@
+package dev.tandem.source.snapshot;
+
+import dev.tandem.common.TandemHeaders;
+import dev.tandem.source.SourceFlavor;
+import io.debezium.config.Configuration;
+import io.debezium.connector.SnapshotRecord;
+import io.debezium.connector.SourceInfoStructMaker;
+import io.debezium.connector.binlog.BinlogConnectorConfig;
+import io.debezium.connector.binlog.BinlogSourceInfo;
+import io.debezium.connector.binlog.charset.BinlogCharsetRegistry;
+import io.debezium.connector.binlog.jdbc.BinlogConnectorConnection;
+import io.debezium.connector.mariadb.MariaDbConnectorConfig;
+import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
+import io.debezium.connector.mariadb.jdbc.MariaDbConnection;
+import io.debezium.connector.mariadb.jdbc.MariaDbConnectionConfiguration;
+import io.debezium.connector.mariadb.jdbc.MariaDbDefaultValueConverter;
+import io.debezium.connector.mariadb.jdbc.MariaDbFieldReader;
+import io.debezium.connector.mariadb.jdbc.MariaDbValueConverters;
+import io.debezium.connector.mysql.MySqlConnectorConfig;
+import io.debezium.connector.mysql.antlr.MySqlAntlrDdlParser;
+import io.debezium.connector.mysql.jdbc.MySqlConnection;
+import io.debezium.connector.mysql.jdbc.MySqlConnectionConfiguration;
+import io.debezium.connector.mysql.jdbc.MySqlDefaultValueConverter;
+import io.debezium.connector.mysql.jdbc.MySqlFieldReaderResolver;
+import io.debezium.connector.mysql.jdbc.MySqlValueConverters;
+import io.debezium.converters.custom.CustomConverterServiceProvider;
+import io.debezium.relational.CustomConverterRegistry;
+import io.debezium.relational.DefaultValueConverter;
+import io.debezium.relational.Table;
+import io.debezium.relational.TableId;
+import io.debezium.relational.TableSchema;
+import io.debezium.relational.TableSchemaBuilder;
+import io.debezium.relational.Tables;
+import io.debezium.relational.ValueConverterProvider;
+import io.debezium.relational.ddl.DdlParser;
+import io.debezium.relational.history.ConnectTableChangeSerializer;
+import io.debezium.relational.history.HistoryRecord;
+import io.debezium.relational.history.TableChanges;
+import io.debezium.relational.mapping.ColumnMappers;
+import io.debezium.schema.SchemaFactory;
+import io.debezium.spi.topic.TopicNamingStrategy;
+import io.debezium.util.ColumnUtils;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds snapshot change events exactly as Debezium's own snapshot of the same connector would:
+ * the table is read from its {@code SHOW CREATE TABLE} by Debezium's DDL parser, its key and value
+ * schemas come from Debezium's {@link TableSchemaBuilder} with the connector's value converters,
+ * column filters and mappers, values are read from the result set by Debezium's field reader,
+ * and the {@code source} block is Debezium's. A consumer therefore cannot tell our chunked
+ * snapshot's records from Debezium's, and the schemas match those of the streamed changes.
+ */
+final class SnapshotEvents implements AutoCloseable {
+
+    /** One captured table: its Debezium model, schemas and topic, and its CREATE TABLE. */
+    record Shape(dev.tandem.common.select.TableId id, Table table, TableSchema schema, String topic, String ddl) {
+
+        List<String> quotedColumns() {
+            return table.columns().stream().map(c -> quote(c.name())).toList();
+        }
+    }
+
+    private final BinlogConnectorConfig config;
+    private final BinlogConnectorConnection connection;
+    private final DdlParser parser;
+    private final TableSchemaBuilder schemas;
+    private final ColumnMappers mappers;
+    private final TopicNamingStrategy<TableId> topics;
+    private final SourceInfoStructMaker<BinlogSourceInfo> sourceStructs;
+    private final java.util.function.Supplier<BinlogSourceInfo> sourceInfos;
+    private final ConnectTableChangeSerializer tableChanges;
+    private final Schema schemaChangeKey;
+    private final Schema schemaChangeValue;
+    private final Tables tables = new Tables();
+
+    @SuppressWarnings("unchecked")
+    private SnapshotEvents(BinlogConnectorConfig config, ValueConverterProvider values, DefaultValueConverter defaults,
+                           BinlogConnectorConnection connection, DdlParser parser,
+                           java.util.function.Supplier<BinlogSourceInfo> sourceInfos) {
+        this.config = config;
+        this.connection = connection;
+        this.parser = parser;
+        this.sourceInfos = sourceInfos;
+        this.topics = config.getTopicNamingStrategy(BinlogConnectorConfig.TOPIC_NAMING_STRATEGY);
+        this.sourceStructs = (SourceInfoStructMaker<BinlogSourceInfo>) (SourceInfoStructMaker<?>) config.getSourceInfoStructMaker();
+        this.schemas = new TableSchemaBuilder(values, defaults, config.schemaNameAdjuster(),
+                config.getServiceRegistry().tryGetService(CustomConverterRegistry.class), sourceStructs.schema(),
+                config.getFieldNamer(), false, config.getEventConvertingFailureHandlingMode());
+        this.mappers = ColumnMappers.create(config);
+        this.tableChanges = new ConnectTableChangeSerializer(config.schemaNameAdjuster());
+        this.schemaChangeKey = SchemaFactory.get().schemaHistoryConnectorKeySchema(config.schemaNameAdjuster(), config);
+        this.schemaChangeValue = SchemaFactory.get().schemaHistoryConnectorValueSchema(config.schemaNameAdjuster(), config,
+                tableChanges);
+    }
+
+    /** For the Debezium connector of {@code flavor}, configured with the connector's Debezium properties. */
+    static SnapshotEvents open(SourceFlavor flavor, Map<String, String> debeziumProps) throws SQLException {
+        Configuration configuration = Configuration.from(debeziumProps);
+        SnapshotEvents events;
+        if (flavor == SourceFlavor.MARIADB) {
+            MariaDbConnectorConfig config = new MariaDbConnectorConfig(configuration);
+            config.getServiceRegistry().registerServiceProvider(new CustomConverterServiceProvider());
+            MariaDbValueConverters values = new MariaDbValueConverters(config.getDecimalMode(), config.getTemporalPrecisionMode(),
+                    config.getBigIntUnsignedHandlingMode().asBigIntUnsignedMode(), config.binaryHandlingMode(),
+                    config.isTimeAdjustedEnabled() ? MariaDbValueConverters::adjustTemporal : x -> x,
+                    config.getEventConvertingFailureHandlingMode(), config.getServiceRegistry());
+            events = new SnapshotEvents(config, values, new MariaDbDefaultValueConverter(values),
+                    new MariaDbConnection(new MariaDbConnectionConfiguration(configuration), new MariaDbFieldReader(config)),
+                    new MariaDbAntlrDdlParser(true, false, config.isSchemaCommentsHistoryEnabled(),
+                            config.getTableFilters().dataCollectionFilter(),
+                            config.getServiceRegistry().getService(BinlogCharsetRegistry.class)),
+                    () -> new io.debezium.connector.mariadb.SourceInfo(config));
+        } else {
+            MySqlConnectorConfig config = new MySqlConnectorConfig(configuration);
+            config.getServiceRegistry().registerServiceProvider(new CustomConverterServiceProvider());
+            MySqlValueConverters values = new MySqlValueConverters(config.getDecimalMode(), config.getTemporalPrecisionMode(),
+                    config.getBigIntUnsignedHandlingMode().asBigIntUnsignedMode(), config.binaryHandlingMode(),
+                    config.isTimeAdjustedEnabled() ? MySqlValueConverters::adjustTemporal : x -> x,
+                    config.getEventConvertingFailureHandlingMode(), config.getServiceRegistry());
+            events = new SnapshotEvents(config, values, new MySqlDefaultValueConverter(values),
+                    new MySqlConnection(new MySqlConnectionConfiguration(configuration), MySqlFieldReaderResolver.resolve(config)),
+                    new MySqlAntlrDdlParser(true, false, config.isSchemaCommentsHistoryEnabled(),
+                            config.getTableFilters().dataCollectionFilter(),
+                            config.getServiceRegistry().getService(BinlogCharsetRegistry.class)),
+                    () -> new io.debezium.connector.mysql.SourceInfo(config));
+        }
+        events.readServerCharsets();
+        return events;
+    }
+
+    /** The server's charset variables, as Debezium's snapshot gives them to its parser before any CREATE TABLE. */
+    private void readServerCharsets() throws SQLException {
+        parser.parse(connection.setStatementFor(connection.readCharsetSystemVariables()), tables);
+    }
+
+    /** The JDBC connection Debezium's snapshot would read with (same URL, time zone and driver settings). */
+    Connection jdbc() throws SQLException {
+        return connection.connection();
+    }
+
+    /**
+     * The end of the binlog now ({@code SHOW MASTER STATUS} or, on MySQL 8.4, {@code SHOW BINARY LOG
+     * STATUS}): file, position and the executed GTID set where the server reports one (MySQL).
+     */
+    dev.tandem.source.StartPosition binlogEnd() throws SQLException {
+        try (Statement s = jdbc().createStatement(); ResultSet rs = s.executeQuery(connection.binaryLogStatusStatement())) {
+            if (!rs.next()) {
+                throw new SQLException("the server reports no binlog status: is log_bin on?");
+            }
+            String gtids = null;
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                if (rs.getMetaData().getColumnLabel(i).equalsIgnoreCase("Executed_Gtid_Set")) {
+                    String set = rs.getString(i);
+                    gtids = set == null || set.isBlank() ? null : set.replaceAll("\\s+", "");
+                }
+            }
+            return new dev.tandem.source.StartPosition(rs.getString(1), rs.getLong(2), gtids);
+        }
+    }
+
+    /** Whether Debezium's table filters capture {@code id}. */
+    boolean captures(dev.tandem.common.select.TableId id) {
+        return config.getTableFilters().dataCollectionFilter().isIncluded(debeziumId(id));
+    }
+
+    /** Reads the table's definition and builds its schemas; null when the table is gone. */
+    Shape shape(dev.tandem.common.select.TableId id) throws SQLException {
+        String ddl;
+        try (Statement s = jdbc().createStatement();
+             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(id.database()) + "." + quote(id.table()))) {
+            if (!rs.next()) {
+                return null;
+            }
+            ddl = rs.getString(2);
+        }
+        parser.setCurrentDatabase(id.database());
+        parser.parse(ddl, tables);
+        Table table = tables.forTable(debeziumId(id));
+        if (table == null) {
+            throw new SQLException("Debezium's DDL parser did not understand the definition of " + id + ": " + ddl);
+        }
+        TableSchema schema = schemas.create(topics, table, config.getColumnFilter(), mappers, config.getKeyMapper());
+        return new Shape(id, table, schema, topics.dataChangeTopic(table.id()), ddl);
+    }
+
+    /** The key columns Debezium keys records by (the primary key, or message.key.columns). */
+    List<String> keyColumns(Shape shape) {
+        List<String> names = new ArrayList<>();
+        new io.debezium.relational.Key.Builder(shape.table()).customKeyMapper(config.getKeyMapper()).build().keyColumns()
+                .forEach(c -> names.add(c.name()));
+        return names;
+    }
+
+    /** The {@code source} block of a snapshot row of {@code shape} read at {@code position}. */
+    Struct source(Shape shape, String binlogFile, long binlogPosition, Instant readAt) {
+        BinlogSourceInfo info = sourceInfos.get();
+        info.setBinlogPosition(binlogFile, binlogPosition);
+        info.setSnapshot(SnapshotRecord.TRUE);
+        info.tableEvent(shape.table().id());
+        info.setSourceTime(readAt);
+        return sourceStructs.struct(info);
+    }
+
+    /** Maps result-set columns to the table's columns (once per query). */
+    ColumnUtils.ColumnArray columns(ResultSet rs, Shape shape) throws SQLException {
+        return ColumnUtils.toArray(rs, shape.table());
+    }
+
+    /** The current row as Debezium's snapshot reads it. */
+    Object[] row(ResultSet rs, Shape shape, ColumnUtils.ColumnArray columns) throws SQLException {
+        return connection.rowToArray(shape.table(), rs, columns);
+    }
+
+    /** A snapshot read event ({@code op=r}) of {@code row}. */
+    SourceRecord read(Shape shape, Object[] row, Struct source, Map<String, ?> partition, Map<String, ?> offset) {
+        Struct key = shape.schema().keyFromColumnData(row);
+        Struct after = shape.schema().valueFromColumnData(row);
+        Struct envelope = shape.schema().getEnvelopeSchema().read(after, source, Instant.now());
+        return new SourceRecord(partition, offset, shape.topic(), null, shape.schema().keySchema(), key,
+                shape.schema().getEnvelopeSchema().schema(), envelope);
+    }
+
+    /**
+     * The table's CREATE TABLE as Debezium's snapshot emits it on the schema change topic, addressed
+     * to the table's own topic with header {@link TandemHeaders#DDL_COPY} (as the source's DDL copies).
+     */
+    SourceRecord createTableCopy(Shape shape, Struct source, Map<String, ?> partition, Map<String, ?> offset) {
+        Struct key = new Struct(schemaChangeKey).put(HistoryRecord.Fields.DATABASE_NAME, shape.id().database());
+        Struct value = new Struct(schemaChangeValue)
+                .put(HistoryRecord.Fields.SOURCE, source)
+                .put(HistoryRecord.Fields.TIMESTAMP, System.currentTimeMillis())
+                .put(HistoryRecord.Fields.DATABASE_NAME, shape.id().database())
+                .put(HistoryRecord.Fields.SCHEMA_NAME, null)
+                .put(HistoryRecord.Fields.DDL_STATEMENTS, shape.ddl())
+                .put(HistoryRecord.Fields.TABLE_CHANGES, tableChanges.serialize(new TableChanges().create(shape.table())));
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addBoolean(TandemHeaders.DDL_COPY, true);
+        return new SourceRecord(partition, offset, shape.topic(), 0, schemaChangeKey, key, schemaChangeValue, value, null, headers);
+    }
+
+    private static TableId debeziumId(dev.tandem.common.select.TableId id) {
+        return new TableId(id.database(), null, id.table());
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tandem.source.snapshot;
+
+import dev.tandem.common.select.TableId;
+import dev.tandem.source.SourceFlavor;
+import dev.tandem.source.StartPosition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Makes a full migration's plan: first the binlog position (so that every row read later is at
+ * least as new as it), then, per captured table, its chunks by primary key. Tables whose key
+ * allows no range reads (none, or nullable key columns) become one chunk, read whole.
+ */
+final class SnapshotPlanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotPlanner.class);
+    private static final List<String> SYSTEM_DATABASES = List.of("mysql", "information_schema", "performance_schema", "sys");
+
+    private final SourceFlavor flavor;
+    private final Map<String, String> debeziumProps;
+    private final long chunkSize;
+    private final TableId excluded;
+
+    /** {@code excluded}: a captured table whose rows are not copied (the checkpoint table), or null. */
+    SnapshotPlanner(SourceFlavor flavor, Map<String, String> debeziumProps, long chunkSize, TableId excluded) {
+        this.flavor = flavor;
+        this.debeziumProps = debeziumProps;
+        this.chunkSize = chunkSize;
+        this.excluded = excluded;
+    }
+
+    SnapshotPlan plan() throws Exception {
+        try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
+            StartPosition position = events.binlogEnd().resolvedFor(flavor, debeziumProps);
+            String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
+            List<TablePlan> tables = new ArrayList<>();
+            for (var e : capturedTables(events).entrySet()) {
+                tables.add(planTable(events, e.getKey(), e.getValue()));
+            }
+            SnapshotPlan plan = new SnapshotPlan(id, position, tables);
+            LOG.info("Full migration plan {}: {} table(s), {} chunk(s) of up to {} rows; streaming follows from {}", id,
+                    tables.size(), plan.chunkCount(), chunkSize, position);
+            return plan;
+        }
+    }
+
+    /** Re-plans one table of an existing plan (its chunks were never recorded, so none of its rows was sent). */
+    TablePlan replan(TableId table) throws Exception {
+        try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
+            Long rows = capturedTables(events).get(table);
+            return planTable(events, table, rows == null ? 0 : rows);
+        }
+    }
+
+    private Map<TableId, Long> capturedTables(SnapshotEvents events) throws SQLException {
+        Map<TableId, Long> tables = new java.util.LinkedHashMap<>();
+        try (Statement s = events.jdbc().createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+                     + "WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+            while (rs.next()) {
+                TableId id = new TableId(rs.getString(1), rs.getString(2));
+                if (!SYSTEM_DATABASES.contains(id.database().toLowerCase(java.util.Locale.ROOT)) && !id.equals(excluded)
+                        && events.captures(id)) {
+                    tables.put(id, rs.getLong(3));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private TablePlan planTable(SnapshotEvents events, TableId table, long estimatedRows) throws Exception {
+        SnapshotEvents.Shape shape = events.shape(table);
+        List<String> keys = shape == null ? List.of() : events.keyColumns(shape);
+        boolean rangeable = !keys.isEmpty() && keys.stream().map(k -> shape.table().columnWithName(k))
+                .allMatch(c -> c != null && !c.isOptional());
+        if (!rangeable) {
+            LOG.warn("Table {} has {}: its full migration reads it whole, in one chunk on one task", table,
+                    keys.isEmpty() ? "no primary key" : "nullable key columns " + keys);
+            return new TablePlan(table, List.of(), estimatedRows, ChunkSplitter.whole(table));
+        }
+        long started = System.nanoTime();
+        List<String> quoted = keys.stream().map(SnapshotEvents::quote).toList();
+        JdbcKeyIndex index = new JdbcKeyIndex(events.jdbc(), SnapshotEvents.quote(table.database()) + "."
+                + SnapshotEvents.quote(table.table()), quoted);
+        List<Chunk> chunks = new ChunkSplitter(chunkSize).split(table, index);
+        LOG.info("Split {} (about {} rows) into {} chunk(s) by {} in {} ms", table, estimatedRows, chunks.size(), keys,
+                (System.nanoTime() - started) / 1_000_000);
+        return new TablePlan(table, keys, estimatedRows, chunks);
+    }
+}
