@@ -8,6 +8,7 @@
 #   benchmarks/run.sh incremental [--seconds 20 --rates 1000,5000,0]  end-to-end latency, one-way vs active-active
 #   benchmarks/run.sh post-indexing [--rows 1000000]  full migration with indexes created with the table vs after the rows
 #   benchmarks/run.sh full-migration [--rows 1000000] Tandem source+sink vs Debezium source+JDBC sink vs mariadb-dump
+#   benchmarks/run.sh all [--rows 300000 --seconds 15]  every scenario above, then docs/benchmarks.md and its latency plot
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -15,6 +16,10 @@ what=${1:-sink}
 shift || true
 if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client
+fi
+if [[ "$what" == all ]] && ! fc-list 2>/dev/null | grep -q .; then
+  # The latency plot needs a font; a fresh Debian machine may have none.
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fontconfig
 fi
 mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.classpath")"
@@ -25,7 +30,8 @@ case "$what" in
   incremental) main=dev.tandem.benchmarks.IncrementalBenchmark ;;
   post-indexing) main=dev.tandem.benchmarks.PostIndexingBenchmark ;;
   full-migration) main=dev.tandem.benchmarks.FullMigrationBenchmark ;;
-  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing, full-migration)" >&2; exit 2 ;;
+  all) main=dev.tandem.benchmarks.AllBenchmarks ;;
+  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing, full-migration, all)" >&2; exit 2 ;;
 esac
-exec java -Xmx3g -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
+exec java -Xmx3g -Djava.awt.headless=true -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"

@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Full migration MariaDB → Kafka → MariaDB of one 10-column table: Tandem's source and sink
- * against Debezium's MariaDB source (3.5.0.Final, its own plugin) and JDBC sink (3.6.0.Final, its
- * own plugin), the same converter for both, one after the other in one worker; plus
- * {@code mariadb-dump | mariadb} of the same table as the ceiling. Timed until the destination
- * holds every row. Prints rows/s and ratios.
+ * Full migration MariaDB → Kafka → MariaDB of one 10-column table: Tandem's source (chunked
+ * reader, 2 copy tasks; and with Debezium's snapshot as its reader) and sink against Debezium's
+ * MariaDB source (3.5.0.Final, its own plugin) and JDBC sink (3.6.0.Final, its own plugin), one
+ * after the other in one worker, each pair with the same converter: Connect's JsonConverter, then
+ * Tandem's SchemaCachingJsonConverter on both; plus {@code mariadb-dump | mariadb} of the same table
+ * as the ceiling. Timed until the destination holds every row. Prints rows/s and ratios.
  */
 public final class FullMigrationBenchmark {
 
@@ -33,11 +34,14 @@ public final class FullMigrationBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = 1_000_000;
         Path out = Path.of("benchmarks/target/full-migration-benchmark.json");
+        List<String> only = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE)");
+                case "--only" -> only = List.of(args[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
+                        + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching)");
             }
         }
         System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%n", rows);
@@ -48,11 +52,30 @@ public final class FullMigrationBenchmark {
              MariaDbServer dest = MariaDbServer.start("fm-dst", settings);
              ConnectCluster connect = ConnectCluster.builder().name("full-migration-benchmark")
                      .workerProperty("plugin.discovery", "hybrid_warn").start()) {
+            warmUp(connect, source, dest);
             Links.benchTable(source, "bench", rows);
-            results.add(dump(source, dest, rows));
-            results.add(tandem(connect, source, dest, rows, true));
-            results.add(debezium(connect, source, dest, rows));
-            results.add(tandem(connect, source, dest, rows, false));
+            if (only.isEmpty() || only.contains("dump")) {
+                results.add(dump(source, dest, rows));
+            }
+            if (only.isEmpty() || only.contains("tandem-json")) {
+                results.add(tandem(connect, source, dest, rows, "tfm1", "chunked", null));
+            }
+            if (only.isEmpty() || only.contains("debezium-json")) {
+                results.add(debezium(connect, source, dest, rows, "dfm1", null));
+            }
+            if (only.isEmpty() || only.contains("tandem-debezium-reader")) {
+                results.add(tandem(connect, source, dest, rows, "tfm2", "debezium", null));
+            }
+            if (only.isEmpty() || only.contains("tandem-caching")) {
+                results.add(tandem(connect, source, dest, rows, "tfm3", "chunked", CACHING));
+            }
+            if (only.isEmpty() || only.contains("debezium-caching")) {
+                results.add(debezium(connect, source, dest, rows, "dfm3", CACHING));
+            }
+        }
+        if (!only.isEmpty()) {
+            results.forEach(r -> System.out.printf(Locale.ROOT, "%-60s %,10.0f rows/s%n", r.contender, r.rate()));
+            return;
         }
         double ceiling = results.get(0).rate();
         System.out.printf("%n%-52s %10s %10s %9s%n", "contender", "seconds", "rows/s", "ratio");
@@ -61,7 +84,12 @@ public final class FullMigrationBenchmark {
             System.out.printf(Locale.ROOT, "%-52s %10.1f %,10.0f %9.3f%n", r.contender, r.seconds, r.rate(), r.rate() / ceiling);
             json.append(String.format(Locale.ROOT, ",\"%s\":%.1f", r.contender.replaceAll("[^A-Za-z]+", "_"), r.rate()));
         }
-        System.out.printf(Locale.ROOT, "%nTandem / Debezium: %.2f%n", results.get(1).rate() / results.get(2).rate());
+        System.out.printf(Locale.ROOT, "%nTandem (chunked, 2 tasks) / Debezium, JsonConverter on both: %.2f%n",
+                results.get(1).rate() / results.get(2).rate());
+        System.out.printf(Locale.ROOT, "Tandem (chunked, 2 tasks) / Debezium, SchemaCachingJsonConverter on both: %.2f%n",
+                results.get(4).rate() / results.get(5).rate());
+        System.out.printf(Locale.ROOT, "Tandem with Debezium's snapshot as its reader / Debezium, JsonConverter: %.2f%n",
+                results.get(3).rate() / results.get(2).rate());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.append("}\n").toString());
         System.out.println("written " + out);
@@ -82,33 +110,102 @@ public final class FullMigrationBenchmark {
         return report("mariadb-dump | mariadb (ceiling)", start, rows);
     }
 
+    private static final String CACHING = "dev.tandem.smt.format.SchemaCachingJsonConverter";
+
+    /**
+     * Both pipelines once over a small table first, not timed: the JVM (the worker, the broker, both
+     * converters) is then warm for every contender, not only for those after the first.
+     */
+    private static void warmUp(ConnectCluster connect, MariaDbServer source, MariaDbServer dest) throws Exception {
+        int rows = 50_000;
+        Links.benchTable(source, "warm", rows);
+        System.out.println("  warming up both pipelines on " + rows + " rows (not timed)");
+        for (String converter : java.util.Arrays.asList(null, CACHING)) {
+            String suffix = converter == null ? "j" : "c";
+            Map<String, String> src = Links.source(connect, source, "wt" + suffix, converter == null ? 8971 : 8972, "warm.t");
+            src.put("tandem.migration.types", "schema,full");
+            src.put("tandem.ddl.table.topics", "true");
+            src.put("tasks.max", "2");
+            converter(src, converter);
+            Map<String, String> sink = Links.sink(dest, "wt" + suffix + ".warm.t", "warm_t" + suffix + ".${table}");
+            converter(sink, converter);
+            connect.configure("wt" + suffix + "-source", src);
+            connect.configure("wt" + suffix + "-sink", sink);
+            awaitRows(dest, "warm_t" + suffix, rows);
+            connect.delete("wt" + suffix + "-sink");
+            connect.delete("wt" + suffix + "-source");
+        }
+        Map<String, String> src = new LinkedHashMap<>();
+        src.put("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+        src.put("database.hostname", source.host());
+        src.put("database.port", Integer.toString(source.port()));
+        src.put("database.user", source.user());
+        src.put("database.password", source.password());
+        src.put("database.server.id", "8973");
+        src.put("topic.prefix", "wd");
+        src.put("table.include.list", "warm\\.t");
+        src.put("snapshot.mode", "initial_only");
+        src.put("schema.history.internal.kafka.bootstrap.servers", connect.bootstrapServers());
+        src.put("schema.history.internal.kafka.topic", "wd.schema-history");
+        src.put("topic.creation.default.replication.factor", "-1");
+        src.put("topic.creation.default.partitions", "-1");
+        dest.execute("", "CREATE DATABASE warm_wd");
+        dest.execute("warm_wd", Links.TABLE);
+        Map<String, String> sink = new LinkedHashMap<>();
+        sink.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        sink.put("topics", "wd.warm.t");
+        sink.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/warm_wd?rewriteBatchedStatements=true");
+        sink.put("connection.username", dest.user());
+        sink.put("connection.password", dest.password());
+        sink.put("insert.mode", "upsert");
+        sink.put("primary.key.mode", "record_key");
+        sink.put("schema.evolution", "none");
+        sink.put("collection.name.format", "t");
+        connect.configure("wd-source", src);
+        connect.configure("wd-sink", sink);
+        awaitRows(dest, "warm_wd", rows);
+        connect.delete("wd-sink");
+        connect.delete("wd-source");
+    }
+
+    /** Sets {@code converter} (null: the worker's JsonConverter) for keys and values of a connector. */
+    private static void converter(Map<String, String> config, String converter) {
+        config.remove("value.converter");
+        config.remove("key.converter");
+        if (converter != null) {
+            config.put("value.converter", converter);
+            config.put("key.converter", converter);
+        }
+    }
+
     /**
      * Tandem's pipeline as a migration runs it: the table's DDL in its topic (schema migration from the DDL, records
-     * without per-column source types). {@code defaults=false}: the DDL not in the topic, so every record carries the
-     * column types the sink would create the table from — to show what they cost.
+     * without per-column source types); {@code reader} chunked (2 copy tasks, the default preset) or debezium.
      */
-    private static Result tandem(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows, boolean defaults)
-            throws Exception {
-        String name = defaults ? "tfm" : "tfm2";
-        Map<String, String> src = Links.source(connect, source, name, defaults ? 8901 : 8903, "bench.t");
+    private static Result tandem(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows, String name,
+                                 String reader, String converter) throws Exception {
+        Map<String, String> src = Links.source(connect, source, name, 8900 + Math.floorMod(name.hashCode(), 90), "bench.t");
         src.put("tandem.migration.types", "schema,full");
-        src.put("tandem.ddl.table.topics", Boolean.toString(defaults));
+        src.put("tandem.ddl.table.topics", "true");
+        src.put("tandem.full.reader", reader);
+        src.put("tasks.max", "2");
+        src.put("max.batch.size", "4096");
+        converter(src, converter);
         Map<String, String> sink = Links.sink(dest, name + ".bench.t", "bench_" + name + ".${table}");
-        // The same converter as Debezium's pipeline: the worker's JsonConverter (Tandem's caching one is faster still).
-        sink.remove("value.converter");
-        sink.remove("key.converter");
+        converter(sink, converter);
         long start = System.nanoTime();
         connect.configure(name + "-source", src);
         connect.configure(name + "-sink", sink);
         awaitRows(dest, "bench_" + name, rows);
-        Result r = report(defaults ? "Tandem source + Tandem sink"
-                : "Tandem, column types in every record instead of DDL", start, rows);
+        Result r = report("Tandem source (" + reader + (reader.equals("chunked") ? ", 2 tasks" : "") + ") + Tandem sink, "
+                + (converter == null ? "JsonConverter" : "caching converter"), start, rows);
         connect.delete(name + "-sink");
         connect.delete(name + "-source");
         return r;
     }
 
-    private static Result debezium(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows) throws Exception {
+    private static Result debezium(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows, String name,
+                                   String converter) throws Exception {
         Map<String, String> src = new LinkedHashMap<>();
         src.put("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
         src.put("tasks.max", "1");
@@ -116,23 +213,23 @@ public final class FullMigrationBenchmark {
         src.put("database.port", Integer.toString(source.port()));
         src.put("database.user", source.user());
         src.put("database.password", source.password());
-        src.put("database.server.id", "8902");
-        src.put("topic.prefix", "dfm");
+        src.put("database.server.id", Integer.toString(8800 + Math.floorMod(name.hashCode(), 90)));
+        src.put("topic.prefix", name);
         src.put("table.include.list", "bench\\.t");
         src.put("snapshot.mode", "initial_only");
         src.put("schema.history.internal.kafka.bootstrap.servers", connect.bootstrapServers());
-        src.put("schema.history.internal.kafka.topic", "dfm.schema-history");
+        src.put("schema.history.internal.kafka.topic", name + ".schema-history");
         src.put("topic.creation.default.replication.factor", "-1");
         src.put("topic.creation.default.partitions", "-1");
         // With schema.evolution=basic the JDBC sink failed here with "Table 'bench_debezium.t' doesn't exist" instead of
         // creating it (observed with 3.6.0.Final and MariaDB 10.11): the table is created beforehand, as in the sink benchmark.
-        dest.execute("", "CREATE DATABASE bench_debezium");
-        dest.execute("bench_debezium", Links.TABLE);
+        dest.execute("", "CREATE DATABASE bench_" + name);
+        dest.execute("bench_" + name, Links.TABLE);
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
         sink.put("tasks.max", "1");
-        sink.put("topics", "dfm.bench.t");
-        sink.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/bench_debezium?rewriteBatchedStatements=true");
+        sink.put("topics", name + ".bench.t");
+        sink.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/bench_" + name + "?rewriteBatchedStatements=true");
         sink.put("connection.username", dest.user());
         sink.put("connection.password", dest.password());
         sink.put("insert.mode", "upsert");
@@ -142,13 +239,16 @@ public final class FullMigrationBenchmark {
         sink.put("batch.size", "5000");
         sink.put("collection.name.format", "t");
         sink.put("consumer.override.max.poll.records", "5000");
+        converter(src, converter);
+        converter(sink, converter);
         long start = System.nanoTime();
-        connect.configure("dfm-source", src);
-        connect.configure("dfm-sink", sink);
-        awaitRows(dest, "bench_debezium", rows);
-        Result r = report("Debezium MariaDB source + Debezium JDBC sink", start, rows);
-        connect.delete("dfm-sink");
-        connect.delete("dfm-source");
+        connect.configure(name + "-source", src);
+        connect.configure(name + "-sink", sink);
+        awaitRows(dest, "bench_" + name, rows);
+        Result r = report("Debezium MariaDB source + Debezium JDBC sink, " + (converter == null ? "JsonConverter"
+                : "caching converter"), start, rows);
+        connect.delete(name + "-sink");
+        connect.delete(name + "-source");
         return r;
     }
 

@@ -109,7 +109,7 @@ class SourceRestartIT {
                 readUntil(reader, tally, () -> tally.perId.containsKey((long) rows + 1), TIMEOUT);
                 long duplicates = tally.duplicates(id -> id <= rows);
                 System.out.printf("Kill mid-snapshot: %d of %d rows emitted before SIGKILL; after restart %d records for %d rows "
-                        + "(%d duplicates: Debezium restarts an unfinished snapshot from its beginning)%n",
+                        + "(%d duplicates: the chunk being read when the worker died is read again from its start)%n",
                         atKill, rows, tally.records - 1, rows, duplicates);
                 assertThat(tally.distinct(id -> true)).isEqualTo(rows + 1);
                 second.rest().delete("connectors/kill-snapshot");

@@ -145,7 +145,9 @@ public class OceanBaseSinkTask extends SinkTask {
                 run.flush();
                 Object table = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE).value();
                 TableId source = TableId.parse(String.valueOf(table));
-                ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()));
+                String createTable = record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : null;
+                ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
+                        source.database());
                 applied.put(tp, record.kafkaOffset());
                 continue;
             }

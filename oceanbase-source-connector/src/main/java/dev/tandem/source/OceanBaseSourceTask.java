@@ -57,7 +57,7 @@ public class OceanBaseSourceTask extends SourceTask {
             taskContext = StartingOffsets.contextWith(context, new TransactionReplayOffsets(context.offsetStorageReader()));
         }
         Optional<StartPosition> start = config.startPosition();
-        StreamStart afterCopy = StreamStart.of(props);
+        StreamStart afterCopy = StreamStart.of(props, table -> createTable(props, table));
         if (afterCopy != null) {
             before = new ArrayList<>(afterCopy.records());
             if (!afterCopy.streams()) {
@@ -82,6 +82,18 @@ public class OceanBaseSourceTask extends SourceTask {
         debezium = flavor.newDebeziumTask();
         debezium.initialize(taskContext);
         debezium.start(taskProps);
+    }
+
+    /** The table's CREATE TABLE now, or null when it cannot be read (the sink then has only what it held back). */
+    private static String createTable(Map<String, String> props, dev.tandem.common.select.TableId table) {
+        try (var c = ServerConnection.open(props); var s = c.createStatement();
+             var rs = s.executeQuery("SHOW CREATE TABLE `" + table.database().replace("`", "``") + "`.`"
+                     + table.table().replace("`", "``") + "`")) {
+            return rs.next() ? rs.getString(2) : null;
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Cannot read the definition of {} for its 'snapshot complete' record: {}", table, e.getMessage());
+            return null;
+        }
     }
 
     @Override

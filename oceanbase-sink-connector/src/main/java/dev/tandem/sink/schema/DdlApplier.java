@@ -200,8 +200,25 @@ public final class DdlApplier {
 
     /** Adds the indexes held back for {@code table}, now that its snapshot rows are applied. */
     public void tableLoaded(TableId table) {
+        tableLoaded(table, null, null);
+    }
+
+    /**
+     * Adds the indexes held back for {@code table}. When this task holds none for it (it restarted
+     * after creating the table, and what it held back was in memory) but post-indexing is on, the
+     * non-unique indexes of the source's {@code createTable} (may be null) are added instead; those
+     * already there count as done.
+     */
+    public void tableLoaded(TableId table, String createTable, String database) {
         List<String> indexes = deferred.remove(table);
-        if (indexes == null) {
+        if (indexes == null && postIndexing && createTable != null && !createTable.isBlank()) {
+            try {
+                indexes = translator.translate(createTable, database == null ? "" : database, true, true).deferredIndexes();
+            } catch (DdlTranslator.UnsupportedDdlException e) {
+                LOG.warn("Cannot read the secondary indexes of {} from its CREATE TABLE: {}", table, e.getMessage());
+            }
+        }
+        if (indexes == null || indexes.isEmpty()) {
             return;
         }
         Connection c = connection.get();

@@ -33,6 +33,7 @@ final class ProgressRecords {
             .field("database", Schema.STRING_SCHEMA)
             .field("table", Schema.STRING_SCHEMA)
             .field("plan", Schema.STRING_SCHEMA)
+            .field("ddl", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     private final String topic;
@@ -72,12 +73,16 @@ final class ProgressRecords {
                 value("copied", planId).put("detail", "every chunk is in Kafka; streaming from the plan's binlog position"));
     }
 
-    /** The record in a table's topic (partition 0, as its DDL) after all of its snapshot rows. */
-    static SourceRecord tableComplete(String tableTopic, TableId table, String planId, Map<String, ?> partition,
-                                      Map<String, ?> offset) {
+    /**
+     * The record in a table's topic (partition 0, as its DDL) after all of its snapshot rows, with
+     * the table's CREATE TABLE, so a sink that lost the indexes it held back (a restart) can add them.
+     */
+    static SourceRecord tableComplete(String tableTopic, TableId table, String planId, String createTable,
+                                      Map<String, ?> partition, Map<String, ?> offset) {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(dev.tandem.common.TandemHeaders.SNAPSHOT_COMPLETE, table.toString());
-        Struct v = new Struct(TABLE_COMPLETE).put("database", table.database()).put("table", table.table()).put("plan", planId);
+        Struct v = new Struct(TABLE_COMPLETE).put("database", table.database()).put("table", table.table()).put("plan", planId)
+                .put("ddl", createTable);
         return new SourceRecord(partition, offset, tableTopic, 0, null, null, TABLE_COMPLETE, v, null, headers);
     }
 

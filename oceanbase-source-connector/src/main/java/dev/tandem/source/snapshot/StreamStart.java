@@ -32,8 +32,11 @@ public final class StreamStart {
         return TaskAssignment.ROLE_COPY.equals(taskProps.get(TaskAssignment.ROLE));
     }
 
-    /** The stream start of a streaming task after a chunked copy, or null for a task of another kind. */
-    public static StreamStart of(Map<String, String> taskProps) {
+    /**
+     * The stream start of a streaming task after a chunked copy, or null for a task of another
+     * kind; {@code createTable} gives a table's CREATE TABLE (null when unknown) for its "complete" record.
+     */
+    public static StreamStart of(Map<String, String> taskProps, java.util.function.Function<TableId, String> createTable) {
         if (!TaskAssignment.ROLE_STREAM.equals(taskProps.get(TaskAssignment.ROLE))) {
             return null;
         }
@@ -48,7 +51,7 @@ public final class StreamStart {
                 for (String name : Packed.unpack(complete)) {
                     TableId table = TableId.parse(name);
                     records.add(ProgressRecords.tableComplete(prefix + "." + table.database() + "." + table.table(), table,
-                            plan.id(), partition, offset));
+                            plan.id(), createTable.apply(table), partition, offset));
                 }
             }
             records.add(new ProgressRecords(taskProps.get(TaskAssignment.PROGRESS_TOPIC), prefix)

@@ -37,13 +37,16 @@ import java.util.Map;
  * parsing) and converted once, and only the payload is parsed, as a stream straight into Connect
  * values. With a schema in every message, the stock converter
  * spends most of a sink's time parsing that schema into a tree and hashing it for its cache.
- * Writing, messages without a schema (or with {@code "schema":null}), and payload-before-schema
- * messages are left to an embedded {@code JsonConverter}; results are the same as its own.
+ * Writing with schemas streams the payload after the schema's JSON made once per schema object
+ * ({@link JsonEnvelopeWriter}), byte for byte what JsonConverter writes. Writing without schemas,
+ * messages without a schema (or with {@code "schema":null}), and payload-before-schema messages
+ * are left to an embedded {@code JsonConverter}; results are the same as its own.
  */
 public class SchemaCachingJsonConverter implements Converter {
 
-    public static final String OVERVIEW_DOC = "A drop-in replacement for org.apache.kafka.connect.json.JsonConverter when "
-            + "reading JSON with schemas: the same wire format and results, with each distinct schema parsed once.";
+    public static final String OVERVIEW_DOC = "A drop-in replacement for org.apache.kafka.connect.json.JsonConverter for "
+            + "JSON with schemas: the same wire format and results, with each distinct schema parsed once when reading "
+            + "and written once when writing.";
 
     public static final String CACHE_SIZE = "schemas.bytes.cache.size";
     /** JsonConverter's options (copied: its ConfigDef is shared and must not change) plus ours. */
@@ -58,6 +61,7 @@ public class SchemaCachingJsonConverter implements Converter {
     private boolean schemasEnabled = true;
     private boolean replaceNullWithDefault = true;
     private int cacheSize = 1000;
+    private JsonEnvelopeWriter writer;
     /** Converted schemas by the hash of their bytes; each bucket compares the bytes themselves. */
     private final Map<Integer, List<CachedSchema>> cache = new HashMap<>();
     private int cached;
@@ -83,6 +87,7 @@ public class SchemaCachingJsonConverter implements Converter {
         JsonConverterConfig config = new JsonConverterConfig(conf);
         schemasEnabled = config.schemasEnabled();
         replaceNullWithDefault = config.replaceNullWithDefault();
+        writer = new JsonEnvelopeWriter(delegate, config.decimalFormat(), replaceNullWithDefault, cacheSize);
     }
 
     @Override
@@ -92,7 +97,10 @@ public class SchemaCachingJsonConverter implements Converter {
 
     @Override
     public byte[] fromConnectData(String topic, Schema schema, Object value) {
-        return delegate.fromConnectData(topic, schema, value);
+        if (!schemasEnabled || schema == null || writer == null) {
+            return delegate.fromConnectData(topic, schema, value);
+        }
+        return writer.write(schema, value);
     }
 
     @Override
@@ -300,9 +308,15 @@ public class SchemaCachingJsonConverter implements Converter {
                     throw new DataException("Structs should be encoded as JSON objects, found " + t);
                 }
                 Struct struct = new Struct(schema);
-                boolean[] seen = new boolean[schema.fields().size()];
+                List<Field> fields = schema.fields();
+                boolean[] seen = new boolean[fields.size()];
+                int next = 0;
                 while (p.nextToken() != JsonToken.END_OBJECT) {
-                    Field field = schema.field(p.currentName());
+                    // JsonConverter writes a struct's fields in schema order: try the next one before a lookup by name.
+                    String name = p.currentName();
+                    Field field = next < fields.size() && fields.get(next).name().equals(name) ? fields.get(next)
+                            : schema.field(name);
+                    next = field == null ? next : field.index() + 1;
                     p.nextToken();
                     if (field == null) {
                         p.skipChildren();

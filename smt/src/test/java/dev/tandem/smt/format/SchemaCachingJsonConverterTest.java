@@ -63,6 +63,49 @@ class SchemaCachingJsonConverterTest {
     }
 
     @Test
+    void writesByteForByteWhatJsonConverterWrites() {
+        Schema defaultedInt = SchemaBuilder.int32().optional().defaultValue(42).build();
+        Schema envelope = SchemaBuilder.struct().name("server.db.t.Envelope")
+                .field("before", ROW).field("after", SchemaBuilder.struct().name("row2").optional()
+                        .field("d", defaultedInt).field("b", Schema.OPTIONAL_BYTES_SCHEMA).build())
+                .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+        for (Map<String, String> config : List.of(Map.of("schemas.enable", "true"),
+                Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"),
+                Map.of("schemas.enable", "true", "replace.null.with.default", "false"),
+                Map.of("schemas.enable", "false"))) {
+            for (boolean isKey : new boolean[] {false, true}) {
+                JsonConverter stock = stock(config, isKey);
+                SchemaCachingJsonConverter ours = ours(config, isKey);
+                for (int i = 0; i < 20; i++) {
+                    Struct after = new Struct(envelope.field("after").schema()).put("d", i % 2 == 0 ? null : i)
+                            .put("b", java.nio.ByteBuffer.wrap(new byte[] {(byte) i, 7}));
+                    Struct event = new Struct(envelope).put("before", row(i)).put("after", i % 5 == 0 ? null : after)
+                            .put("op", "u").put("ts_ms", i % 3 == 0 ? null : 1_700_000_000_000L + i);
+                    assertThat(new String(ours.fromConnectData("t", envelope, event), StandardCharsets.UTF_8))
+                            .as(config + " event " + i).isEqualTo(new String(stock.fromConnectData("t", envelope, event),
+                                    StandardCharsets.UTF_8));
+                    assertThat(ours.fromConnectData("t", ROW, row(i))).isEqualTo(stock.fromConnectData("t", ROW, row(i)));
+                }
+                assertThat(ours.fromConnectData("t", Schema.OPTIONAL_STRING_SCHEMA, null))
+                        .isEqualTo(stock.fromConnectData("t", Schema.OPTIONAL_STRING_SCHEMA, null));
+                assertThat(ours.fromConnectData("t", null, null)).isNull();
+                assertThat(ours.fromConnectData("t", Schema.INT64_SCHEMA, 5L)).isEqualTo(stock.fromConnectData("t", Schema.INT64_SCHEMA, 5L));
+            }
+        }
+    }
+
+    @Test
+    void writingRejectsWhatJsonConverterRejects() {
+        SchemaCachingJsonConverter ours = ours(Map.of("schemas.enable", "true"), false);
+        assertThatThrownBy(() -> ours.fromConnectData("t", Schema.STRING_SCHEMA, null))
+                .isInstanceOf(DataException.class).hasMessageContaining("null value for field that is required");
+        assertThatThrownBy(() -> ours.fromConnectData("t", Schema.INT32_SCHEMA, "text"))
+                .isInstanceOf(DataException.class).hasMessageContaining("Invalid type for INT32");
+        assertThatThrownBy(() -> ours.fromConnectData("t", ROW, new Struct(NESTED).put("n", 1)))
+                .isInstanceOf(DataException.class).hasMessageContaining("Mismatching schema");
+    }
+
+    @Test
     void readsExactlyWhatJsonConverterReads() {
         for (Map<String, String> config : List.of(Map.of("schemas.enable", "true"),
                 Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"),
