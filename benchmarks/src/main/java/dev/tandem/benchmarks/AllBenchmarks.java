@@ -43,6 +43,12 @@ public final class AllBenchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--plot-only")) {
+            // Redraws the plot from the last incremental run's results, without running anything.
+            System.out.println(plotLatency(Path.of("benchmarks/target/incremental-benchmark.json"),
+                    Path.of("docs/benchmarks-latency.png")) ? "written docs/benchmarks-latency.png" : "no results to plot");
+            return;
+        }
         String rows = "300000";
         String seconds = "15";
         Path doc = Path.of("docs/benchmarks.md");
@@ -114,7 +120,7 @@ public final class AllBenchmarks {
     }
 
     /** p50/p95/p99 per target rate, one-way and active-active; false when the scenario left no results. */
-    private static boolean plotLatency(Path json, Path png) {
+    static boolean plotLatency(Path json, Path png) {
         try {
             if (!Files.exists(json)) {
                 return false;
@@ -131,6 +137,11 @@ public final class AllBenchmarks {
             }
             JFreeChart chart = ChartFactory.createLineChart("End-to-end latency per write rate (MariaDB → Kafka → MariaDB)",
                     "writer's target rate (rows/s)", "latency (ms)", data, PlotOrientation.VERTICAL, true, false, false);
+            // Milliseconds at the lower rates and seconds when unthrottled: a log scale shows both.
+            org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis("latency (ms, log scale)");
+            axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+            axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.25));
+            chart.getCategoryPlot().setRangeAxis(axis);
             Files.createDirectories(png.toAbsolutePath().getParent());
             ChartUtils.saveChartAsPNG(png.toFile(), chart, 960, 540);
             return true;

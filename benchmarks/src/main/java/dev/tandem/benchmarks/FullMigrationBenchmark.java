@@ -41,7 +41,8 @@ public final class FullMigrationBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
-                        + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching)");
+                        + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching,"
+                        + "tandem-debezium-reader-caching)");
             }
         }
         System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%n", rows);
@@ -58,19 +59,22 @@ public final class FullMigrationBenchmark {
                 results.add(dump(source, dest, rows));
             }
             if (only.isEmpty() || only.contains("tandem-json")) {
-                results.add(tandem(connect, source, dest, rows, "tfm1", "chunked", null));
+                results.add(tandem(connect, source, dest, "bench", rows, "tfm1", "chunked", null));
             }
             if (only.isEmpty() || only.contains("debezium-json")) {
-                results.add(debezium(connect, source, dest, rows, "dfm1", null));
+                results.add(debezium(connect, source, dest, "bench", rows, "dfm1", null));
             }
             if (only.isEmpty() || only.contains("tandem-debezium-reader")) {
-                results.add(tandem(connect, source, dest, rows, "tfm2", "debezium", null));
+                results.add(tandem(connect, source, dest, "bench", rows, "tfm2", "debezium", null));
             }
             if (only.isEmpty() || only.contains("tandem-caching")) {
-                results.add(tandem(connect, source, dest, rows, "tfm3", "chunked", CACHING));
+                results.add(tandem(connect, source, dest, "bench", rows, "tfm3", "chunked", CACHING));
             }
             if (only.isEmpty() || only.contains("debezium-caching")) {
-                results.add(debezium(connect, source, dest, rows, "dfm3", CACHING));
+                results.add(debezium(connect, source, dest, "bench", rows, "dfm3", CACHING));
+            }
+            if (only.contains("tandem-debezium-reader-caching")) {
+                results.add(tandem(connect, source, dest, "bench", rows, "tfm4", "debezium", CACHING));
             }
         }
         if (!only.isEmpty()) {
@@ -119,53 +123,10 @@ public final class FullMigrationBenchmark {
     private static void warmUp(ConnectCluster connect, MariaDbServer source, MariaDbServer dest) throws Exception {
         int rows = 50_000;
         Links.benchTable(source, "warm", rows);
-        System.out.println("  warming up both pipelines on " + rows + " rows (not timed)");
-        for (String converter : java.util.Arrays.asList(null, CACHING)) {
-            String suffix = converter == null ? "j" : "c";
-            Map<String, String> src = Links.source(connect, source, "wt" + suffix, converter == null ? 8971 : 8972, "warm.t");
-            src.put("tandem.migration.types", "schema,full");
-            src.put("tandem.ddl.table.topics", "true");
-            src.put("tasks.max", "2");
-            converter(src, converter);
-            Map<String, String> sink = Links.sink(dest, "wt" + suffix + ".warm.t", "warm_t" + suffix + ".${table}");
-            converter(sink, converter);
-            connect.configure("wt" + suffix + "-source", src);
-            connect.configure("wt" + suffix + "-sink", sink);
-            awaitRows(dest, "warm_t" + suffix, rows);
-            connect.delete("wt" + suffix + "-sink");
-            connect.delete("wt" + suffix + "-source");
-        }
-        Map<String, String> src = new LinkedHashMap<>();
-        src.put("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
-        src.put("database.hostname", source.host());
-        src.put("database.port", Integer.toString(source.port()));
-        src.put("database.user", source.user());
-        src.put("database.password", source.password());
-        src.put("database.server.id", "8973");
-        src.put("topic.prefix", "wd");
-        src.put("table.include.list", "warm\\.t");
-        src.put("snapshot.mode", "initial_only");
-        src.put("schema.history.internal.kafka.bootstrap.servers", connect.bootstrapServers());
-        src.put("schema.history.internal.kafka.topic", "wd.schema-history");
-        src.put("topic.creation.default.replication.factor", "-1");
-        src.put("topic.creation.default.partitions", "-1");
-        dest.execute("", "CREATE DATABASE warm_wd");
-        dest.execute("warm_wd", Links.TABLE);
-        Map<String, String> sink = new LinkedHashMap<>();
-        sink.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-        sink.put("topics", "wd.warm.t");
-        sink.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/warm_wd?rewriteBatchedStatements=true");
-        sink.put("connection.username", dest.user());
-        sink.put("connection.password", dest.password());
-        sink.put("insert.mode", "upsert");
-        sink.put("primary.key.mode", "record_key");
-        sink.put("schema.evolution", "none");
-        sink.put("collection.name.format", "t");
-        connect.configure("wd-source", src);
-        connect.configure("wd-sink", sink);
-        awaitRows(dest, "warm_wd", rows);
-        connect.delete("wd-sink");
-        connect.delete("wd-source");
+        System.out.println("  warming up both pipelines on " + rows + " rows (not counted):");
+        tandem(connect, source, dest, "warm", rows, "wtj", "chunked", null);
+        tandem(connect, source, dest, "warm", rows, "wtc", "chunked", CACHING);
+        debezium(connect, source, dest, "warm", rows, "wd", null);
     }
 
     /** Sets {@code converter} (null: the worker's JsonConverter) for keys and values of a connector. */
@@ -182,21 +143,21 @@ public final class FullMigrationBenchmark {
      * Tandem's pipeline as a migration runs it: the table's DDL in its topic (schema migration from the DDL, records
      * without per-column source types); {@code reader} chunked (2 copy tasks, the default preset) or debezium.
      */
-    private static Result tandem(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows, String name,
-                                 String reader, String converter) throws Exception {
-        Map<String, String> src = Links.source(connect, source, name, 8900 + Math.floorMod(name.hashCode(), 90), "bench.t");
+    private static Result tandem(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, String db, int rows,
+                                 String name, String reader, String converter) throws Exception {
+        Map<String, String> src = Links.source(connect, source, name, 8900 + Math.floorMod(name.hashCode(), 90), db + ".t");
         src.put("tandem.migration.types", "schema,full");
         src.put("tandem.ddl.table.topics", "true");
         src.put("tandem.full.reader", reader);
         src.put("tasks.max", "2");
         src.put("max.batch.size", "4096");
         converter(src, converter);
-        Map<String, String> sink = Links.sink(dest, name + ".bench.t", "bench_" + name + ".${table}");
+        Map<String, String> sink = Links.sink(dest, name + "." + db + ".t", db + "_" + name + ".${table}");
         converter(sink, converter);
         long start = System.nanoTime();
         connect.configure(name + "-source", src);
         connect.configure(name + "-sink", sink);
-        awaitRows(dest, "bench_" + name, rows);
+        awaitRows(dest, db + "_" + name, rows);
         Result r = report("Tandem source (" + reader + (reader.equals("chunked") ? ", 2 tasks" : "") + ") + Tandem sink, "
                 + (converter == null ? "JsonConverter" : "caching converter"), start, rows);
         connect.delete(name + "-sink");
@@ -204,8 +165,8 @@ public final class FullMigrationBenchmark {
         return r;
     }
 
-    private static Result debezium(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows, String name,
-                                   String converter) throws Exception {
+    private static Result debezium(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, String db, int rows,
+                                   String name, String converter) throws Exception {
         Map<String, String> src = new LinkedHashMap<>();
         src.put("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
         src.put("tasks.max", "1");
@@ -215,7 +176,7 @@ public final class FullMigrationBenchmark {
         src.put("database.password", source.password());
         src.put("database.server.id", Integer.toString(8800 + Math.floorMod(name.hashCode(), 90)));
         src.put("topic.prefix", name);
-        src.put("table.include.list", "bench\\.t");
+        src.put("table.include.list", db + "\\.t");
         src.put("snapshot.mode", "initial_only");
         src.put("schema.history.internal.kafka.bootstrap.servers", connect.bootstrapServers());
         src.put("schema.history.internal.kafka.topic", name + ".schema-history");
@@ -223,13 +184,13 @@ public final class FullMigrationBenchmark {
         src.put("topic.creation.default.partitions", "-1");
         // With schema.evolution=basic the JDBC sink failed here with "Table 'bench_debezium.t' doesn't exist" instead of
         // creating it (observed with 3.6.0.Final and MariaDB 10.11): the table is created beforehand, as in the sink benchmark.
-        dest.execute("", "CREATE DATABASE bench_" + name);
-        dest.execute("bench_" + name, Links.TABLE);
+        dest.execute("", "CREATE DATABASE " + db + "_" + name);
+        dest.execute(db + "_" + name, Links.TABLE);
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
         sink.put("tasks.max", "1");
-        sink.put("topics", name + ".bench.t");
-        sink.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/bench_" + name + "?rewriteBatchedStatements=true");
+        sink.put("topics", name + "." + db + ".t");
+        sink.put("connection.url", "jdbc:mariadb://" + dest.host() + ":" + dest.port() + "/" + db + "_" + name + "?rewriteBatchedStatements=true");
         sink.put("connection.username", dest.user());
         sink.put("connection.password", dest.password());
         sink.put("insert.mode", "upsert");
@@ -244,7 +205,7 @@ public final class FullMigrationBenchmark {
         long start = System.nanoTime();
         connect.configure(name + "-source", src);
         connect.configure(name + "-sink", sink);
-        awaitRows(dest, "bench_" + name, rows);
+        awaitRows(dest, db + "_" + name, rows);
         Result r = report("Debezium MariaDB source + Debezium JDBC sink, " + (converter == null ? "JsonConverter"
                 : "caching converter"), start, rows);
         connect.delete(name + "-sink");

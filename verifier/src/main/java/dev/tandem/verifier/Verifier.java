@@ -1,5 +1,7 @@
 package dev.tandem.verifier;
 
+import dev.tandem.common.RowRateLimit;
+
 import dev.tandem.common.select.MatchRule;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
@@ -172,7 +174,8 @@ public final class Verifier {
 
         AtomicLong rows = new AtomicLong();
         List<Future<Map<String, Candidate>>> futures = new ArrayList<>();
-        RateLimit rate = new RateLimit(options.maxRowsPerSecond());
+        // At most maxRowsPerSecond rows read over the run, both sides counted.
+        RowRateLimit rate = new RowRateLimit(options.maxRowsPerSecond());
         for (Side.Range range : ranges) {
             futures.add(pool.submit(() -> {
                 Connection s = connections.source();
@@ -371,32 +374,6 @@ public final class Verifier {
                         // closing at the end: nothing to do
                     }
                 }
-            }
-        }
-    }
-
-    /** At most {@code rowsPerSecond} rows read over the run (both sides counted); 0 means unlimited. */
-    private static final class RateLimit {
-        private final long rowsPerSecond;
-        private final long start = System.nanoTime();
-        private long rows;
-
-        RateLimit(long rowsPerSecond) {
-            this.rowsPerSecond = rowsPerSecond;
-        }
-
-        void acquire(long n) throws InterruptedException {
-            if (rowsPerSecond <= 0) {
-                return;
-            }
-            long wait;
-            synchronized (this) {
-                rows += n;
-                long due = start + (long) (rows * 1e9 / rowsPerSecond);
-                wait = due - System.nanoTime();
-            }
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.tandem.source.snapshot;
 
+import dev.tandem.common.RowRateLimit;
 import dev.tandem.common.select.TableId;
 import dev.tandem.source.SourceFlavor;
 import io.debezium.util.ColumnUtils;
@@ -43,7 +44,7 @@ public final class ChunkCopier implements AutoCloseable {
     private final boolean ddlCopies;
     private final int batchSize;
     private final int fetchSize;
-    private final RateLimit rateLimit;
+    private final RowRateLimit rateLimit;
     private final SnapshotEvents events;
     private final CopyMetrics metrics;
     private final Deque<SourceRecord> pending = new ArrayDeque<>();
@@ -69,7 +70,7 @@ public final class ChunkCopier implements AutoCloseable {
         this.ddlCopies = assignment.ddlCopies();
         this.batchSize = Integer.parseInt(props.getOrDefault("max.batch.size", "2048"));
         this.fetchSize = Math.max(1, Math.min(batchSize, 10_000));
-        this.rateLimit = new RateLimit(assignment.rowsPerSecond());
+        this.rateLimit = new RowRateLimit(assignment.rowsPerSecond());
         try {
             this.events = SnapshotEvents.open(flavor, props);
         } catch (SQLException e) {
@@ -236,29 +237,6 @@ public final class ChunkCopier implements AutoCloseable {
             events.close();
         } catch (SQLException e) {
             LOG.debug("Closing the source connection failed: {}", e.getMessage());
-        }
-    }
-
-    /** Paces the copy to a number of rows per second (0: as fast as it goes). */
-    private static final class RateLimit {
-        private final long rowsPerSecond;
-        private final long started = System.nanoTime();
-        private long rows;
-
-        RateLimit(long rowsPerSecond) {
-            this.rowsPerSecond = rowsPerSecond;
-        }
-
-        void acquire(int count) throws InterruptedException {
-            if (rowsPerSecond <= 0) {
-                return;
-            }
-            rows += count;
-            long dueNanos = rows * 1_000_000_000L / rowsPerSecond;
-            long aheadMs = (dueNanos - (System.nanoTime() - started)) / 1_000_000;
-            if (aheadMs > 0) {
-                Thread.sleep(aheadMs);
-            }
         }
     }
 }
