@@ -35,17 +35,20 @@ public final class FullMigrationBenchmark {
         int rows = 1_000_000;
         Path out = Path.of("benchmarks/target/full-migration-benchmark.json");
         List<String> only = List.of();
+        compression = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
+                case "--compression" -> compression = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
                         + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching,"
-                        + "tandem-debezium-reader-caching)");
+                        + "tandem-debezium-reader-caching, --compression lz4|zstd|snappy|gzip)");
             }
         }
-        System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%n", rows);
+        System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%s%n", rows,
+                compression == null ? "" : ", producer compression " + compression + " on both sources");
         Map<String, String> settings = Map.of("innodb_buffer_pool_size", "768M", "innodb_log_file_size", "256M",
                 "max_allowed_packet", "256M");
         List<Result> results = new ArrayList<>();
@@ -115,6 +118,8 @@ public final class FullMigrationBenchmark {
     }
 
     private static final String CACHING = "dev.tandem.smt.format.SchemaCachingJsonConverter";
+    /** Producer compression of both pipelines' sources (null: none, Connect's default). */
+    private static String compression;
 
     /**
      * Both pipelines once over a small table first, not timed: the JVM (the worker, the broker, both
@@ -131,6 +136,9 @@ public final class FullMigrationBenchmark {
 
     /** Sets {@code converter} (null: the worker's JsonConverter) for keys and values of a connector. */
     private static void converter(Map<String, String> config, String converter) {
+        if (compression != null && config.containsKey("database.hostname")) {
+            config.put("producer.override.compression.type", compression);
+        }
         config.remove("value.converter");
         config.remove("key.converter");
         if (converter != null) {

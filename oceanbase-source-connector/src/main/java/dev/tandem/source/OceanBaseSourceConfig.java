@@ -117,7 +117,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "preset's values; tasks.max caps the number of tasks.";
 
     public static final String FULL_TASKS = "tandem.full.tasks";
-    private static final String FULL_TASKS_DOC = "Tasks that copy chunks in parallel (0: the preset's). Capped by "
+    private static final String FULL_TASKS_DOC = "Tasks that copy chunks in parallel (0: the preset's, capped by tasks.max). May not exceed "
             + "tasks.max; streaming afterwards always runs on one task.";
 
     public static final String FULL_CHUNK_SIZE = "tandem.full.chunk.size";
@@ -359,11 +359,24 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         if (originals.containsKey("skipped.operations") && originals.containsKey(DML_TYPES)) {
             errors.put(DML_TYPES, "set either " + DML_TYPES + " or Debezium's skipped.operations, not both");
         }
+        int maxTasks = parseIntOr(originals.get("tasks.max"), 1);
+        if (originals.containsKey(FULL_TASKS) && getInt(FULL_TASKS) > maxTasks) {
+            errors.put(FULL_TASKS, FULL_TASKS + "=" + getInt(FULL_TASKS) + " copy tasks, but tasks.max=" + maxTasks
+                    + " allows no more than " + maxTasks + ": raise tasks.max to " + getInt(FULL_TASKS) + " or lower " + FULL_TASKS);
+        }
         if (activeActive() && "false".equalsIgnoreCase(originals.getOrDefault("provide.transaction.metadata", "true"))) {
             errors.put(REGION, "active-active (" + REGION + "=" + region() + ") needs transaction metadata: remove "
                     + "provide.transaction.metadata=false");
         }
         return errors;
+    }
+
+    private static int parseIntOr(String value, int otherwise) {
+        try {
+            return value == null ? otherwise : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return otherwise; // Connect reports a malformed tasks.max itself
+        }
     }
 
     private static String fieldOf(ConfigException e) {

@@ -31,6 +31,26 @@ class OceanBaseSourceConfigTest {
     }
 
     @Test
+    void fullMigrationPresetsAndTheirOverrides() {
+        assertThat(config().chunkedFullMigration()).isTrue();
+        assertThat(config().fullTasks()).isEqualTo(2);
+        assertThat(config().fullChunkSize()).isEqualTo(20_000);
+        assertThat(config().fullRowsPerSecond()).isZero();
+        assertThat(config("tandem.full.concurrency", "smooth").fullRowsPerSecond()).isEqualTo(5_000);
+        assertThat(config("tandem.full.concurrency", "fast", "tandem.full.chunk.size", "7").fullChunkSize()).isEqualTo(7);
+        assertThat(config("tandem.full.concurrency", "fast").fullTasks()).isEqualTo(4);
+        assertThat(config().fullProgressTopic()).isEqualTo("__tandem-snapshot.p");
+        assertThat(config("tandem.full.reader", "debezium").chunkedFullMigration()).isFalse();
+        assertThat(config("tandem.migration.types", "incremental").chunkedFullMigration()).isFalse();
+        assertThat(config("snapshot.mode", "no_data").chunkedFullMigration()).as("Debezium's own snapshot mode chosen").isFalse();
+        assertThatThrownBy(() -> config("tandem.full.concurrency", "turbo")).hasMessageContaining("smooth, normal or fast");
+        assertThat(config("tandem.full.tasks", "4", "tasks.max", "2").crossFieldErrors())
+                .containsEntry("tandem.full.tasks", "tandem.full.tasks=4 copy tasks, but tasks.max=2 allows no more than 2: "
+                        + "raise tasks.max to 4 or lower tandem.full.tasks");
+        assertThat(config("tandem.full.tasks", "2", "tasks.max", "2").crossFieldErrors()).isEmpty();
+    }
+
+    @Test
     void schemaAloneOrAnUnknownTypeIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> config("tandem.migration.types", "schema"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("choose 'full' and/or 'incremental'");
