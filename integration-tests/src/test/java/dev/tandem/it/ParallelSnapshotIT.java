@@ -124,6 +124,12 @@ class ParallelSnapshotIT {
         return out;
     }
 
+    /** Until the progress topic says the copy is over (every chunk committed, streaming next). */
+    private static void awaitCopied(String prefix) {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> progress(prefix).stream()
+                .anyMatch(p -> p.path("event").asText().equals("copied")));
+    }
+
     private static String chunkId(JsonNode p) {
         return p.path("table").asText() + "#" + p.path("chunk").asInt();
     }
@@ -181,8 +187,7 @@ class ParallelSnapshotIT {
         try {
             connect.configure("busy-source", config);
             startSink("busy-sink", "busy." + db + ".t", copy);
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> progress("busy").stream()
-                    .anyMatch(p -> p.path("event").asText().equals("copied")));
+            awaitCopied("busy");
         } finally {
             writing.set(false);
             writer.get();
@@ -231,8 +236,7 @@ class ParallelSnapshotIT {
         assertThat(committedAtKill).as("chunks committed before the kill").isNotEmpty().hasSizeLessThan(31);
         try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
             startSink("killed-sink", "killed." + db + ".t", copy);
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> progress("killed").stream()
-                    .anyMatch(p -> p.path("event").asText().equals("copied")));
+            awaitCopied("killed");
             Map<String, Integer> reads = new HashMap<>();
             progress("killed").stream().filter(p -> p.path("event").asText().equals("chunk"))
                     .forEach(p -> reads.merge(chunkId(p), 1, Integer::sum));
