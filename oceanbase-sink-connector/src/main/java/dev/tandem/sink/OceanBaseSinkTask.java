@@ -140,11 +140,11 @@ public class OceanBaseSinkTask extends SinkTask {
             if (done != null && record.kafkaOffset() <= done) {
                 continue; // applied before a restart: the checkpoint says so
             }
-            if (record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE) != null) {
+            org.apache.kafka.connect.header.Header complete = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE);
+            if (complete != null) {
                 // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
                 run.flush();
-                Object table = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE).value();
-                TableId source = TableId.parse(String.valueOf(table));
+                TableId source = TableId.parse(String.valueOf(complete.value()));
                 String createTable = record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : null;
                 ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
                         source.database());

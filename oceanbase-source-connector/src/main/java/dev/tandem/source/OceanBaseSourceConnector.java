@@ -63,21 +63,22 @@ public class OceanBaseSourceConnector extends SourceConnector {
         flavor = config.configuredFlavor().orElse(precheck.detectedFlavor());
         debezium = flavor.newDebeziumConnector();
         debezium.initialize(context());
-        debezium.start(config.debeziumProperties());
+        Map<String, String> debeziumProps = config.debeziumProperties();
+        debezium.start(debeziumProps);
         LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
                 debezium.getClass().getSimpleName(), debezium.version());
         if (config.chunkedFullMigration()) {
-            startFullMigration(props);
+            startFullMigration(props, debeziumProps);
         }
     }
 
     /** Resumes or plans the chunked full migration, and watches its chunks until all are copied. */
-    private void startFullMigration(Map<String, String> props) {
+    private void startFullMigration(Map<String, String> props, Map<String, String> debeziumProps) {
         String prefix = props.getOrDefault("topic.prefix", "");
         OffsetStorageReader offsets = context().offsetStorageReader();
         try {
             migration = FullMigration.resumeOrPlan(offsets, prefix, new FullMigration.PlannerSettings(flavor,
-                    config.debeziumProperties(), config.fullChunkSize(), config.activeActive() ? config.checkpointTable() : null));
+                    debeziumProps, config.fullChunkSize(), config.activeActive() ? config.checkpointTable() : null));
         } catch (ConnectException e) {
             throw e;
         } catch (Exception e) {

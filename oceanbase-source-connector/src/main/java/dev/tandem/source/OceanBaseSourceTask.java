@@ -34,6 +34,8 @@ public class OceanBaseSourceTask extends SourceTask {
     private List<SourceRecord> before = List.of();
     private boolean ddlTableTopics;
     private String topicPrefix;
+    /** The partition of Debezium's own records: only those are handed back to it on commit. */
+    private Map<String, String> debeziumPartition;
 
     @Override
     public String version() {
@@ -48,6 +50,7 @@ public class OceanBaseSourceTask extends SourceTask {
         OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
         ddlTableTopics = config.ddlTableTopics();
         topicPrefix = props.get("topic.prefix");
+        debeziumPartition = StartingOffsets.debeziumPartition(props);
         if (StreamStart.isCopyTask(props)) {
             copier = new ChunkCopier(context, flavor, props);
             return;
@@ -57,7 +60,7 @@ public class OceanBaseSourceTask extends SourceTask {
             taskContext = StartingOffsets.contextWith(context, new TransactionReplayOffsets(context.offsetStorageReader()));
         }
         Optional<StartPosition> start = config.startPosition();
-        StreamStart afterCopy = StreamStart.of(props, table -> createTable(props, table));
+        StreamStart afterCopy = StreamStart.isStreamTask(props) ? streamStart(props) : null;
         if (afterCopy != null) {
             before = new ArrayList<>(afterCopy.records());
             if (!afterCopy.streams()) {
@@ -84,15 +87,13 @@ public class OceanBaseSourceTask extends SourceTask {
         debezium.start(taskProps);
     }
 
-    /** The table's CREATE TABLE now, or null when it cannot be read (the sink then has only what it held back). */
-    private static String createTable(Map<String, String> props, dev.tandem.common.select.TableId table) {
-        try (var c = ServerConnection.open(props); var s = c.createStatement();
-             var rs = s.executeQuery("SHOW CREATE TABLE `" + table.database().replace("`", "``") + "`.`"
-                     + table.table().replace("`", "``") + "`")) {
-            return rs.next() ? rs.getString(2) : null;
+    /** The start after a chunked copy, its records carrying each table's CREATE TABLE as it is now (when readable). */
+    private static StreamStart streamStart(Map<String, String> props) {
+        try (var c = ServerConnection.open(props)) {
+            return StreamStart.of(props, c);
         } catch (java.sql.SQLException e) {
-            LOG.warn("Cannot read the definition of {} for its 'snapshot complete' record: {}", table, e.getMessage());
-            return null;
+            LOG.warn("Cannot read the tables' definitions for their 'snapshot complete' records: {}", e.getMessage());
+            return StreamStart.of(props, (java.sql.Connection) null);
         }
     }
 
@@ -135,8 +136,7 @@ public class OceanBaseSourceTask extends SourceTask {
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
         if (debezium == null || record.headers().lastWithName(TandemHeaders.DDL_COPY) != null
-                || !StartingOffsets.debeziumPartition(Map.of("topic.prefix", topicPrefix == null ? "" : topicPrefix))
-                        .equals(record.sourcePartition())) {
+                || !debeziumPartition.equals(record.sourcePartition())) {
             return; // ours: Debezium knows only its own records
         }
         debezium.commitRecord(record, metadata);

@@ -55,10 +55,10 @@ public final class ChunkCopier implements AutoCloseable {
     private boolean idleLogged;
     private ChunkRead current;
 
-    /** The chunk being read: its query, the mapping of its columns and the shared source block. */
+    /** The chunk being read: its query, the mapping of its columns, the shared source block, the rows read so far. */
     private record ChunkRead(Chunk chunk, SnapshotEvents.Shape shape, PreparedStatement statement, ResultSet rows,
                              ColumnUtils.ColumnArray columns, org.apache.kafka.connect.data.Struct source,
-                             Map<String, String> partition, long started, long[] count) {
+                             Map<String, String> partition, long started, java.util.concurrent.atomic.AtomicLong count) {
     }
 
     public ChunkCopier(SourceTaskContext context, SourceFlavor flavor, Map<String, String> props) {
@@ -172,7 +172,8 @@ public final class ChunkCopier implements AutoCloseable {
         ResultSet rs = ps.executeQuery();
         Map<String, String> partition = ChunkOffsets.chunkPartition(prefix, plan.id(), chunk);
         var source = events.source(shape, plan.position().binlogFile(), plan.position().binlogPosition(), Instant.now());
-        current = new ChunkRead(chunk, shape, ps, rs, events.columns(rs, shape), source, partition, System.nanoTime(), new long[1]);
+        current = new ChunkRead(chunk, shape, ps, rs, events.columns(rs, shape), source, partition, System.nanoTime(),
+                new java.util.concurrent.atomic.AtomicLong());
         if (ddlCopies && ddlSent.add(chunk.table())) {
             // The table's CREATE TABLE ahead of this task's first row of it, so a sink creates the table from it.
             pending.add(events.createTableCopy(shape, source,
@@ -197,7 +198,7 @@ public final class ChunkCopier implements AutoCloseable {
             out.add(events.read(read.shape(), row, read.source(), read.partition(), ChunkOffsets.IN_PROGRESS));
             rows++;
         }
-        read.count()[0] += rows;
+        read.count().addAndGet(rows);
         metrics.rows(read.chunk().table(), rows);
         if (finished) {
             finishCurrent(out);
@@ -208,10 +209,10 @@ public final class ChunkCopier implements AutoCloseable {
 
     private void finishCurrent(List<SourceRecord> out) {
         ChunkRead read = current;
-        long rows = read.count()[0];
+        long rows = read.count().get();
         closeCurrent();
         out.add(progress.chunkDone(plan.id(), read.chunk(), rows));
-        metrics.chunkRead(true);
+        metrics.chunkRead();
         long ms = Math.max(1, (System.nanoTime() - read.started()) / 1_000_000);
         LOG.info("Copied chunk {} ({} rows in {} ms, {} rows/s); {} chunk(s) left in this task", read.chunk(), rows, ms,
                 rows * 1000 / ms, chunks.size());

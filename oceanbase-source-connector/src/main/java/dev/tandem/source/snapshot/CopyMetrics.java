@@ -61,11 +61,9 @@ final class CopyMetrics {
         }
     }
 
-    void chunkRead(boolean finished) {
+    void chunkRead() {
         chunks.record(1);
-        if (finished) {
-            chunksLeft.decrementAndGet();
-        }
+        chunksLeft.decrementAndGet();
     }
 
     void chunkSkipped() {

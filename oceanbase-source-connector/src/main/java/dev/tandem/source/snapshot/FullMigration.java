@@ -66,17 +66,22 @@ public final class FullMigration {
         List<String> fields = SnapshotPlan.header(packedHeader);
         String id = fields.get(0);
         StartPosition position = SnapshotPlan.position(fields.get(1), fields.get(2), fields.get(3));
-        List<TablePlan> tables = new ArrayList<>();
+        Map<String, TablePlan> recorded = new LinkedHashMap<>();
+        List<TableId> unrecorded = new ArrayList<>();
         for (String name : SnapshotPlan.tableNames(packedHeader)) {
             Map<String, Object> t = offsets.offset(ChunkOffsets.tablePartition(prefix, id, name));
             if (t != null && t.get(ChunkOffsets.CHUNKS) instanceof String packedTable) {
-                tables.add(TablePlan.unpack(packedTable));
+                recorded.put(name, TablePlan.unpack(packedTable));
             } else {
                 // Its chunks were never committed, so no copy task read any of its rows: split it now.
                 LOG.info("Plan {}: table {} was not split yet; splitting it now", id, name);
-                tables.add(planner.replan(TableId.parse(name)));
+                recorded.put(name, null);
+                unrecorded.add(TableId.parse(name));
             }
         }
+        Map<TableId, TablePlan> split = planner.replan(unrecorded);
+        List<TablePlan> tables = new ArrayList<>();
+        recorded.forEach((name, plan) -> tables.add(plan != null ? plan : split.get(TableId.parse(name))));
         boolean streaming = ChunkOffsets.PHASE_STREAMING.equals(header.get(ChunkOffsets.PHASE));
         FullMigration resumed = new FullMigration(prefix, new SnapshotPlan(id, position, tables), streaming);
         resumed.refresh(offsets);

@@ -44,10 +44,6 @@ final class ProgressRecords {
         this.prefix = prefix;
     }
 
-    String topic() {
-        return topic;
-    }
-
     SourceRecord plan(SnapshotPlan plan) {
         Struct v = value("plan", plan.id()).put("chunks", plan.chunkCount())
                 .put("detail", "binlog position " + plan.position() + "; tables " + plan.tables().size());

@@ -175,15 +175,24 @@ final class SnapshotEvents implements AutoCloseable {
         return config.getTableFilters().dataCollectionFilter().isIncluded(debeziumId(id));
     }
 
+    /** The table's {@code SHOW CREATE TABLE}, or null when there is no such table. */
+    static String showCreateTable(Connection c, dev.tandem.common.select.TableId id) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(id.database()) + "." + quote(id.table()))) {
+            return rs.next() ? rs.getString(2) : null;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1146) {
+                return null; // no such table
+            }
+            throw e;
+        }
+    }
+
     /** Reads the table's definition and builds its schemas; null when the table is gone. */
     Shape shape(dev.tandem.common.select.TableId id) throws SQLException {
-        String ddl;
-        try (Statement s = jdbc().createStatement();
-             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(id.database()) + "." + quote(id.table()))) {
-            if (!rs.next()) {
-                return null;
-            }
-            ddl = rs.getString(2);
+        String ddl = showCreateTable(jdbc(), id);
+        if (ddl == null) {
+            return null;
         }
         parser.setCurrentDatabase(id.database());
         parser.parse(ddl, tables);

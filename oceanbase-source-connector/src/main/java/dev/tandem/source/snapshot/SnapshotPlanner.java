@@ -52,12 +52,19 @@ final class SnapshotPlanner {
         }
     }
 
-    /** Re-plans one table of an existing plan (its chunks were never recorded, so none of its rows was sent). */
-    TablePlan replan(TableId table) throws Exception {
-        try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
-            Long rows = capturedTables(events).get(table);
-            return planTable(events, table, rows == null ? 0 : rows);
+    /** Re-plans tables of an existing plan (their chunks were never recorded, so none of their rows was sent). */
+    Map<TableId, TablePlan> replan(List<TableId> tables) throws Exception {
+        Map<TableId, TablePlan> plans = new java.util.LinkedHashMap<>();
+        if (tables.isEmpty()) {
+            return plans;
         }
+        try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
+            Map<TableId, Long> rows = capturedTables(events);
+            for (TableId t : tables) {
+                plans.put(t, planTable(events, t, rows.getOrDefault(t, 0L)));
+            }
+        }
+        return plans;
     }
 
     private Map<TableId, Long> capturedTables(SnapshotEvents events) throws SQLException {

@@ -27,6 +27,31 @@ public final class StreamStart {
         this.records = records;
     }
 
+    /** Whether {@code taskProps} are the streaming task's after a chunked copy. */
+    public static boolean isStreamTask(Map<String, String> taskProps) {
+        return TaskAssignment.ROLE_STREAM.equals(taskProps.get(TaskAssignment.ROLE));
+    }
+
+    /**
+     * The stream start of a streaming task after a chunked copy, or null for a task of another kind;
+     * the "snapshot complete" records carry each table's CREATE TABLE as read over {@code source}
+     * (null: without them).
+     */
+    public static StreamStart of(Map<String, String> taskProps, java.sql.Connection source) {
+        return of(taskProps, table -> {
+            if (source == null) {
+                return null;
+            }
+            try {
+                return SnapshotEvents.showCreateTable(source, table);
+            } catch (java.sql.SQLException e) {
+                org.slf4j.LoggerFactory.getLogger(StreamStart.class).warn(
+                        "Cannot read the definition of {} for its 'snapshot complete' record: {}", table, e.getMessage());
+                return null;
+            }
+        });
+    }
+
     /** Whether {@code taskProps} are a copy task's. */
     public static boolean isCopyTask(Map<String, String> taskProps) {
         return TaskAssignment.ROLE_COPY.equals(taskProps.get(TaskAssignment.ROLE));
@@ -36,8 +61,8 @@ public final class StreamStart {
      * The stream start of a streaming task after a chunked copy, or null for a task of another
      * kind; {@code createTable} gives a table's CREATE TABLE (null when unknown) for its "complete" record.
      */
-    public static StreamStart of(Map<String, String> taskProps, java.util.function.Function<TableId, String> createTable) {
-        if (!TaskAssignment.ROLE_STREAM.equals(taskProps.get(TaskAssignment.ROLE))) {
+    static StreamStart of(Map<String, String> taskProps, java.util.function.Function<TableId, String> createTable) {
+        if (!isStreamTask(taskProps)) {
             return null;
         }
         String prefix = taskProps.getOrDefault("topic.prefix", "");

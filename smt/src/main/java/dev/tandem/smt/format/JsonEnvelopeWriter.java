@@ -156,30 +156,28 @@ final class JsonEnvelopeWriter {
                 return true;
             }
             case Date.LOGICAL_NAME -> {
-                if (!(value instanceof java.util.Date d)) {
-                    throw new DataException("Invalid type for Date, expected Date but was " + value.getClass());
-                }
-                g.writeNumber(Date.fromLogical(schema, d));
+                g.writeNumber(Date.fromLogical(schema, date(value, "Date")));
                 return true;
             }
             case Time.LOGICAL_NAME -> {
-                if (!(value instanceof java.util.Date d)) {
-                    throw new DataException("Invalid type for Time, expected Date but was " + value.getClass());
-                }
-                g.writeNumber(Time.fromLogical(schema, d));
+                g.writeNumber(Time.fromLogical(schema, date(value, "Time")));
                 return true;
             }
             case Timestamp.LOGICAL_NAME -> {
-                if (!(value instanceof java.util.Date d)) {
-                    throw new DataException("Invalid type for Timestamp, expected Date but was " + value.getClass());
-                }
-                g.writeNumber(Timestamp.fromLogical(schema, d));
+                g.writeNumber(Timestamp.fromLogical(schema, date(value, "Timestamp")));
                 return true;
             }
             default -> {
                 return false;
             }
         }
+    }
+
+    private static java.util.Date date(Object value, String type) {
+        if (!(value instanceof java.util.Date d)) {
+            throw new DataException("Invalid type for " + type + ", expected Date but was " + value.getClass());
+        }
+        return d;
     }
 
     private void writeMap(JsonGenerator g, Schema schema, Map<?, ?> map) throws IOException {

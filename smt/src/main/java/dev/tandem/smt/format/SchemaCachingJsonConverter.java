@@ -97,7 +97,7 @@ public class SchemaCachingJsonConverter implements Converter {
 
     @Override
     public byte[] fromConnectData(String topic, Schema schema, Object value) {
-        if (!schemasEnabled || schema == null || writer == null) {
+        if (!schemasEnabled || schema == null) {
             return delegate.fromConnectData(topic, schema, value);
         }
         return writer.write(schema, value);
