@@ -11,13 +11,13 @@ import org.apache.kafka.connect.source.SourceRecord;
  * table's topic then meets the table's DDL between the rows written before and after it, which
  * the schema change topic (a separate topic) cannot guarantee.
  */
-final class DdlCopies {
+public final class DdlCopies {
 
     private DdlCopies() {
     }
 
     /** The copy of {@code record} for {@code prefix.db.table}, or null when it is not a schema-change event of one table. */
-    static SourceRecord copyForTableTopic(SourceRecord record, String prefix) {
+    public static SourceRecord copyForTableTopic(SourceRecord record, String prefix) {
         if (!(record.value() instanceof Struct value) || value.schema().field("ddl") == null
                 || value.schema().field("tableChanges") == null || value.schema().field(Envelope.SOURCE) == null) {
             return null;

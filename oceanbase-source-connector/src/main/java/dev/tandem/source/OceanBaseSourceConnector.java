@@ -21,9 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Source connector for OceanBase (MySQL mode, through its Binlog Service), MySQL and MariaDB. It
@@ -87,30 +85,7 @@ public class OceanBaseSourceConnector extends SourceConnector {
         if (migration == null || migration.copied()) {
             return;
         }
-        monitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tandem-full-migration-" + props.get("name"));
-            t.setDaemon(true);
-            return t;
-        });
-        long[] lastLog = {System.nanoTime()};
-        monitor.scheduleWithFixedDelay(() -> {
-            try {
-                boolean copied = migration.refresh(offsets);
-                if (copied || System.nanoTime() - lastLog[0] > 30_000_000_000L) {
-                    LOG.info("Full migration {} of source '{}': {} of {} chunk(s) copied, {} rows", migration.planId(),
-                            props.get("name"), migration.copiedChunks(), migration.chunkCount(), migration.copiedRows());
-                    lastLog[0] = System.nanoTime();
-                }
-                if (copied) {
-                    LOG.info("Full migration {} of source '{}' is copied; streaming from {} on one task", migration.planId(),
-                            props.get("name"), migration.position());
-                    context().requestTaskReconfiguration();
-                    monitor.shutdown();
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Reading the full migration's progress of '{}' failed (retrying): {}", props.get("name"), e.getMessage());
-            }
-        }, 2, 2, TimeUnit.SECONDS);
+        monitor = migration.watch(props.get("name"), offsets, () -> context().requestTaskReconfiguration());
     }
 
     @Override

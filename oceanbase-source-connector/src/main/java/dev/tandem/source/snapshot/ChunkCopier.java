@@ -47,6 +47,7 @@ public final class ChunkCopier implements AutoCloseable {
     private final RowRateLimit rateLimit;
     private final SnapshotEvents events;
     private final CopyMetrics metrics;
+    private final SnapshotClock clock;
     private final Deque<SourceRecord> pending = new ArrayDeque<>();
     private final Deque<Chunk> chunks = new ArrayDeque<>();
     private final Map<TableId, SnapshotEvents.Shape> shapes = new HashMap<>();
@@ -61,8 +62,15 @@ public final class ChunkCopier implements AutoCloseable {
                              Map<String, String> partition, long started, java.util.concurrent.atomic.AtomicLong count) {
     }
 
+    /** A copy task of a binlog source (rows are read as they are now). */
     public ChunkCopier(SourceTaskContext context, SourceFlavor flavor, Map<String, String> props) {
+        this(context, flavor, props, SnapshotClock.binlog(flavor, props));
+    }
+
+    /** A copy task whose connection {@code clock} pins to the plan's point before each chunk. */
+    public ChunkCopier(SourceTaskContext context, SourceFlavor flavor, Map<String, String> props, SnapshotClock clock) {
         this.context = context;
+        this.clock = clock;
         this.prefix = props.getOrDefault("topic.prefix", "");
         TaskAssignment assignment = TaskAssignment.from(props);
         this.plan = assignment.plan();
@@ -150,6 +158,7 @@ public final class ChunkCopier implements AutoCloseable {
         if (chunk == null) {
             return false;
         }
+        clock.pin(events.jdbc(), plan.position());
         SnapshotEvents.Shape shape = shapes.get(chunk.table());
         if (shape == null) {
             shape = events.shape(chunk.table());
@@ -171,7 +180,8 @@ public final class ChunkCopier implements AutoCloseable {
         range.bind(ps, 1);
         ResultSet rs = ps.executeQuery();
         Map<String, String> partition = ChunkOffsets.chunkPartition(prefix, plan.id(), chunk);
-        var source = events.source(shape, plan.position().binlogFile(), plan.position().binlogPosition(), Instant.now());
+        String file = plan.position().binlogFile() == null ? "" : plan.position().binlogFile();
+        var source = events.source(shape, file, plan.position().binlogPosition(), Instant.now());
         current = new ChunkRead(chunk, shape, ps, rs, events.columns(rs, shape), source, partition, System.nanoTime(),
                 new java.util.concurrent.atomic.AtomicLong());
         if (ddlCopies && ddlSent.add(chunk.table())) {

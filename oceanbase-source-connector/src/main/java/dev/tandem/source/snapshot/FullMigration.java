@@ -50,7 +50,7 @@ public final class FullMigration {
     public static FullMigration resumeOrPlan(OffsetStorageReader offsets, String prefix, PlannerSettings settings)
             throws Exception {
         SnapshotPlanner planner = new SnapshotPlanner(settings.flavor(), settings.debeziumProps(), settings.chunkSize(),
-                settings.excluded());
+                settings.excluded(), settings.clock());
         Map<String, Object> header = offsets.offset(ChunkOffsets.planPartition(prefix));
         if (header == null || !(header.get(ChunkOffsets.PLAN) instanceof String packedHeader)) {
             if (offsets.offset(Map.of(ChunkOffsets.SERVER, prefix)) != null) {
@@ -136,6 +136,40 @@ public final class FullMigration {
         return plan.position();
     }
 
+    /**
+     * Watches the copy every 2 seconds, logging progress now and then, and runs {@code whenCopied}
+     * (the connector asks Connect for new task configs) once every chunk is committed. The returned
+     * executor is the caller's to shut down on stop.
+     */
+    public java.util.concurrent.ScheduledExecutorService watch(String connector, OffsetStorageReader offsets,
+                                                               Runnable whenCopied) {
+        java.util.concurrent.ScheduledExecutorService monitor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-full-migration-" + connector);
+            t.setDaemon(true);
+            return t;
+        });
+        long[] lastLog = {System.nanoTime()};
+        monitor.scheduleWithFixedDelay(() -> {
+            try {
+                boolean copied = refresh(offsets);
+                if (copied || System.nanoTime() - lastLog[0] > 30_000_000_000L) {
+                    LOG.info("Full migration {} of source '{}': {} of {} chunk(s) copied, {} rows", planId(), connector,
+                            copiedChunks(), chunkCount(), copiedRows());
+                    lastLog[0] = System.nanoTime();
+                }
+                if (copied) {
+                    LOG.info("Full migration {} of source '{}' is copied; streaming from {} on one task", planId(),
+                            connector, position());
+                    whenCopied.run();
+                    monitor.shutdown();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Reading the full migration's progress of '{}' failed (retrying): {}", connector, e.getMessage());
+            }
+        }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        return monitor;
+    }
+
     /** The copy tasks' configs for the chunks not yet copied. */
     public synchronized List<Map<String, String>> copyTaskConfigs(Map<String, String> base, int tasks, String progressTopic,
                                                                  boolean ddlCopies, long rowsPerSecond) {
@@ -161,8 +195,17 @@ public final class FullMigration {
         return c;
     }
 
-    /** What a planner needs: the Debezium connector's flavour and properties, the chunk size, a table not to copy. */
+    /**
+     * What a planner needs: the Debezium connector's flavour and properties, the chunk size, a table
+     * not to copy, and the clock that marks where streaming continues.
+     */
     public record PlannerSettings(dev.tandem.source.SourceFlavor flavor, Map<String, String> debeziumProps, long chunkSize,
-                                  TableId excluded) {
+                                  TableId excluded, SnapshotClock clock) {
+
+        /** A binlog source's settings: streaming continues from the end of the binlog when the plan is made. */
+        public PlannerSettings(dev.tandem.source.SourceFlavor flavor, Map<String, String> debeziumProps, long chunkSize,
+                               TableId excluded) {
+            this(flavor, debeziumProps, chunkSize, excluded, SnapshotClock.binlog(flavor, debeziumProps));
+        }
     }
 }

@@ -62,10 +62,10 @@ import java.util.Map;
  * and the {@code source} block is Debezium's. A consumer therefore cannot tell our chunked
  * snapshot's records from Debezium's, and the schemas match those of the streamed changes.
  */
-final class SnapshotEvents implements AutoCloseable {
+public final class SnapshotEvents implements AutoCloseable {
 
     /** One captured table: its Debezium model, schemas and topic, and its CREATE TABLE. */
-    record Shape(dev.tandem.common.select.TableId id, Table table, TableSchema schema, String topic, String ddl) {
+    public record Shape(dev.tandem.common.select.TableId id, Table table, TableSchema schema, String topic, String ddl) {
 
         List<String> quotedColumns() {
             return table.columns().stream().map(c -> quote(c.name())).toList();
@@ -106,7 +106,17 @@ final class SnapshotEvents implements AutoCloseable {
     }
 
     /** For the Debezium connector of {@code flavor}, configured with the connector's Debezium properties. */
-    static SnapshotEvents open(SourceFlavor flavor, Map<String, String> debeziumProps) throws SQLException {
+    public static SnapshotEvents open(SourceFlavor flavor, Map<String, String> debeziumProps) throws SQLException {
+        SnapshotEvents events = offline(flavor, debeziumProps);
+        events.readServerCharsets();
+        return events;
+    }
+
+    /**
+     * As {@link #open}, without reading the server's charset variables: nothing connects until a
+     * method needs the server. Tables come from given CREATE TABLE statements ({@link #shape(dev.tandem.common.select.TableId, String)}).
+     */
+    public static SnapshotEvents offline(SourceFlavor flavor, Map<String, String> debeziumProps) {
         Configuration configuration = Configuration.from(debeziumProps);
         SnapshotEvents events;
         if (flavor == SourceFlavor.MARIADB) {
@@ -136,7 +146,6 @@ final class SnapshotEvents implements AutoCloseable {
                             config.getServiceRegistry().getService(BinlogCharsetRegistry.class)),
                     () -> new io.debezium.connector.mysql.SourceInfo(config));
         }
-        events.readServerCharsets();
         return events;
     }
 
@@ -146,7 +155,7 @@ final class SnapshotEvents implements AutoCloseable {
     }
 
     /** The JDBC connection Debezium's snapshot would read with (same URL, time zone and driver settings). */
-    Connection jdbc() throws SQLException {
+    public Connection jdbc() throws SQLException {
         return connection.connection();
     }
 
@@ -154,7 +163,7 @@ final class SnapshotEvents implements AutoCloseable {
      * The end of the binlog now ({@code SHOW MASTER STATUS} or, on MySQL 8.4, {@code SHOW BINARY LOG
      * STATUS}): file, position and the executed GTID set where the server reports one (MySQL).
      */
-    dev.tandem.source.StartPosition binlogEnd() throws SQLException {
+    public dev.tandem.source.StartPosition binlogEnd() throws SQLException {
         try (Statement s = jdbc().createStatement(); ResultSet rs = s.executeQuery(connection.binaryLogStatusStatement())) {
             if (!rs.next()) {
                 throw new SQLException("the server reports no binlog status: is log_bin on?");
@@ -170,13 +179,37 @@ final class SnapshotEvents implements AutoCloseable {
         }
     }
 
+    private static final List<String> SYSTEM_DATABASES = List.of("mysql", "information_schema", "performance_schema", "sys",
+            "metrics_schema");
+
+    /**
+     * The base tables Debezium's filters capture, outside the system databases and other than
+     * {@code excluded} (may be null), with the server's estimate of their row counts.
+     */
+    public Map<dev.tandem.common.select.TableId, Long> capturedTables(dev.tandem.common.select.TableId excluded)
+            throws SQLException {
+        Map<dev.tandem.common.select.TableId, Long> out = new java.util.LinkedHashMap<>();
+        try (Statement s = jdbc().createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+                     + "WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+            while (rs.next()) {
+                var id = new dev.tandem.common.select.TableId(rs.getString(1), rs.getString(2));
+                if (!SYSTEM_DATABASES.contains(id.database().toLowerCase(java.util.Locale.ROOT)) && !id.equals(excluded)
+                        && captures(id)) {
+                    out.put(id, rs.getLong(3));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether Debezium's table filters capture {@code id}. */
-    boolean captures(dev.tandem.common.select.TableId id) {
+    public boolean captures(dev.tandem.common.select.TableId id) {
         return config.getTableFilters().dataCollectionFilter().isIncluded(debeziumId(id));
     }
 
     /** The table's {@code SHOW CREATE TABLE}, or null when there is no such table. */
-    static String showCreateTable(Connection c, dev.tandem.common.select.TableId id) throws SQLException {
+    public static String showCreateTable(Connection c, dev.tandem.common.select.TableId id) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(id.database()) + "." + quote(id.table()))) {
             return rs.next() ? rs.getString(2) : null;
@@ -189,23 +222,68 @@ final class SnapshotEvents implements AutoCloseable {
     }
 
     /** Reads the table's definition and builds its schemas; null when the table is gone. */
-    Shape shape(dev.tandem.common.select.TableId id) throws SQLException {
+    public Shape shape(dev.tandem.common.select.TableId id) throws SQLException {
         String ddl = showCreateTable(jdbc(), id);
-        if (ddl == null) {
-            return null;
-        }
+        return ddl == null ? null : shape(id, ddl);
+    }
+
+    /** The table defined by {@code ddl} (its CREATE TABLE), with its schemas. */
+    public Shape shape(dev.tandem.common.select.TableId id, String ddl) throws SQLException {
         parser.setCurrentDatabase(id.database());
         parser.parse(ddl, tables);
         Table table = tables.forTable(debeziumId(id));
         if (table == null) {
             throw new SQLException("Debezium's DDL parser did not understand the definition of " + id + ": " + ddl);
         }
+        return shapeOf(id, table, ddl);
+    }
+
+    private Shape shapeOf(dev.tandem.common.select.TableId id, Table table, String ddl) {
         TableSchema schema = schemas.create(topics, table, config.getColumnFilter(), mappers, config.getKeyMapper());
         return new Shape(id, table, schema, topics.dataChangeTopic(table.id()), ddl);
     }
 
+    /** What one DDL statement did to the known tables: their new shapes, the tables it dropped, the change list. */
+    public record DdlEffect(List<Shape> changed, List<dev.tandem.common.select.TableId> dropped, TableChanges changes) {
+    }
+
+    /**
+     * Applies {@code ddl}, run in {@code database}, to the tables known so far (as Debezium's
+     * schema history would): the shapes of the tables it created or altered, and those it dropped.
+     */
+    public DdlEffect applyDdl(String database, String ddl) {
+        Map<TableId, Table> before = new java.util.HashMap<>();
+        tables.tableIds().forEach(t -> before.put(t, tables.forTable(t)));
+        tables.drainChanges();
+        if (database != null && !database.isEmpty()) {
+            parser.setCurrentDatabase(database);
+        }
+        parser.parse(ddl, tables);
+        List<Shape> changed = new ArrayList<>();
+        List<dev.tandem.common.select.TableId> dropped = new ArrayList<>();
+        TableChanges changes = new TableChanges();
+        for (TableId t : tables.drainChanges()) {
+            var id = new dev.tandem.common.select.TableId(t.catalog(), t.table());
+            Table now = tables.forTable(t);
+            if (now == null) {
+                dropped.add(id);
+                if (before.containsKey(t)) {
+                    changes.drop(before.get(t).id());
+                }
+            } else {
+                changed.add(shapeOf(id, now, null));
+                if (before.containsKey(t)) {
+                    changes.alter(now);
+                } else {
+                    changes.create(now);
+                }
+            }
+        }
+        return new DdlEffect(changed, dropped, changes);
+    }
+
     /** The key columns Debezium keys records by (the primary key, or message.key.columns). */
-    List<String> keyColumns(Shape shape) {
+    public List<String> keyColumns(Shape shape) {
         List<String> names = new ArrayList<>();
         new io.debezium.relational.Key.Builder(shape.table()).customKeyMapper(config.getKeyMapper()).build().keyColumns()
                 .forEach(c -> names.add(c.name()));
@@ -214,21 +292,34 @@ final class SnapshotEvents implements AutoCloseable {
 
     /** The {@code source} block of a snapshot row of {@code shape} read at {@code position}. */
     Struct source(Shape shape, String binlogFile, long binlogPosition, Instant readAt) {
+        return source(shape.id(), binlogFile, binlogPosition, readAt, true);
+    }
+
+    /**
+     * The {@code source} block of an event of {@code table} (of its database alone when the table is
+     * null) at {@code position}, changed at {@code time}; a snapshot row's or a streamed change's.
+     */
+    public Struct source(dev.tandem.common.select.TableId table, String binlogFile, long binlogPosition, Instant time,
+                         boolean snapshot) {
         BinlogSourceInfo info = sourceInfos.get();
         info.setBinlogPosition(binlogFile, binlogPosition);
-        info.setSnapshot(SnapshotRecord.TRUE);
-        info.tableEvent(shape.table().id());
-        info.setSourceTime(readAt);
+        info.setSnapshot(snapshot ? SnapshotRecord.TRUE : SnapshotRecord.FALSE);
+        if (table.table() == null || table.table().isEmpty()) {
+            info.databaseEvent(table.database());
+        } else {
+            info.tableEvent(debeziumId(table));
+        }
+        info.setSourceTime(time);
         return sourceStructs.struct(info);
     }
 
     /** Maps result-set columns to the table's columns (once per query). */
-    ColumnUtils.ColumnArray columns(ResultSet rs, Shape shape) throws SQLException {
+    public ColumnUtils.ColumnArray columns(ResultSet rs, Shape shape) throws SQLException {
         return ColumnUtils.toArray(rs, shape.table());
     }
 
     /** The current row as Debezium's snapshot reads it. */
-    Object[] row(ResultSet rs, Shape shape, ColumnUtils.ColumnArray columns) throws SQLException {
+    public Object[] row(ResultSet rs, Shape shape, ColumnUtils.ColumnArray columns) throws SQLException {
         return connection.rowToArray(shape.table(), rs, columns);
     }
 
@@ -242,28 +333,81 @@ final class SnapshotEvents implements AutoCloseable {
     }
 
     /**
+     * A streamed change event of {@code shape} ({@code op} c, u or d; {@code before} null for c,
+     * {@code after} null for d), keyed as Debezium keys it, in its table's topic; with a
+     * {@code transaction} block when {@code transaction} is not null.
+     */
+    public SourceRecord change(Shape shape, io.debezium.data.Envelope.Operation op, Object[] before, Object[] after,
+                               Struct source, Struct transaction, Map<String, ?> partition, Map<String, ?> offset) {
+        TableSchema schema = shape.schema();
+        Struct key = schema.keyFromColumnData(after != null ? after : before);
+        Struct beforeValue = before == null ? null : schema.valueFromColumnData(before);
+        Struct afterValue = after == null ? null : schema.valueFromColumnData(after);
+        io.debezium.data.Envelope envelope = schema.getEnvelopeSchema();
+        Instant now = Instant.now();
+        Struct value = switch (op) {
+            case CREATE -> envelope.create(afterValue, source, now);
+            case UPDATE -> envelope.update(beforeValue, afterValue, source, now);
+            case DELETE -> envelope.delete(beforeValue, source, now);
+            default -> throw new IllegalArgumentException("not a change operation: " + op);
+        };
+        if (transaction != null && value.schema().field(io.debezium.data.Envelope.FieldName.TRANSACTION) != null) {
+            value.put(io.debezium.data.Envelope.FieldName.TRANSACTION, transaction);
+        }
+        return new SourceRecord(partition, offset, shape.topic(), null, schema.keySchema(), key, envelope.schema(), value);
+    }
+
+    /** The tombstone Debezium writes after a delete (same topic and key, null value). */
+    public static SourceRecord tombstone(SourceRecord delete) {
+        return new SourceRecord(delete.sourcePartition(), delete.sourceOffset(), delete.topic(), null, delete.keySchema(),
+                delete.key(), null, null);
+    }
+
+    /** Debezium's transaction topic for this connector's prefix. */
+    public String transactionTopic() {
+        return topics.transactionTopic();
+    }
+
+    /** Debezium's schema change topic (the prefix). */
+    public String schemaChangeTopic() {
+        return topics.schemaChangeTopic();
+    }
+
+    /**
+     * A schema change event as Debezium's binlog connectors write it to the schema change topic:
+     * keyed by database, with the statement and the table changes it made.
+     */
+    public SourceRecord schemaChange(String database, String ddl, TableChanges changes, Struct source,
+                                     Map<String, ?> partition, Map<String, ?> offset) {
+        Struct key = new Struct(schemaChangeKey).put(HistoryRecord.Fields.DATABASE_NAME, database);
+        Struct value = new Struct(schemaChangeValue)
+                .put(HistoryRecord.Fields.SOURCE, source)
+                .put(HistoryRecord.Fields.TIMESTAMP, System.currentTimeMillis())
+                .put(HistoryRecord.Fields.DATABASE_NAME, database)
+                .put(HistoryRecord.Fields.SCHEMA_NAME, null)
+                .put(HistoryRecord.Fields.DDL_STATEMENTS, ddl)
+                .put(HistoryRecord.Fields.TABLE_CHANGES, tableChanges.serialize(changes));
+        return new SourceRecord(partition, offset, schemaChangeTopic(), 0, schemaChangeKey, key, schemaChangeValue, value);
+    }
+
+    /**
      * The table's CREATE TABLE as Debezium's snapshot emits it on the schema change topic, addressed
      * to the table's own topic with header {@link TandemHeaders#DDL_COPY} (as the source's DDL copies).
      */
     SourceRecord createTableCopy(Shape shape, Struct source, Map<String, ?> partition, Map<String, ?> offset) {
-        Struct key = new Struct(schemaChangeKey).put(HistoryRecord.Fields.DATABASE_NAME, shape.id().database());
-        Struct value = new Struct(schemaChangeValue)
-                .put(HistoryRecord.Fields.SOURCE, source)
-                .put(HistoryRecord.Fields.TIMESTAMP, System.currentTimeMillis())
-                .put(HistoryRecord.Fields.DATABASE_NAME, shape.id().database())
-                .put(HistoryRecord.Fields.SCHEMA_NAME, null)
-                .put(HistoryRecord.Fields.DDL_STATEMENTS, shape.ddl())
-                .put(HistoryRecord.Fields.TABLE_CHANGES, tableChanges.serialize(new TableChanges().create(shape.table())));
+        SourceRecord change = schemaChange(shape.id().database(), shape.ddl(), new TableChanges().create(shape.table()), source,
+                partition, offset);
         ConnectHeaders headers = new ConnectHeaders();
         headers.addBoolean(TandemHeaders.DDL_COPY, true);
-        return new SourceRecord(partition, offset, shape.topic(), 0, schemaChangeKey, key, schemaChangeValue, value, null, headers);
+        return new SourceRecord(partition, offset, shape.topic(), 0, change.keySchema(), change.key(), change.valueSchema(),
+                change.value(), null, headers);
     }
 
     private static TableId debeziumId(dev.tandem.common.select.TableId id) {
         return new TableId(id.database(), null, id.table());
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }
 

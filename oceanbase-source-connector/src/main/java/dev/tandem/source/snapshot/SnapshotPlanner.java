@@ -15,31 +15,33 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Makes a full migration's plan: first the binlog position (so that every row read later is at
- * least as new as it), then, per captured table, its chunks by primary key. Tables whose key
+ * Makes a full migration's plan: first the point streaming continues from ({@link SnapshotClock#mark}:
+ * every row read later is at least as new as it), then, per captured table, its chunks by primary key. Tables whose key
  * allows no range reads (none, or nullable key columns) become one chunk, read whole.
  */
 final class SnapshotPlanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPlanner.class);
-    private static final List<String> SYSTEM_DATABASES = List.of("mysql", "information_schema", "performance_schema", "sys");
 
     private final SourceFlavor flavor;
     private final Map<String, String> debeziumProps;
     private final long chunkSize;
     private final TableId excluded;
+    private final SnapshotClock clock;
 
     /** {@code excluded}: a captured table whose rows are not copied (the checkpoint table), or null. */
-    SnapshotPlanner(SourceFlavor flavor, Map<String, String> debeziumProps, long chunkSize, TableId excluded) {
+    SnapshotPlanner(SourceFlavor flavor, Map<String, String> debeziumProps, long chunkSize, TableId excluded,
+                    SnapshotClock clock) {
         this.flavor = flavor;
         this.debeziumProps = debeziumProps;
         this.chunkSize = chunkSize;
         this.excluded = excluded;
+        this.clock = clock;
     }
 
     SnapshotPlan plan() throws Exception {
         try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
-            StartPosition position = events.binlogEnd().resolvedFor(flavor, debeziumProps);
+            StartPosition position = clock.mark(events);
             String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
             List<TablePlan> tables = new ArrayList<>();
             for (var e : capturedTables(events).entrySet()) {
@@ -68,19 +70,7 @@ final class SnapshotPlanner {
     }
 
     private Map<TableId, Long> capturedTables(SnapshotEvents events) throws SQLException {
-        Map<TableId, Long> tables = new java.util.LinkedHashMap<>();
-        try (Statement s = events.jdbc().createStatement();
-             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
-                     + "WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
-            while (rs.next()) {
-                TableId id = new TableId(rs.getString(1), rs.getString(2));
-                if (!SYSTEM_DATABASES.contains(id.database().toLowerCase(java.util.Locale.ROOT)) && !id.equals(excluded)
-                        && events.captures(id)) {
-                    tables.put(id, rs.getLong(3));
-                }
-            }
-        }
-        return tables;
+        return events.capturedTables(excluded);
     }
 
     private TablePlan planTable(SnapshotEvents events, TableId table, long estimatedRows) throws Exception {

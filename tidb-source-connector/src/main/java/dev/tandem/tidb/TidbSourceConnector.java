@@ -1,0 +1,137 @@
+package dev.tandem.tidb;
+
+import dev.tandem.common.TandemVersion;
+import dev.tandem.source.SourceFlavor;
+import dev.tandem.source.snapshot.FullMigration;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.source.SourceConnectorContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Source connector for TiDB: a consistent snapshot of the captured tables at one TSO, copied in
+ * chunks by several tasks, then the TiCDC change stream from that TSO, in the change topics and
+ * envelopes of Debezium's MySQL connector (the same as Tandem's OceanBase/MySQL source), so the
+ * sink, the SMTs and the verifier serve TiDB unchanged.
+ *
+ * <p>The changefeed is the user's (TiCDC runs beside TiDB): create it with {@code --start-ts} at or
+ * before the snapshot's TSO, which the connector logs and writes into the progress topic's plan
+ * record; see the module's README for the exact commands.
+ */
+public class TidbSourceConnector extends SourceConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TidbSourceConnector.class);
+
+    private TidbSourceConfig config;
+    private FullMigration migration;
+    private ScheduledExecutorService monitor;
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return TandemVersion.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = props;
+        config = new TidbSourceConfig(props);
+        TidbSourceConfig.requireValid(config.crossFieldErrors());
+        TidbPrecheck.Result precheck = TidbPrecheck.run(config);
+        precheck.warnings().forEach(w -> LOG.warn("Precheck of TiDB source '{}': {}", props.get("name"), w));
+        if (!precheck.errors().isEmpty()) {
+            throw new ConnectException("Precheck of TiDB source '" + props.get("name") + "' failed: " + precheck.errors());
+        }
+        if (config.snapshotMode() == TidbSourceConfig.SnapshotMode.NEVER) {
+            return;
+        }
+        var offsets = context().offsetStorageReader();
+        try {
+            migration = FullMigration.resumeOrPlan(offsets, config.prefix(), new FullMigration.PlannerSettings(
+                    SourceFlavor.MYSQL, config.debeziumProperties(), config.getInt(TidbSourceConfig.FULL_CHUNK_SIZE),
+                    config.activeActive() ? config.checkpointTable() : null, TsoClocks.forDialect(config.dialect())));
+        } catch (ConnectException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConnectException("Cannot plan the snapshot of TiDB source '" + props.get("name") + "': "
+                    + e.getMessage(), e);
+        }
+        if (migration != null) {
+            LOG.info("TiDB source '{}': snapshot {} at TSO {}; the TiCDC changefeed must start at or before it "
+                            + "(cdc cli changefeed create --start-ts={} ...)", props.get("name"), migration.planId(),
+                    TsoClocks.tso(migration.position()), TsoClocks.tso(migration.position()));
+            if (!migration.copied()) {
+                monitor = migration.watch(props.get("name"), offsets, () -> context().requestTaskReconfiguration());
+            }
+        }
+    }
+
+    @Override
+    public SourceConnectorContext context() {
+        return (SourceConnectorContext) super.context();
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return TidbSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        Map<String, String> base = new HashMap<>(props);
+        if (migration == null) {
+            return List.of(base);
+        }
+        if (!migration.copied()) {
+            int tasks = Math.min(maxTasks, config.getInt(TidbSourceConfig.FULL_TASKS));
+            return migration.copyTaskConfigs(base, tasks, config.progressTopic(), config.ddlTableTopics(),
+                    config.getLong(TidbSourceConfig.FULL_ROWS_PER_SECOND));
+        }
+        return List.of(migration.streamTaskConfig(base, config.progressTopic(), config.ddlTableTopics(), config.streams()));
+    }
+
+    @Override
+    public void stop() {
+        if (monitor != null) {
+            monitor.shutdownNow();
+            monitor = null;
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        return TidbSourceConfig.CONFIG_DEF;
+    }
+
+    /** Field checks, then the rules between fields, then (when nothing failed) the precheck on TiDB and the TiCDC topic. */
+    @Override
+    public Config validate(Map<String, String> props) {
+        Map<String, ConfigValue> values = new LinkedHashMap<>();
+        for (ConfigValue v : TidbSourceConfig.CONFIG_DEF.validate(props)) {
+            values.put(v.name(), v);
+        }
+        if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+            TidbSourceConfig c = new TidbSourceConfig(props);
+            c.crossFieldErrors().forEach((field, message) -> values.get(field).addErrorMessage(message));
+            if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+                TidbPrecheck.Result precheck = TidbPrecheck.run(c);
+                precheck.warnings().forEach(w -> LOG.warn("Precheck of TiDB source '{}': {}", props.get("name"), w));
+                precheck.errors().forEach((field, messages) -> messages.forEach(m ->
+                        values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(m)));
+            }
+        }
+        return new Config(new ArrayList<>(values.values()));
+    }
+}
