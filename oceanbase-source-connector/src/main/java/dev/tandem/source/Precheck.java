@@ -234,7 +234,7 @@ final class Precheck {
         List<TableId> tables = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
-                     + "WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+                     + "WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
             while (rs.next()) {
                 TableId id = new TableId(rs.getString(1), rs.getString(2));
                 if (SYSTEM_DATABASES.contains(id.database().toLowerCase(Locale.ROOT)) || id.equals(checkpoint)) {

@@ -44,6 +44,12 @@ public final class ConnectWorkerProcess implements AutoCloseable {
      * after the group, so a restarted worker of the same group resumes where the last one was).
      */
     public static ConnectWorkerProcess start(String bootstrapServers, Path pluginPath, String groupId, Path workDir) {
+        return start(bootstrapServers, pluginPath, groupId, workDir, Map.of());
+    }
+
+    /** As {@link #start(String, Path, String, Path)}, with more worker settings (e.g. exactly-once source support). */
+    public static ConnectWorkerProcess start(String bootstrapServers, Path pluginPath, String groupId, Path workDir,
+                                             Map<String, String> extraWorkerProps) {
         try {
             Files.createDirectories(workDir);
             int port = MariaDbServer.freePort();
@@ -68,6 +74,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             props.put("scheduled.rebalance.max.delay.ms", "0");
             props.put("session.timeout.ms", "6000");
             props.put("heartbeat.interval.ms", "1000");
+            props.putAll(extraWorkerProps);
             Properties p = new Properties();
             p.putAll(props);
             Path config = workDir.resolve("worker-" + port + ".properties");

@@ -110,6 +110,15 @@ public class TidbSourceConnector extends SourceConnector {
         }
     }
 
+    /**
+     * Exactly-once delivery works: every poll returns whole transactions (or whole snapshot
+     * batches) and their offsets, so a worker with exactly-once source support commits both at once.
+     */
+    @Override
+    public org.apache.kafka.connect.source.ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
+        return org.apache.kafka.connect.source.ExactlyOnceSupport.SUPPORTED;
+    }
+
     @Override
     public ConfigDef config() {
         return TidbSourceConfig.CONFIG_DEF;

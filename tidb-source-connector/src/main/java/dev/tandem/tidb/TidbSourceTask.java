@@ -74,6 +74,7 @@ public class TidbSourceTask extends SourceTask {
         }
         try {
             events = SnapshotEvents.open(SourceFlavor.MYSQL, debeziumProps);
+            events.readDefinitionsThrough(clock::definition);
             ChangeEvents changes = new ChangeEvents(config.prefix(), events, new ColumnValues(config.changefeedZone()),
                     config.ddlTableTopics(), debeziumProps);
             stream = new CdcStream(config.getString(TidbSourceConfig.CDC_TOPIC), config.protocol(), changes,

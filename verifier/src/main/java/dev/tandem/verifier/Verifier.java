@@ -108,8 +108,8 @@ public final class Verifier {
         List<TableId> tables;
         try (Connection c = DriverManager.getConnection(options.sourceUrl(), options.sourceUser(), options.sourcePassword());
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-                     + "'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
+             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE IN ("
+                     + "'BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
                      + "ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
             tables = new ArrayList<>();
             while (rs.next()) {

@@ -81,6 +81,7 @@ public final class ChunkCopier implements AutoCloseable {
         this.rateLimit = new RowRateLimit(assignment.rowsPerSecond());
         try {
             this.events = SnapshotEvents.open(flavor, props);
+            events.readDefinitionsThrough(clock::definition);
         } catch (SQLException e) {
             throw new ConnectException("Cannot connect to the source for full migration: " + e.getMessage(), e);
         }

@@ -27,6 +27,11 @@ public interface SnapshotClock {
     default void unpin(Connection connection) throws SQLException {
     }
 
+    /** A table's {@code SHOW CREATE TABLE} as Debezium's parser is to read it (as it is, unless the dialect adds clauses). */
+    default String definition(String showCreateTable) {
+        return showCreateTable;
+    }
+
     /** A binlog source: the end of the binlog (resolved for {@code flavor}); no pinning. */
     static SnapshotClock binlog(SourceFlavor flavor, Map<String, String> debeziumProps) {
         return new SnapshotClock() {

@@ -67,7 +67,7 @@ public final class SnapshotEvents implements AutoCloseable {
     /** One captured table: its Debezium model, schemas and topic, and its CREATE TABLE. */
     public record Shape(dev.tandem.common.select.TableId id, Table table, TableSchema schema, String topic, String ddl) {
 
-        List<String> quotedColumns() {
+        public List<String> quotedColumns() {
             return table.columns().stream().map(c -> quote(c.name())).toList();
         }
     }
@@ -84,6 +84,7 @@ public final class SnapshotEvents implements AutoCloseable {
     private final Schema schemaChangeKey;
     private final Schema schemaChangeValue;
     private final Tables tables = new Tables();
+    private java.util.function.UnaryOperator<String> definitions = java.util.function.UnaryOperator.identity();
 
     @SuppressWarnings("unchecked")
     private SnapshotEvents(BinlogConnectorConfig config, ValueConverterProvider values, DefaultValueConverter defaults,
@@ -221,10 +222,18 @@ public final class SnapshotEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Has {@link #shape(dev.tandem.common.select.TableId)} pass each {@code SHOW CREATE TABLE} through
+     * {@code rewrite} before Debezium's parser reads it ({@link SnapshotClock#definition}).
+     */
+    public void readDefinitionsThrough(java.util.function.UnaryOperator<String> rewrite) {
+        this.definitions = rewrite;
+    }
+
     /** Reads the table's definition and builds its schemas; null when the table is gone. */
     public Shape shape(dev.tandem.common.select.TableId id) throws SQLException {
         String ddl = showCreateTable(jdbc(), id);
-        return ddl == null ? null : shape(id, ddl);
+        return ddl == null ? null : shape(id, definitions.apply(ddl));
     }
 
     /** The table defined by {@code ddl} (its CREATE TABLE), with its schemas. */

@@ -40,7 +40,7 @@ final class SnapshotPlanner {
     }
 
     SnapshotPlan plan() throws Exception {
-        try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
+        try (SnapshotEvents events = open()) {
             StartPosition position = clock.mark(events);
             String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
             List<TablePlan> tables = new ArrayList<>();
@@ -60,13 +60,19 @@ final class SnapshotPlanner {
         if (tables.isEmpty()) {
             return plans;
         }
-        try (SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps)) {
+        try (SnapshotEvents events = open()) {
             Map<TableId, Long> rows = capturedTables(events);
             for (TableId t : tables) {
                 plans.put(t, planTable(events, t, rows.getOrDefault(t, 0L)));
             }
         }
         return plans;
+    }
+
+    private SnapshotEvents open() throws SQLException {
+        SnapshotEvents events = SnapshotEvents.open(flavor, debeziumProps);
+        events.readDefinitionsThrough(clock::definition);
+        return events;
     }
 
     private Map<TableId, Long> capturedTables(SnapshotEvents events) throws SQLException {
