@@ -37,6 +37,11 @@ class ConfigExamplesIT {
         source = MariaDbServer.start("examples");
         source.execute("", "CREATE DATABASE IF NOT EXISTS shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, amount DECIMAL(10,2))");
         connect = ConnectCluster.builder().name("config-examples").start();
+        // The TiCDC topic of tidb-to-kafka.json, holding one canal-json watermark as a changefeed writes it.
+        connect.createTopic("ticdc-shop", 1);
+        TicdcFeed.produce(connect.bootstrapServers(), "ticdc-shop", "{\"id\":0,\"database\":\"\",\"table\":\"\","
+                + "\"pkNames\":null,\"isDdl\":false,\"type\":\"TIDB_WATERMARK\",\"es\":1,\"ts\":1,\"sql\":\"\","
+                + "\"sqlType\":null,\"mysqlType\":null,\"data\":null,\"old\":null,\"_tidb\":{\"watermarkTs\":1}}");
     }
 
     @AfterAll
@@ -54,8 +59,9 @@ class ConfigExamplesIT {
                 "DEST_DB_HOST", source.host(),
                 "DEST_DB_PORT", Integer.toString(source.port()),
                 "DEST_DB_USER", source.user(),
-                "DEST_DB_PASSWORD", source.password()));
-        for (String server : List.of("EAST_DB", "WEST_DB", "NORTH_DB", "OB", "OB_BINLOG")) {
+                "DEST_DB_PASSWORD", source.password(),
+                "TICDC_KAFKA_BOOTSTRAP", connect.bootstrapServers()));
+        for (String server : List.of("EAST_DB", "WEST_DB", "NORTH_DB", "OB", "OB_BINLOG", "TIDB")) {
             env.put(server + "_HOST", source.host());
             env.put(server + "_PORT", Integer.toString(source.port()));
             env.put(server + "_USER", source.user());
@@ -88,6 +94,10 @@ class ConfigExamplesIT {
                 // No OceanBase Binlog Service here: everything validates except the precheck's flavour check.
                 assertThat(errors).as(example.getFileName().toString()).containsOnlyKeys("tandem.flavor");
                 assertThat(errors.get("tandem.flavor")).singleElement().asString().contains("mariadb");
+            } else if (connectorClass.equals(TidbSourceIT.SOURCE)) {
+                // No TiDB here: everything validates (the TiCDC topic and its protocol too) except "the server is TiDB".
+                assertThat(errors).as(example.getFileName().toString()).containsOnlyKeys("database.hostname");
+                assertThat(errors.get("database.hostname")).singleElement().asString().contains("not TiDB");
             } else {
                 assertThat(errors).as(example.getFileName().toString()).isEmpty();
             }

@@ -201,6 +201,16 @@ final class TicdcFeed implements AutoCloseable {
         return a;
     }
 
+    /** Writes one message value to partition 0 of {@code topic} (a fixture, as a changefeed would have written it). */
+    static void produce(String bootstrapServers, String topic, String value) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
+                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(topic, 0, null, value.getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write to " + topic, e);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         producer.close();

@@ -238,6 +238,35 @@ class TidbSourceIT {
         });
     }
 
+    @Test
+    void validateNamesTheFieldAndTheFix() throws Exception {
+        String db = tidb.createDatabase("tcheck");
+        tidb.execute(db, "CREATE TABLE t (id INT PRIMARY KEY) WITH SYSTEM VERSIONING");
+        Map<String, String> config = tidbSource("tcheck", db, "ticdc-missing-" + db);
+        assertThat(connect.validationErrors(SOURCE, config)).containsOnlyKeys("tidb.cdc.topic");
+        assertThat(connect.validationErrors(SOURCE, config).get("tidb.cdc.topic").get(0)).contains("does not exist");
+
+        String topic = "ticdc-debezium-" + db;
+        connect.createTopic(topic, 1);
+        TicdcFeed.produce(connect.bootstrapServers(), topic, "{\"payload\": {\"op\": \"c\", \"source\": {\"db\": \""
+                + db + "\", \"table\": \"t\", \"commit_ts\": 1}, \"after\": {\"id\": 1}}}");
+        config.put("tidb.cdc.topic", topic);
+        Map<String, List<String>> errors = connect.validationErrors(SOURCE, config);
+        assertThat(errors).containsOnlyKeys("tidb.cdc.protocol");
+        assertThat(errors.get("tidb.cdc.protocol").get(0)).contains("enable-tidb-extension=true");
+        config.put("tidb.cdc.protocol", "debezium");
+        assertThat(connect.validationErrors(SOURCE, config)).isEmpty();
+
+        config.put("tidb.snapshot.dialect", "tidb");
+        assertThat(connect.validationErrors(SOURCE, config)).containsOnlyKeys("database.hostname");
+        config.remove("tidb.snapshot.dialect");
+        config.put("tidb.snapshot.mode", "never");
+        assertThat(connect.validationErrors(SOURCE, config)).containsOnlyKeys("tidb.start.tso");
+        config.put("database.password", "wrong");
+        config.put("tidb.start.tso", "1");
+        assertThat(connect.validationErrors(SOURCE, config)).containsOnlyKeys("database.hostname");
+    }
+
     private static String queryOrNull(String db, String sql) {
         try {
             Object v = dest.queryValue(db, sql);
