@@ -80,6 +80,7 @@ public class TidbSourceTask extends SourceTask {
             stream = new CdcStream(config.getString(TidbSourceConfig.CDC_TOPIC), config.protocol(), changes,
                     new KafkaConsumer<>(config.consumerProperties()), resume,
                     config.activeActive() ? config.checkpointTable() : null);
+            stream.reportTo(context.pluginMetrics());
             // The tables as they were at the resume point: later definitions come from the stream's DDL events.
             clock.pin(events.jdbc(), TsoClocks.position(resume.commitTs()));
             try {

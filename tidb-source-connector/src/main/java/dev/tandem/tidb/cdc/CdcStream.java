@@ -75,6 +75,7 @@ public final class CdcStream implements AutoCloseable {
     private final ChangeEvents changes;
     private long emittedTransactions;
     private boolean closed;
+    private StreamMetrics metrics;
 
     /**
      * @param changes  builds the change events, knowing the tables' definitions as of the resume point
@@ -151,6 +152,11 @@ public final class CdcStream implements AutoCloseable {
         return out.isEmpty() ? null : out;
     }
 
+    /** Reports the stream's progress through {@code pluginMetrics} (the task's, over JMX). */
+    public void reportTo(org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
+        metrics = new StreamMetrics(pluginMetrics, buffer::pendingEvents);
+    }
+
     /** Events waiting for their transaction to complete (for metrics and tests). */
     public int pendingEvents() {
         return buffer.pendingEvents();
@@ -193,6 +199,9 @@ public final class CdcStream implements AutoCloseable {
         out.addAll(changes.transaction(txn.stream().map(TransactionBuffer.Pending::event).toList(),
                 offset(commitTs, false, resumeAt), offset(commitTs, true, resumeAt)));
         emittedTransactions++;
+        if (metrics != null) {
+            metrics.transaction(commitTs, txn.size());
+        }
     }
 
     /** Stops the stream from another thread than the polling one: wakes a waiting poll, then closes the consumer. */

@@ -39,6 +39,7 @@ public final class TransactionBuffer {
     private boolean watermarks;
     private final TableId checkpoint;
     private long released;
+    private volatile int pending;
 
     /**
      * @param partitions the topic's partitions, all read by this buffer's consumer
@@ -69,6 +70,7 @@ public final class TransactionBuffer {
             return false; // a DDL event goes to every partition in some protocols: once is enough
         }
         tx.add(new Pending(event, partition, offset));
+        pending++;
         return true;
     }
 
@@ -109,6 +111,7 @@ public final class TransactionBuffer {
             return null;
         }
         List<Pending> tx = open.remove(first);
+        pending -= tx.size();
         tx.sort(Comparator.comparing((Pending e) -> !isCheckpoint(e)).thenComparingInt(Pending::partition)
                 .thenComparingLong(Pending::offset));
         released = first;
@@ -128,9 +131,9 @@ public final class TransactionBuffer {
         return min;
     }
 
-    /** How many events wait for their transaction to complete. */
+    /** How many events wait for their transaction to complete (readable from any thread). */
     public int pendingEvents() {
-        return open.values().stream().mapToInt(List::size).sum();
+        return pending;
     }
 
     private boolean isCheckpoint(Pending e) {
