@@ -7,6 +7,7 @@ import dev.tandem.source.snapshot.SnapshotEvents;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.tidb.cdc.CanalJsonDecoder;
 import dev.tandem.tidb.cdc.ChangeEvents;
+import dev.tandem.tidb.cdc.ChangeEventsTest;
 import dev.tandem.tidb.cdc.ColumnValues;
 import io.debezium.data.Envelope;
 import org.apache.kafka.connect.data.Struct;
@@ -107,45 +108,45 @@ class TsoClocksTest {
 
     @Test
     void aRowReadBySnapshotIsTheSameEnvelopeAsTheSameRowFromCanalJson() throws Exception {
-        String ddl = "CREATE TABLE all_types (`id` INT NOT NULL, `c_tinyint` TINYINT, `c_tinyint_u` TINYINT UNSIGNED, "
-                + "`c_smallint` SMALLINT, `c_mediumint` MEDIUMINT, `c_int_u` INT UNSIGNED, `c_bigint` BIGINT, "
-                + "`c_bigint_u` BIGINT UNSIGNED, `c_decimal` DECIMAL(10,4), `c_float` FLOAT, `c_double` DOUBLE, "
-                + "`c_bit1` BIT(1), `c_bit10` BIT(10), `c_char` CHAR(16), `c_varchar` VARCHAR(64), `c_text` TEXT, "
-                + "`c_binary` BINARY(4), `c_varbinary` VARBINARY(16), `c_blob` BLOB, `c_date` DATE, "
-                + "`c_datetime` DATETIME(6), `c_timestamp` TIMESTAMP(3) NULL, `c_time` TIME(6), `c_year` YEAR, "
-                + "`c_enum` ENUM('a','b','c'), `c_set` SET('a','b','c'), `c_json` JSON, PRIMARY KEY (`id`)) "
-                + "DEFAULT CHARSET=utf8mb4";
-        db.execute(shop, ddl, "SET time_zone = '+00:00'", "INSERT INTO all_types VALUES (1, -128, 255, -32768, 8388607, "
-                + "4294967295, -9223372036854775808, 18446744073709551615, 123.456, 1.5, 2.25, b'1', b'1000000001', 'abc', "
-                + "'h\u00e9llo w\u00f6rld', 'text', X'0102FF00', X'05070A0F24322B63783C26FFFE2D3746', 'blob', '2026-05-01', "
-                + "'2026-05-01 10:20:30.123456', '2026-05-01 10:20:30.123', '12:34:56.789012', 2026, 'b', 'a,c', "
-                + "'{\"k\": [1, 2]}')");
+        db.execute(shop, ChangeEventsTest.ALL_TYPES, "SET time_zone = '+00:00'", "INSERT INTO all_types VALUES (1, -128, 255, "
+                + "-32768, 8388607, 4294967295, -9223372036854775808, 18446744073709551615, 123.456, 1.5, 2.25, b'1', "
+                + "b'1000000001', 'abc', 'h\u00e9llo w\u00f6rld', 'text', X'0102FF00', X'05070A0F24322B63783C26FFFE2D3746', "
+                + "'blob', '2026-05-01', '2026-05-01 10:20:30.123456', '2026-05-01 10:20:30.123', '12:34:56.789012', 2026, "
+                + "'b', 'a,c', '{\"k\": [1, 2]}')");
+        db.execute(shop, ChangeEventsTest.MORE_TYPES, "SET time_zone = '+00:00'", "INSERT INTO more_types VALUES (1, TRUE, "
+                + "'tiny', 'medium', 'long', X'0001', 'mb', X'FF', '2026-05-01 10:20:30', '2026-05-01 10:20:30.123456', "
+                + "'23:59:59', '-01:02:03.500', -12345678901234.123456, -0.000125, -3.25, X'FFFFFFFFFFFFFFFF', 1999, 'x', '', "
+                + "'', X'', '[1, \"a\", null]', '\ud83d\ude00\u6f22\u5b57')");
         try (SnapshotEvents events = events()) {
-            TableId id = new TableId(shop, "all_types");
-            SnapshotEvents.Shape shape = events.shape(id);
-            Object[] row;
-            try (Statement s = events.jdbc().createStatement();
-                 ResultSet rs = s.executeQuery("SELECT " + String.join(", ", shape.quotedColumns()) + " FROM " + shop
-                         + ".all_types")) {
-                rs.next();
-                row = events.row(rs, shape, events.columns(rs, shape));
+            for (String table : List.of("all_types", "more_types")) {
+                TableId id = new TableId(shop, table);
+                SnapshotEvents.Shape shape = events.shape(id);
+                Object[] row;
+                try (Statement s = events.jdbc().createStatement();
+                     ResultSet rs = s.executeQuery("SELECT " + String.join(", ", shape.quotedColumns()) + " FROM " + shop
+                             + "." + table)) {
+                    rs.next();
+                    row = events.row(rs, shape, events.columns(rs, shape));
+                }
+                Struct source = events.source(id, "", 1, Instant.now(), true);
+                SourceRecord snapshot = events.change(shape, Envelope.Operation.CREATE, null, row, source, null, Map.of(),
+                        Map.of());
+
+                ChangeEvents changes = new ChangeEvents("clock", events, new ColumnValues(ZoneId.of("UTC")), false,
+                        Map.of("topic.prefix", "clock"));
+                changes.table(shape);
+                String message = new String(TsoClocksTest.class.getResourceAsStream("/ticdc/canal-json/insert-"
+                        + table.replace('_', '-') + ".json").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("\"database\": \"shop\"", "\"database\": \"" + shop + "\"");
+                var event = new CanalJsonDecoder().decode(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(0);
+                SourceRecord streamed = changes.transaction(List.of(event), Map.of(), Map.of()).get(1);
+
+                assertThat(fields(((Struct) streamed.value()).getStruct("after"))).as(table)
+                        .usingRecursiveComparison().isEqualTo(fields(((Struct) snapshot.value()).getStruct("after")));
+                assertThat(streamed.valueSchema().field("after").schema()).as(table)
+                        .isEqualTo(snapshot.valueSchema().field("after").schema());
+                assertThat(streamed.key()).as(table).isEqualTo(snapshot.key());
             }
-            Struct source = events.source(id, "", 1, Instant.now(), true);
-            SourceRecord snapshot = events.change(shape, Envelope.Operation.CREATE, null, row, source, null, Map.of(), Map.of());
-
-            ChangeEvents changes = new ChangeEvents("clock", events, new ColumnValues(ZoneId.of("UTC")), false, Map.of(
-                    "topic.prefix", "clock"));
-            changes.table(shape);
-            String message = new String(TsoClocksTest.class.getResourceAsStream("/ticdc/canal-json/insert-all-types.json")
-                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("\"database\": \"shop\"",
-                    "\"database\": \"" + shop + "\"");
-            var event = new CanalJsonDecoder().decode(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(0);
-            SourceRecord streamed = changes.transaction(List.of(event), Map.of(), Map.of()).get(1);
-
-            assertThat(fields(((Struct) streamed.value()).getStruct("after")))
-                    .usingRecursiveComparison().isEqualTo(fields(((Struct) snapshot.value()).getStruct("after")));
-            assertThat(streamed.valueSchema().field("after").schema()).isEqualTo(snapshot.valueSchema().field("after").schema());
-            assertThat(streamed.key()).isEqualTo(snapshot.key());
         }
     }
 

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Fixture messages of both protocols through Debezium's MySQL schemas and converters (no server:
  * tables come from their CREATE TABLE), into exactly the envelopes a MySQL source emits.
  */
-class ChangeEventsTest {
+public class ChangeEventsTest {
 
-    static final String ALL_TYPES = "CREATE TABLE `all_types` (`id` INT NOT NULL, `c_tinyint` TINYINT, "
+    public static final String ALL_TYPES = "CREATE TABLE `all_types` (`id` INT NOT NULL, `c_tinyint` TINYINT, "
             + "`c_tinyint_u` TINYINT UNSIGNED, `c_smallint` SMALLINT, `c_mediumint` MEDIUMINT, `c_int_u` INT UNSIGNED, "
             + "`c_bigint` BIGINT, `c_bigint_u` BIGINT UNSIGNED, `c_decimal` DECIMAL(10,4), `c_float` FLOAT, "
             + "`c_double` DOUBLE, `c_bit1` BIT(1), `c_bit10` BIT(10), `c_char` CHAR(16), `c_varchar` VARCHAR(64), "
@@ -36,6 +36,13 @@ class ChangeEventsTest {
             + "`c_datetime` DATETIME(6), `c_timestamp` TIMESTAMP(3) NULL, `c_time` TIME(6), `c_year` YEAR, "
             + "`c_enum` ENUM('a','b','c'), `c_set` SET('a','b','c'), `c_json` JSON, PRIMARY KEY (`id`)) "
             + "DEFAULT CHARSET=utf8mb4";
+    public static final String MORE_TYPES = "CREATE TABLE `more_types` (`id` INT NOT NULL, `c_bool` BOOLEAN, "
+            + "`c_tinytext` TINYTEXT, `c_mediumtext` MEDIUMTEXT, `c_longtext` LONGTEXT, `c_tinyblob` TINYBLOB, "
+            + "`c_mediumblob` MEDIUMBLOB, `c_longblob` LONGBLOB, `c_datetime0` DATETIME, `c_timestamp6` TIMESTAMP(6) NULL, "
+            + "`c_time0` TIME, `c_neg_time` TIME(3), `c_decimal_neg` DECIMAL(20,6), `c_double_small` DOUBLE, "
+            + "`c_float_neg` FLOAT, `c_bit64` BIT(64), `c_year` YEAR, `c_enum_first` ENUM('x','y'), "
+            + "`c_set_empty` SET('p','q'), `c_char_empty` CHAR(4), `c_varbinary_empty` VARBINARY(8), `c_json_array` JSON, "
+            + "`c_utf8mb4` VARCHAR(16), PRIMARY KEY (`id`)) DEFAULT CHARSET=utf8mb4";
     static final String ORDERS = "CREATE TABLE `orders` (`id` INT NOT NULL, `status` VARCHAR(16), "
             + "`amount` DECIMAL(10,2), PRIMARY KEY (`id`)) DEFAULT CHARSET=utf8mb4";
     static final Map<String, Object> OFFSET = Map.of("commit_ts", 1L, "complete", false);
@@ -62,6 +69,7 @@ class ChangeEventsTest {
         changes = new ChangeEvents("tidb1", events, new ColumnValues(ZoneId.of("UTC")), true, debezium);
         changes.table(events.shape(new TableId("shop", "all_types"), ALL_TYPES));
         changes.table(events.shape(new TableId("shop", "orders"), ORDERS));
+        changes.table(events.shape(new TableId("shop", "more_types"), MORE_TYPES));
     }
 
     @AfterEach
@@ -138,6 +146,31 @@ class ChangeEventsTest {
         Struct fromCanal = value(records(Fixtures.canal("insert-all-types")).get(1)).getStruct("after");
         Struct fromDebezium = value(records(Fixtures.debezium("insert-all-types")).get(1)).getStruct("after");
         assertThat(fields(fromDebezium)).usingRecursiveComparison().isEqualTo(fields(fromCanal));
+    }
+
+    @Test
+    void moreTypesEdgesAndEmptyValuesOfBothProtocols() throws Exception {
+        Map<String, Object> canal = fields(value(records(Fixtures.canal("insert-more-types")).get(1)).getStruct("after"));
+        Map<String, Object> debezium = fields(value(records(Fixtures.debezium("insert-more-types")).get(1)).getStruct("after"));
+        assertThat(debezium).usingRecursiveComparison().isEqualTo(canal);
+        assertThat(canal).containsEntry("c_tinytext", "tiny").containsEntry("c_longtext", "long")
+                .containsEntry("c_datetime0", 1777630830000L)
+                .containsEntry("c_timestamp6", "2026-05-01T10:20:30.123456Z")
+                .containsEntry("c_time0", 86399000000L)
+                .containsEntry("c_neg_time", -3723500000L)
+                .containsEntry("c_decimal_neg", new BigDecimal("-12345678901234.123456"))
+                .containsEntry("c_double_small", -0.000125d)
+                .containsEntry("c_float_neg", -3.25f)
+                .containsEntry("c_year", 1999)
+                .containsEntry("c_enum_first", "x")
+                .containsEntry("c_set_empty", "")
+                .containsEntry("c_char_empty", "")
+                .containsEntry("c_json_array", "[1, \"a\", null]")
+                .containsEntry("c_utf8mb4", "\ud83d\ude00\u6f22\u5b57");
+        assertThat((byte[]) canal.get("c_tinyblob")).containsExactly(0, 1);
+        assertThat((byte[]) canal.get("c_longblob")).containsExactly(0xFF);
+        assertThat((byte[]) canal.get("c_varbinary_empty")).isEmpty();
+        assertThat((byte[]) canal.get("c_bit64")).containsExactly(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF);
     }
 
     @Test
