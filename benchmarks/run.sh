@@ -8,6 +8,7 @@
 #   benchmarks/run.sh incremental [--seconds 20 --rates 1000,5000,0]  end-to-end latency, one-way vs active-active
 #   benchmarks/run.sh post-indexing [--rows 1000000]  full migration with indexes created with the table vs after the rows
 #   benchmarks/run.sh full-migration [--rows 1000000] Tandem source+sink vs Debezium source+JDBC sink vs mariadb-dump
+#   benchmarks/run.sh bridge [--messages 200000 --size 1024]  RocketMQ bridge both ways vs the plain RocketMQ clients
 #   benchmarks/run.sh all [--rows 300000 --seconds 15]  every scenario above, then docs/benchmarks.md and its latency plot
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,8 +31,9 @@ case "$what" in
   incremental) main=dev.tandem.benchmarks.IncrementalBenchmark ;;
   post-indexing) main=dev.tandem.benchmarks.PostIndexingBenchmark ;;
   full-migration) main=dev.tandem.benchmarks.FullMigrationBenchmark ;;
+  bridge) main=dev.tandem.benchmarks.BridgeBenchmark ;;
   all) main=dev.tandem.benchmarks.AllBenchmarks ;;
-  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing, full-migration, all)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing, full-migration, bridge, all)" >&2; exit 2 ;;
 esac
 exec java -Xmx3g -Djava.awt.headless=true -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"

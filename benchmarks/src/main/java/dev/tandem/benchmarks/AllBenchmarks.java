@@ -70,7 +70,9 @@ public final class AllBenchmarks {
                 new Scenario("post-indexing", "Post-indexing", new String[] {"--rows", rows}, PostIndexingBenchmark::main),
                 new Scenario("smt", "What origin tagging and row filtering cost the source",
                         new String[] {"--rows", Integer.toString(Math.min(200_000, Integer.parseInt(rows.replace("_", ""))))},
-                        SmtBenchmark::main));
+                        SmtBenchmark::main),
+                new Scenario("bridge", "RocketMQ bridge, 1 KiB messages", new String[] {"--messages",
+                        Integer.toString(Math.min(200_000, Integer.parseInt(rows.replace("_", ""))))}, BridgeBenchmark::main));
         Instant started = Instant.now();
         List<Outcome> outcomes = new ArrayList<>();
         for (Scenario s : scenarios) {
