@@ -31,10 +31,29 @@ class ConfigExamplesIT {
 
     private static ConnectCluster connect;
     private static MariaDbServer source;
+    private static dev.tandem.testkit.RocketMqServer rocketmq;
+
+    @org.junit.jupiter.api.io.TempDir
+    static Path work;
 
     @BeforeAll
     static void start() {
         source = MariaDbServer.start("examples");
+        rocketmq = dev.tandem.testkit.RocketMqServer.start("examples", work);
+        // The RocketMQ topic rocketmq-to-kafka.json reads (a source needs it to exist).
+        var producer = new org.apache.rocketmq.client.producer.DefaultMQProducer("examples");
+        producer.setNamesrvAddr(rocketmq.namesrvAddress());
+        try {
+            producer.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                producer.createTopic("TBW102", "oms_ob_shop_orders", 4, null);
+                return !producer.fetchPublishMessageQueues("oms_ob_shop_orders").isEmpty();
+            });
+        } catch (org.apache.rocketmq.client.exception.MQClientException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            producer.shutdown();
+        }
         source.execute("", "CREATE DATABASE IF NOT EXISTS shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, amount DECIMAL(10,2))");
         connect = ConnectCluster.builder().name("config-examples").start();
         // The TiCDC topic of tidb-to-kafka.json, holding one canal-json watermark as a changefeed writes it.
@@ -46,7 +65,7 @@ class ConfigExamplesIT {
 
     @AfterAll
     static void stop() {
-        Closing.all(connect, source);
+        Closing.all(connect, source, rocketmq);
     }
 
     private static Map<String, String> environment() {
@@ -61,6 +80,7 @@ class ConfigExamplesIT {
                 "DEST_DB_USER", source.user(),
                 "DEST_DB_PASSWORD", source.password(),
                 "TICDC_KAFKA_BOOTSTRAP", connect.bootstrapServers()));
+        env.put("ROCKETMQ_NAMESRV", rocketmq.namesrvAddress());
         for (String server : List.of("EAST_DB", "WEST_DB", "NORTH_DB", "OB", "OB_BINLOG", "TIDB")) {
             env.put(server + "_HOST", source.host());
             env.put(server + "_PORT", Integer.toString(source.port()));

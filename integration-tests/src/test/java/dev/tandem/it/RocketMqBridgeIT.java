@@ -161,6 +161,28 @@ class RocketMqBridgeIT {
         connect.delete("rq-source");
     }
 
+    @Test
+    void validateNamesTheFieldAndTheFix() throws Exception {
+        Map<String, String> source = new LinkedHashMap<>(Map.of("connector.class", SOURCE, "rocketmq.namesrv.addr",
+                rocketmq.namesrvAddress(), "rocketmq.topics", "no_such_topic"));
+        Map<String, List<String>> errors = connect.validationErrors(SOURCE, source);
+        assertThat(errors).containsOnlyKeys("rocketmq.topics");
+        assertThat(errors.get("rocketmq.topics").get(0)).contains("does not exist").contains("mqadmin updateTopic");
+        Map<String, String> sink = sink("t");
+        sink.put("rocketmq.topic.map", "t:created_on_first_use");
+        assertThat(connect.validationErrors(SINK, sink)).as("the broker creates topics: a sink may name a new one").isEmpty();
+        sink.put("rocketmq.namesrv.addr", "127.0.0.1:" + unusedPort());
+        assertThat(connect.validationErrors(SINK, sink)).containsOnlyKeys("rocketmq.namesrv.addr");
+        sink.put("rocketmq.namesrv.addr", "");
+        assertThat(connect.validationErrors(SINK, sink)).containsKey("rocketmq.namesrv.addr");
+    }
+
+    private static int unusedPort() throws Exception {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private static List<ProducerRecord<byte[], byte[]>> randomRecords(String topic, int count, long seed) {
         Random random = new Random(seed);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();

@@ -17,7 +17,8 @@ final class BridgePrecheck {
     private BridgePrecheck() {
     }
 
-    static Map<String, String> run(AbstractConfig config, List<String> topics) {
+    /** {@code creatable}: whether a missing topic is fine when the brokers create topics on first use (a sink's, not a source's). */
+    static Map<String, String> run(AbstractConfig config, List<String> topics, boolean creatable) {
         Map<String, String> errors = new LinkedHashMap<>();
         DefaultMQProducer probe = new DefaultMQProducer("tandem_precheck", RocketMqSettings.aclHook(config));
         probe.setNamesrvAddr(config.getString(RocketMqSettings.NAMESRV));
@@ -37,7 +38,7 @@ final class BridgePrecheck {
                         + ": " + e.getMessage());
                 return errors;
             }
-            boolean autoCreate = RocketMqTopics.autoCreateAllowed(probe);
+            boolean autoCreate = creatable && RocketMqTopics.autoCreateAllowed(probe);
             for (String topic : topics) {
                 try {
                     probe.fetchPublishMessageQueues(topic);
@@ -46,8 +47,8 @@ final class BridgePrecheck {
                         continue; // created on first use
                     }
                     errors.merge(RocketMqSinkConfig.TOPIC_MAP, "RocketMQ topic " + topic + " does not exist: create it "
-                            + "(mqadmin updateTopic -n <namesrv> -c <cluster> -t " + topic + ") or enable the broker's "
-                            + "autoCreateTopicEnable", (a, b) -> a + "; " + b);
+                            + "(mqadmin updateTopic -n <namesrv> -c <cluster> -t " + topic + ")"
+                            + (creatable ? " or enable the broker's autoCreateTopicEnable" : ""), (a, b) -> a + "; " + b);
                 }
             }
         } catch (MQClientException e) {

@@ -21,6 +21,7 @@ public final class RocketMqSinkConfig extends AbstractConfig {
     public static final String TAG = "rocketmq.tag";
     public static final String BODY_CONVERTER = "rocketmq.body.converter";
     public static final String KEY_CONVERTER = "rocketmq.key.converter";
+    public static final String HEADER_CONVERTER = "rocketmq.header.converter";
     public static final String SEND_TIMEOUT = "rocketmq.send.timeout.ms";
     public static final String RETRY_BACKOFF = "rocketmq.retry.backoff.ms";
     public static final String RETRY_TIMEOUT = "rocketmq.retry.timeout.ms";
@@ -50,6 +51,11 @@ public final class RocketMqSinkConfig extends AbstractConfig {
                     "Converter that writes the record key into property " + KafkaHeadersCodec.KEY + " and, as text, the "
                             + "message keys; options as " + KEY_CONVERTER + ".<option>.", GROUP, 5, Width.LONG,
                     "Key converter")
+            .define(HEADER_CONVERTER, Type.CLASS, "org.apache.kafka.connect.storage.SimpleHeaderConverter", Importance.LOW,
+                    "HeaderConverter that writes each Kafka header's bytes (kept in property " + KafkaHeadersCodec.HEADERS
+                            + " and, as text, in a property of the header's name); ByteArrayConverter with the worker's "
+                            + "header.converter ByteArrayConverter keeps them byte for byte.", GROUP, 5, Width.LONG,
+                    "Header converter")
             .define(SEND_TIMEOUT, Type.INT, 3000, ConfigDef.Range.atLeast(100), Importance.LOW,
                     "Timeout of one send to the broker, ms.", GROUP, 6, Width.SHORT, "Send timeout")
             .define(RETRY_BACKOFF, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,

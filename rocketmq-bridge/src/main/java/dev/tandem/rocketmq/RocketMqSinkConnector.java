@@ -62,7 +62,7 @@ public class RocketMqSinkConnector extends SinkConnector {
             RocketMqSinkConfig c = new RocketMqSinkConfig(props);
             try {
                 List<String> topics = new ArrayList<>(c.topicMap().values());
-                BridgePrecheck.run(c, topics).forEach((field, m) -> values.computeIfAbsent(field, ConfigValue::new)
+                BridgePrecheck.run(c, topics, true).forEach((field, m) -> values.computeIfAbsent(field, ConfigValue::new)
                         .addErrorMessage(m));
             } catch (org.apache.kafka.common.config.ConfigException e) {
                 values.get(RocketMqSinkConfig.TOPIC_MAP).addErrorMessage(e.getMessage());

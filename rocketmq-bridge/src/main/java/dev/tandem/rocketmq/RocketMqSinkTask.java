@@ -98,14 +98,14 @@ public class RocketMqSinkTask extends SinkTask {
     }
 
     private static HeaderConverter headerConverter(Map<String, String> props) {
-        String cls = props.getOrDefault("rocketmq.header.converter", "org.apache.kafka.connect.storage.SimpleHeaderConverter");
+        String cls = props.getOrDefault(RocketMqSinkConfig.HEADER_CONVERTER, "org.apache.kafka.connect.storage.SimpleHeaderConverter");
         try {
             HeaderConverter c = (HeaderConverter) Utils.newInstance(Class.forName(cls, true,
                     RocketMqSinkTask.class.getClassLoader()));
             c.configure(Map.of());
             return c;
         } catch (ClassNotFoundException | ClassCastException e) {
-            throw new ConnectException("rocketmq.header.converter: " + cls + " is not a HeaderConverter", e);
+            throw new ConnectException(RocketMqSinkConfig.HEADER_CONVERTER + ": " + cls + " is not a HeaderConverter", e);
         }
     }
 

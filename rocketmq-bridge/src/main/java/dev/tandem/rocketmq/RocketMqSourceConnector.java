@@ -64,7 +64,7 @@ public class RocketMqSourceConnector extends SourceConnector {
         }
         if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
             RocketMqSourceConfig c = new RocketMqSourceConfig(props);
-            BridgePrecheck.run(c, c.getList(RocketMqSourceConfig.TOPICS)).forEach((field, m) -> values.computeIfAbsent(
+            BridgePrecheck.run(c, c.getList(RocketMqSourceConfig.TOPICS), false).forEach((field, m) -> values.computeIfAbsent(
                     field.equals(RocketMqSinkConfig.TOPIC_MAP) ? RocketMqSourceConfig.TOPICS : field, ConfigValue::new)
                     .addErrorMessage(m));
         }
