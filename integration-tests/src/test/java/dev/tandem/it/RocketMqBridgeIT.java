@@ -140,6 +140,13 @@ class RocketMqBridgeIT {
         sink.put("rocketmq.topic.map", "rq." + shop + ".orders:" + rocketTopic);
         assertThat(connect.validationErrors(SINK, sink)).isEmpty();
         connect.configure("rq-sink", sink);
+        // The same topic in Canal JSON, the format the commercial service writes to RocketMQ: the MessageFormat SMT first.
+        Map<String, String> canal = sink("rq." + shop + ".orders");
+        canal.put("rocketmq.topic.map", "rq." + shop + ".orders:canal_" + shop);
+        canal.put("transforms", "canal");
+        canal.put("transforms.canal.type", "dev.tandem.smt.format.MessageFormat");
+        canal.put("transforms.canal.format", "canal-json");
+        connect.configure("rq-canal-sink", canal);
         for (int round = 1; round <= 10; round++) {
             db.execute(shop, "UPDATE orders SET v = " + round);
         }
@@ -157,6 +164,22 @@ class RocketMqBridgeIT {
         // Per queue, in queue order: each key's versions 0, 1, ..., 10 — one key lives on one queue.
         assertThat(versions).hasSize(50);
         versions.values().forEach(v -> assertThat(v).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+
+        List<MessageExt> canalMessages = readRocketMq("canal_" + shop, 550);
+        assertThat(canalMessages).hasSize(550);
+        Map<String, List<String>> canalTypes = new LinkedHashMap<>();
+        for (MessageExt m : canalMessages) {
+            JsonNode event = JSON.readTree(new String(m.getBody(), StandardCharsets.UTF_8));
+            assertThat(m.getTags()).isEqualTo("orders");
+            assertThat(event.path("table").asText()).isEqualTo("orders");
+            assertThat(event.path("database").asText()).isEqualTo(shop);
+            assertThat(event.path("data").get(0).path("id").asText()).isEqualTo(m.getKeys());
+            canalTypes.computeIfAbsent(m.getKeys(), k -> new ArrayList<>()).add(event.path("type").asText() + ":"
+                    + event.path("data").get(0).path("v").asText());
+        }
+        assertThat(canalTypes.get("1")).containsExactly("INSERT:0", "UPDATE:1", "UPDATE:2", "UPDATE:3", "UPDATE:4", "UPDATE:5",
+                "UPDATE:6", "UPDATE:7", "UPDATE:8", "UPDATE:9", "UPDATE:10");
+        connect.delete("rq-canal-sink");
         connect.delete("rq-sink");
         connect.delete("rq-source");
     }
