@@ -187,6 +187,7 @@ public final class ConnectCluster implements AutoCloseable {
         private String name = "tandem-connect";
         private int workers = 1;
         private Path pluginPath;
+        private final java.util.List<Path> extraPluginPaths = new java.util.ArrayList<>();
         private final Map<String, String> workerProps = new HashMap<>();
         private final Properties brokerProps = new Properties();
 
@@ -206,6 +207,12 @@ public final class ConnectCluster implements AutoCloseable {
             return this;
         }
 
+        /** One more folder of plugins (e.g. a third-party converter), after ours on plugin.path. */
+        public Builder extraPluginPath(Path path) {
+            extraPluginPaths.add(path);
+            return this;
+        }
+
         public Builder workerProperty(String key, String value) {
             workerProps.put(key, value);
             return this;
@@ -219,7 +226,9 @@ public final class ConnectCluster implements AutoCloseable {
         public ConnectCluster start() {
             Path plugins = pluginPath != null ? pluginPath : packagedPluginPath();
             Map<String, String> props = new HashMap<>();
-            props.put("plugin.path", plugins.toAbsolutePath().toString());
+            StringBuilder path = new StringBuilder(plugins.toAbsolutePath().toString());
+            extraPluginPaths.forEach(p -> path.append(',').append(p.toAbsolutePath()));
+            props.put("plugin.path", path.toString());
             // Our zips carry ServiceLoader manifests; skipping the reflective scan halves worker start-up.
             props.put("plugin.discovery", "service_load");
             props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
