@@ -110,6 +110,14 @@ class AvroPipelineIT {
         GenericRecord after = (GenericRecord) envelope.get("after");
         assertThat(after.get("id").toString()).isEqualTo("1");
         assertThat(after.getSchema().getFields()).hasSizeGreaterThan(20);
+        // The Avro type of every column, as registered (docs/avro.md is written from this).
+        for (Schema.Field f : after.getSchema().getFields()) {
+            Schema type = f.schema().isUnion() ? f.schema().getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL)
+                    .findFirst().orElseThrow() : f.schema();
+            System.out.printf("AVRO-COLUMN %s | %s | %s%n", f.name(), type.getType().getName()
+                    + (type.getLogicalType() == null ? "" : " (" + type.getLogicalType().getName() + ")"),
+                    type.getProp("connect.name") == null ? "" : type.getProp("connect.name"));
+        }
         assertThat(registry.getConfluent("/subjects")).contains("av." + db + ".all_types-value");
         connect.delete("av-sink");
         connect.delete("av-source");
