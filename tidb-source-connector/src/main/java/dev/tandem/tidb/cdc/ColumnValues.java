@@ -29,7 +29,7 @@ import java.util.Locale;
  * DECIMAL and floats in decimal notation; ENUM the index, SET the bit mask and BIT the unsigned
  * integer value; binary strings one character per byte (ISO-8859-1); DATE {@code 2006-01-02},
  * DATETIME and TIMESTAMP {@code 2006-01-02 15:04:05[.ffffff]} (TIMESTAMP in the changefeed's time
- * zone); TIME {@code [-]hh:mm:ss[.ffffff]}; JSON its text.
+ * zone); TIME {@code [-]hh:mm:ss[.ffffff]}; JSON its text; VECTOR {@code [x,y,...]}.
  *
  * <p>Debezium JSON (TiCDC's Debezium codec): numbers; DECIMAL a string; BIT(1) a boolean, wider BIT
  * base64 of little-endian bytes; binary strings base64; ENUM and SET names; DATE epoch days;
@@ -101,6 +101,8 @@ public final class ColumnValues {
                         : LocalDateTime.parse(v, DATETIME).atZone(changefeedZone).withZoneSameInstant(ZoneOffset.UTC);
             case "TIME":
                 return duration(v);
+            case "VECTOR":
+                return vector(v);
             default:
                 return v; // CHAR, VARCHAR, TEXT types, JSON
         }
@@ -147,6 +149,8 @@ public final class ColumnValues {
                 return ZonedDateTime.parse(v.asText()).withZoneSameInstant(ZoneOffset.UTC);
             case "TIME":
                 return Duration.ofNanos(v.asLong() * 1000);
+            case "VECTOR":
+                return vector(v.asText());
             default:
                 return v.isTextual() ? v.asText() : v.toString();
         }
@@ -163,6 +167,24 @@ public final class ColumnValues {
         for (int i = bytes - 1; i >= 0; i--) {
             out[i] = (byte) value;
             value >>>= 8;
+        }
+        return out;
+    }
+
+    /** TiDB's VECTOR text, {@code [1,2.5,3]}, as the float array Debezium's vector converter takes. */
+    private static float[] vector(String v) {
+        String body = v.trim();
+        if (!body.startsWith("[") || !body.endsWith("]")) {
+            throw new IllegalArgumentException("not a vector [x,y,...]");
+        }
+        body = body.substring(1, body.length() - 1).trim();
+        if (body.isEmpty()) {
+            return new float[0];
+        }
+        String[] parts = body.split(",");
+        float[] out = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Float.parseFloat(parts[i].trim());
         }
         return out;
     }

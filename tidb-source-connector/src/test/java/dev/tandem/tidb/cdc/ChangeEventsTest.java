@@ -174,6 +174,16 @@ public class ChangeEventsTest {
     }
 
     @Test
+    void tidbVectorColumnsBecomeDebeziumsFloatVector() throws Exception {
+        changes.table(events.shape(new TableId("shop", "emb"), "CREATE TABLE `emb` (`id` INT NOT NULL, `v` VECTOR(3), "
+                + "PRIMARY KEY (`id`))"));
+        CdcEvent row = CdcEvent.row(new TableId("shop", "emb"), "c", null, Map.of("id", "1", "v", "[1,2.5,-3]"), 7L);
+        Struct after = value(records(row).get(1)).getStruct("after");
+        assertThat(after.schema().field("v").schema().name()).isEqualTo("io.debezium.data.FloatVector");
+        assertThat(after.getArray("v")).containsExactly(1.0f, 2.5f, -3.0f);
+    }
+
+    @Test
     void nullsOfEveryTypeStayNull() throws Exception {
         Struct after = value(records(Fixtures.canal("insert-nulls")).get(1)).getStruct("after");
         assertThat(fields(after).entrySet().stream().filter(e -> e.getValue() != null)).extracting(Map.Entry::getKey)
