@@ -1,15 +1,14 @@
 package dev.tandem.sink;
 
+import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,18 +61,14 @@ public class OceanBaseSinkConnector extends SinkConnector {
     /** Field checks, then rules between fields, then (only when those pass) the precheck on the destination. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Map<String, ConfigValue> values = new LinkedHashMap<>();
-        for (ConfigValue v : OceanBaseSinkConfig.CONFIG_DEF.validate(connectorConfigs)) {
-            values.put(v.name(), v);
-        }
-        if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+        StagedValidation validation = new StagedValidation(OceanBaseSinkConfig.CONFIG_DEF, connectorConfigs);
+        if (validation.clean()) {
             OceanBaseSinkConfig config = new OceanBaseSinkConfig(connectorConfigs);
-            config.crossFieldErrors().forEach((field, message) -> values.get(field).addErrorMessage(message));
-            if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
-                SinkPrecheck.run(config).forEach((field, messages) ->
-                        messages.forEach(m -> values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(m)));
+            config.crossFieldErrors().forEach(validation::error);
+            if (validation.clean()) {
+                SinkPrecheck.run(config).forEach((field, messages) -> messages.forEach(m -> validation.error(field, m)));
             }
         }
-        return new Config(new ArrayList<>(values.values()));
+        return validation.result();
     }
 }

@@ -101,8 +101,4 @@ public final class RocketMqSinkConfig extends AbstractConfig {
         }
         return getString(TOPIC_FORMAT).replace("${topic}", kafkaTopic.replaceAll("[^A-Za-z0-9_%|-]", "_"));
     }
-
-    static List<String> sub(String prefix, Map<String, String> props) {
-        return props.keySet().stream().filter(k -> k.startsWith(prefix + ".")).toList();
-    }
 }

@@ -1,15 +1,14 @@
 package dev.tandem.rocketmq;
 
+import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,20 +53,15 @@ public class RocketMqSinkConnector extends SinkConnector {
     /** Field checks, then (when they pass) the name server and the mapped topics' routes. */
     @Override
     public Config validate(Map<String, String> props) {
-        Map<String, ConfigValue> values = new LinkedHashMap<>();
-        for (ConfigValue v : RocketMqSinkConfig.CONFIG_DEF.validate(props)) {
-            values.put(v.name(), v);
-        }
-        if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+        StagedValidation validation = new StagedValidation(RocketMqSinkConfig.CONFIG_DEF, props);
+        if (validation.clean()) {
             RocketMqSinkConfig c = new RocketMqSinkConfig(props);
             try {
-                List<String> topics = new ArrayList<>(c.topicMap().values());
-                BridgePrecheck.run(c, topics, true).forEach((field, m) -> values.computeIfAbsent(field, ConfigValue::new)
-                        .addErrorMessage(m));
+                BridgePrecheck.run(c, new ArrayList<>(c.topicMap().values()), true).forEach(validation::error);
             } catch (org.apache.kafka.common.config.ConfigException e) {
-                values.get(RocketMqSinkConfig.TOPIC_MAP).addErrorMessage(e.getMessage());
+                validation.error(RocketMqSinkConfig.TOPIC_MAP, e.getMessage());
             }
         }
-        return new Config(new ArrayList<>(values.values()));
+        return validation.result();
     }
 }

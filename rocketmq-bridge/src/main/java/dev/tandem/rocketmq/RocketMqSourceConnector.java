@@ -1,15 +1,14 @@
 package dev.tandem.rocketmq;
 
+import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,16 +57,12 @@ public class RocketMqSourceConnector extends SourceConnector {
     /** Field checks, then (when they pass) the name server and the topics' routes. */
     @Override
     public Config validate(Map<String, String> props) {
-        Map<String, ConfigValue> values = new LinkedHashMap<>();
-        for (ConfigValue v : RocketMqSourceConfig.CONFIG_DEF.validate(props)) {
-            values.put(v.name(), v);
-        }
-        if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+        StagedValidation validation = new StagedValidation(RocketMqSourceConfig.CONFIG_DEF, props);
+        if (validation.clean()) {
             RocketMqSourceConfig c = new RocketMqSourceConfig(props);
-            BridgePrecheck.run(c, c.getList(RocketMqSourceConfig.TOPICS), false).forEach((field, m) -> values.computeIfAbsent(
-                    field.equals(RocketMqSinkConfig.TOPIC_MAP) ? RocketMqSourceConfig.TOPICS : field, ConfigValue::new)
-                    .addErrorMessage(m));
+            BridgePrecheck.run(c, c.getList(RocketMqSourceConfig.TOPICS), false).forEach((field, m) -> validation.error(
+                    field.equals(RocketMqSinkConfig.TOPIC_MAP) ? RocketMqSourceConfig.TOPICS : field, m));
         }
-        return new Config(new ArrayList<>(values.values()));
+        return validation.result();
     }
 }

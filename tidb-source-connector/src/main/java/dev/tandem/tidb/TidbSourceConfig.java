@@ -263,10 +263,6 @@ public final class TidbSourceConfig extends AbstractConfig {
         return getPassword(PASSWORD);
     }
 
-    public Map<String, String> originalsStrings() {
-        return originals;
-    }
-
     static void requireValid(Map<String, String> errors) {
         if (!errors.isEmpty()) {
             var first = errors.entrySet().iterator().next();

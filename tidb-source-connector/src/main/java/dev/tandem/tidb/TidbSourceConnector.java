@@ -1,11 +1,11 @@
 package dev.tandem.tidb;
 
+import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
 import dev.tandem.source.SourceFlavor;
 import dev.tandem.source.snapshot.FullMigration;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -13,9 +13,7 @@ import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,20 +125,16 @@ public class TidbSourceConnector extends SourceConnector {
     /** Field checks, then the rules between fields, then (when nothing failed) the precheck on TiDB and the TiCDC topic. */
     @Override
     public Config validate(Map<String, String> props) {
-        Map<String, ConfigValue> values = new LinkedHashMap<>();
-        for (ConfigValue v : TidbSourceConfig.CONFIG_DEF.validate(props)) {
-            values.put(v.name(), v);
-        }
-        if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+        StagedValidation validation = new StagedValidation(TidbSourceConfig.CONFIG_DEF, props);
+        if (validation.clean()) {
             TidbSourceConfig c = new TidbSourceConfig(props);
-            c.crossFieldErrors().forEach((field, message) -> values.get(field).addErrorMessage(message));
-            if (values.values().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+            c.crossFieldErrors().forEach(validation::error);
+            if (validation.clean()) {
                 TidbPrecheck.Result precheck = TidbPrecheck.run(c);
                 precheck.warnings().forEach(w -> LOG.warn("Precheck of TiDB source '{}': {}", props.get("name"), w));
-                precheck.errors().forEach((field, messages) -> messages.forEach(m ->
-                        values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(m)));
+                precheck.errors().forEach((field, messages) -> messages.forEach(m -> validation.error(field, m)));
             }
         }
-        return new Config(new ArrayList<>(values.values()));
+        return validation.result();
     }
 }

@@ -1,7 +1,6 @@
 package dev.tandem.tidb.cdc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.common.select.TableId;
 
 import java.io.IOException;
@@ -22,19 +21,10 @@ import java.util.Map;
  */
 public final class CanalJsonDecoder implements CdcDecoder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public List<CdcEvent> decode(byte[] value) throws CdcFormatException {
-        JsonNode m;
-        try {
-            m = JSON.readTree(value);
-        } catch (IOException e) {
-            throw new CdcFormatException("not JSON: " + e.getMessage(), e);
-        }
-        if (m == null || !m.isObject()) {
-            throw new CdcFormatException("not a canal-json object");
-        }
+        JsonNode m = CdcDecoder.jsonObject(value, "canal-json");
         String type = m.path("type").asText("");
         JsonNode tidb = m.path("_tidb");
         if ("TIDB_WATERMARK".equals(type)) {
@@ -97,7 +87,7 @@ public final class CanalJsonDecoder implements CdcDecoder {
     @Override
     public boolean recognises(byte[] value) {
         try {
-            JsonNode m = JSON.readTree(value);
+            JsonNode m = CdcDecoder.Json.MAPPER.readTree(value);
             return m != null && m.isObject() && m.has("isDdl") && m.has("type") && m.has("_tidb");
         } catch (IOException e) {
             return false;

@@ -73,7 +73,6 @@ public final class CdcStream implements AutoCloseable {
     private final TransactionBuffer buffer;
     private final List<TopicPartition> partitions;
     private final ChangeEvents changes;
-    private long emittedTransactions;
     private boolean closed;
     private StreamMetrics metrics;
 
@@ -157,15 +156,6 @@ public final class CdcStream implements AutoCloseable {
         metrics = new StreamMetrics(pluginMetrics, buffer::pendingEvents);
     }
 
-    /** Events waiting for their transaction to complete (for metrics and tests). */
-    public int pendingEvents() {
-        return buffer.pendingEvents();
-    }
-
-    public long emittedTransactions() {
-        return emittedTransactions;
-    }
-
     private Map<String, Object> offset(long commitTs, boolean complete, Map<Integer, Long> resumeAt) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put(COMMIT_TS, commitTs);
@@ -198,7 +188,6 @@ public final class CdcStream implements AutoCloseable {
         Map<Integer, Long> resumeAt = resumeOffsets(txn);
         out.addAll(changes.transaction(txn.stream().map(TransactionBuffer.Pending::event).toList(),
                 offset(commitTs, false, resumeAt), offset(commitTs, true, resumeAt)));
-        emittedTransactions++;
         if (metrics != null) {
             metrics.transaction(commitTs, txn.size());
         }

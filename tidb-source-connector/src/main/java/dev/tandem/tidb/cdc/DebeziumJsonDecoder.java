@@ -1,7 +1,6 @@
 package dev.tandem.tidb.cdc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.common.select.TableId;
 
 import java.io.IOException;
@@ -23,19 +22,10 @@ import java.util.Map;
  */
 public final class DebeziumJsonDecoder implements CdcDecoder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public List<CdcEvent> decode(byte[] value) throws CdcFormatException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(value);
-        } catch (IOException e) {
-            throw new CdcFormatException("not JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new CdcFormatException("not a Debezium JSON object");
-        }
+        JsonNode root = CdcDecoder.jsonObject(value, "Debezium JSON");
         JsonNode payload = root.has("payload") ? root.get("payload") : root;
         JsonNode source = payload.path("source");
         JsonNode ts = source.path("commit_ts");
@@ -70,7 +60,7 @@ public final class DebeziumJsonDecoder implements CdcDecoder {
     @Override
     public boolean recognises(byte[] value) {
         try {
-            JsonNode root = JSON.readTree(value);
+            JsonNode root = CdcDecoder.Json.MAPPER.readTree(value);
             JsonNode payload = root != null && root.has("payload") ? root.get("payload") : root;
             return payload != null && payload.path("source").has("commit_ts");
         } catch (IOException e) {
