@@ -1,6 +1,8 @@
 package dev.tandem.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.testkit.ApicurioRegistry;
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,13 +35,15 @@ import static org.awaitility.Awaitility.await;
  * AvroConverter in Confluent wire format (magic byte, 4-byte schema id) against a real Apicurio
  * Registry → Tandem's sink → MariaDB, every column type arriving exactly; a consumer with plain
  * Avro and the schema fetched from the registry's Confluent-compatible API decodes the records;
- * columns added and dropped while streaming register new schema versions and nothing is lost.
+ * columns added and dropped while streaming register new schema versions under the registry's
+ * BACKWARD rule (which is shown to refuse an incompatible one) and nothing is lost.
  */
 class AvroPipelineIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AVRO = "io.apicurio.registry.utils.converter.AvroConverter";
+    private static final String VALUE_SUBJECTS = "io.apicurio.registry.serde.avro.strategy.QualifiedRecordIdStrategy";
 
     @TempDir
     static Path work;
@@ -51,6 +56,9 @@ class AvroPipelineIT {
     @BeforeAll
     static void start() {
         registry = ApicurioRegistry.start(work.resolve("registry"));
+        // The registry refuses a schema version that cannot read the versions before it, for every subject.
+        HttpResponse<String> rule = registry.confluent("PUT", "/config", "{\"compatibility\":\"BACKWARD\"}");
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(200);
         source = MariaDbServer.start("avro-src");
         dest = MariaDbServer.start("avro-dst");
         connect = ConnectCluster.builder().name("avro").extraPluginPath(ApicurioRegistry.converterPluginPath()).start();
@@ -61,8 +69,13 @@ class AvroPipelineIT {
         Closing.all(connect, source, dest, registry);
     }
 
-    /** Apicurio's converter as key and value converter, writing (and reading) Confluent's wire format. */
+    /**
+     * Apicurio's converter as key and value converter, writing (and reading) Confluent's wire format;
+     * keys under {@code <topic>-key}, values under their record's full name (a table topic also
+     * carries its DDL and its copy-complete record: each schema its own subject, so BACKWARD holds).
+     */
     static Map<String, String> avro(Map<String, String> c) {
+        c.put("value.converter.apicurio.registry.artifact-resolver-strategy", VALUE_SUBJECTS);
         for (String side : List.of("key", "value")) {
             c.put(side + ".converter", AVRO);
             c.put(side + ".converter.apicurio.registry.url", registry.apiUrl());
@@ -118,7 +131,7 @@ class AvroPipelineIT {
                     + (type.getLogicalType() == null ? "" : " (" + type.getLogicalType().getName() + ")"),
                     type.getProp("connect.name") == null ? "" : type.getProp("connect.name"));
         }
-        assertThat(registry.getConfluent("/subjects")).contains("av." + db + ".all_types-value");
+        assertThat(registry.getConfluent("/subjects")).contains("av." + db + ".all_types.Envelope", "av." + db + ".all_types-key");
         connect.delete("av-sink");
         connect.delete("av-source");
     }
@@ -140,7 +153,7 @@ class AvroPipelineIT {
         // A streamed change first, so the DDL below is read by the streaming task, not raced by its start.
         source.execute(db, "UPDATE t SET a = 'streamed' WHERE id = 2");
         awaitSame(db, copy, "t");
-        String subject = "ev." + db + ".t-value";
+        String subject = "ev." + db + ".t.Envelope";
         int before = JSON.readTree(registry.getConfluent("/subjects/" + subject + "/versions")).size();
 
         source.execute(db, "ALTER TABLE t ADD COLUMN c VARCHAR(10) DEFAULT 'new'", "UPDATE t SET c = 'set' WHERE id <= 50",
@@ -152,6 +165,14 @@ class AvroPipelineIT {
         int after = JSON.readTree(registry.getConfluent("/subjects/" + subject + "/versions")).size();
         System.out.printf("Schema versions of %s: %d before the DDL, %d after ADD and DROP COLUMN%n", subject, before, after);
         assertThat(after).as("new value-schema versions registered").isGreaterThanOrEqualTo(before + 2);
+        // The rule was in force on that subject: a version with a required field older records lack is refused.
+        ObjectNode latest = (ObjectNode) JSON.readTree(JSON.readTree(registry.getConfluent("/subjects/" + subject
+                + "/versions/latest")).path("schema").asText());
+        ((ArrayNode) latest.withArray("fields")).addObject().put("name", "required_without_default").put("type", "string");
+        HttpResponse<String> refused = registry.confluent("POST", "/subjects/" + subject + "/versions",
+                JSON.writeValueAsString(JSON.createObjectNode().put("schema", JSON.writeValueAsString(latest))));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(JSON.readTree(registry.getConfluent("/subjects/" + subject + "/versions")).size()).isEqualTo(after);
         assertThat(((Number) dest.queryValue(copy, "SELECT COUNT(*) FROM t")).intValue()).isEqualTo(101);
         connect.delete("ev-sink");
         connect.delete("ev-source");

@@ -9,7 +9,10 @@ import org.apache.kafka.connect.source.SourceRecord;
 /**
  * Copies of schema-change events for the topic of the table they concern. A sink reading a
  * table's topic then meets the table's DDL between the rows written before and after it, which
- * the schema change topic (a separate topic) cannot guarantee.
+ * the schema change topic (a separate topic) cannot guarantee. A copy carries no key: a table
+ * topic's key is always the row key, so consumers that read keys as rows, compaction by key and a
+ * registry's {@code <topic>-key} subject (one schema, which a BACKWARD rule accepts) never meet
+ * Debezium's schema-change key there. Copies go to partition 0, so they need no key to be placed.
  */
 public final class DdlCopies {
 
@@ -30,7 +33,7 @@ public final class DdlCopies {
         String topic = prefix + "." + source.getString(Envelope.SOURCE_DB) + "." + source.getString(Envelope.SOURCE_TABLE);
         Headers headers = record.headers().duplicate();
         headers.addBoolean(TandemHeaders.DDL_COPY, true);
-        return new SourceRecord(record.sourcePartition(), record.sourceOffset(), topic, 0, record.keySchema(), record.key(),
+        return new SourceRecord(record.sourcePartition(), record.sourceOffset(), topic, 0, null, null,
                 record.valueSchema(), record.value(), record.timestamp(), headers);
     }
 }

@@ -98,13 +98,27 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** GET of a path under the Confluent-compatible API, as text. */
     public String getConfluent(String path) {
+        HttpResponse<String> r = confluent("GET", path, null);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /**
+     * A call of the Confluent-compatible API ({@code PUT /config} to set the compatibility rule,
+     * {@code POST /subjects/<s>/versions} to register a schema), answered with status and body.
+     */
+    public HttpResponse<String> confluent(String method, String path, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(confluentUrl() + path));
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(confluentUrl() + path))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
-            }
-            return r.body();
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

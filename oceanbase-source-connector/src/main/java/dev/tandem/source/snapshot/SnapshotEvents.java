@@ -401,14 +401,14 @@ public final class SnapshotEvents implements AutoCloseable {
 
     /**
      * The table's CREATE TABLE as Debezium's snapshot emits it on the schema change topic, addressed
-     * to the table's own topic with header {@link TandemHeaders#DDL_COPY} (as the source's DDL copies).
+     * to the table's own topic with header {@link TandemHeaders#DDL_COPY} and no key (as the source's DDL copies).
      */
     SourceRecord createTableCopy(Shape shape, Struct source, Map<String, ?> partition, Map<String, ?> offset) {
         SourceRecord change = schemaChange(shape.id().database(), shape.ddl(), new TableChanges().create(shape.table()), source,
                 partition, offset);
         ConnectHeaders headers = new ConnectHeaders();
         headers.addBoolean(TandemHeaders.DDL_COPY, true);
-        return new SourceRecord(partition, offset, shape.topic(), 0, change.keySchema(), change.key(), change.valueSchema(),
+        return new SourceRecord(partition, offset, shape.topic(), 0, null, null, change.valueSchema(),
                 change.value(), null, headers);
     }
 
