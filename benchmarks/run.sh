@@ -2,7 +2,7 @@
 # Runs a Tandem benchmark: builds what it needs, then measures the contenders one after the other in
 # one process on this machine and prints a table of rows/s and ratios (plus a JSON file).
 #
-#   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink vs LOAD DATA
+#   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink (JSON, caching JSON, Avro) vs LOAD DATA
 #   benchmarks/run.sh smt [--rows 200000]       source snapshot without vs with OriginTagger + RowFilter
 #   benchmarks/run.sh verifier [--rows 1000000] the verifier vs a plain SELECT of all rows on both sides
 #   benchmarks/run.sh incremental [--seconds 20 --rates 1000,5000,0]  end-to-end latency, one-way vs active-active

@@ -1,12 +1,18 @@
 package dev.tandem.benchmarks;
 
+import dev.tandem.testkit.ApicurioRegistry;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.Converter;
 
 import java.io.BufferedWriter;
 import java.math.BigDecimal;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +35,8 @@ import java.util.Random;
  * Sink-only benchmark: the same topic of Debezium change records (a 10-column table, JSON with
  * schemas, one partition) applied to the same MariaDB by Tandem's sink and by Debezium's JDBC sink
  * (3.6.0.Final, upsert, batch 5000), one after the other in this process, each read once with
- * Connect's JsonConverter and once with Tandem's SchemaCachingJsonConverter, plus {@code LOAD DATA}
+ * Connect's JsonConverter, once with Tandem's SchemaCachingJsonConverter and once (from a second
+ * topic of the same records) with Apicurio's AvroConverter against a real registry, plus {@code LOAD DATA}
  * of the same rows as the practical ceiling. Prints rows/s and the ratios; writes them as JSON.
  */
 public final class SinkBenchmark {
@@ -44,6 +51,10 @@ public final class SinkBenchmark {
         }
     }
 
+    private static final String JSON_TOPIC = "bench.benchdb.rows";
+    private static final String AVRO_TOPIC = "bench_avro.benchdb.rows";
+    private static final String AVRO = "io.apicurio.registry.utils.converter.AvroConverter";
+
     private SinkBenchmark() {
     }
 
@@ -57,28 +68,34 @@ public final class SinkBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE)");
             }
         }
-        System.out.printf("Sink benchmark: %,d rows x 10 columns, MariaDB 10.11 on this machine, JSON with schemas, "
-                + "one partition, one task each%n", rows);
+        System.out.printf("Sink benchmark: %,d rows x 10 columns, MariaDB 10.11 on this machine, one partition, one task each; "
+                + "JSON with schemas, then Avro (Apicurio Registry, Confluent wire format)%n", rows);
         try (MariaDbServer db = MariaDbServer.start("bench", Map.of("innodb_buffer_pool_size", "1G",
                 "innodb_log_file_size", "512M", "max_allowed_packet", "256M"));
+             ApicurioRegistry registry = ApicurioRegistry.start(Files.createTempDirectory("sink-bench-registry"));
              ConnectCluster connect = ConnectCluster.builder().name("sink-benchmark")
+                     .extraPluginPath(ApicurioRegistry.converterPluginPath())
                      .workerProperty("plugin.discovery", "hybrid_warn").start()) {
-            String topic = "bench.benchdb.rows";
-            connect.createTopic(topic, 1);
+            connect.createTopic(JSON_TOPIC, 1);
+            connect.createTopic(AVRO_TOPIC, 1);
+            Map<String, String> avro = avroConverters(registry);
             long t0 = System.nanoTime();
-            produce(connect, topic, rows);
-            System.out.printf("  produced %,d change records in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
+            produce(connect, rows, avro);
+            System.out.printf("  produced %,d change records to each of %s and %s in %.1f s%n", rows, JSON_TOPIC, AVRO_TOPIC,
+                    (System.nanoTime() - t0) / 1e9);
 
             Result load = loadData(db, rows);
             List<Result> results = new ArrayList<>();
             results.add(load);
-            // Both sinks read the topic with the same converter: Connect's JsonConverter, then Tandem's
-            // SchemaCachingJsonConverter (same wire format, each schema parsed once).
+            // Both sinks read a topic with the same converter each time: Connect's JsonConverter, Tandem's
+            // SchemaCachingJsonConverter (same wire format, each schema parsed once), Apicurio's AvroConverter.
             for (String converter : List.of("org.apache.kafka.connect.json.JsonConverter",
-                    "dev.tandem.smt.format.SchemaCachingJsonConverter")) {
-                String tag = converter.endsWith("SchemaCachingJsonConverter") ? "caching" : "stock";
-                Map<String, String> convert = Map.of("key.converter", converter, "value.converter", converter,
-                        "key.converter.schemas.enable", "true", "value.converter.schemas.enable", "true");
+                    "dev.tandem.smt.format.SchemaCachingJsonConverter", AVRO)) {
+                String tag = converter.endsWith("SchemaCachingJsonConverter") ? "caching" : converter.equals(AVRO) ? "avro" : "stock";
+                String label = tag.equals("avro") ? "Avro (Apicurio)" : tag + " JSON";
+                String topic = tag.equals("avro") ? AVRO_TOPIC : JSON_TOPIC;
+                Map<String, String> convert = tag.equals("avro") ? avro : Map.of("key.converter", converter,
+                        "value.converter", converter, "key.converter.schemas.enable", "true", "value.converter.schemas.enable", "true");
                 Map<String, String> debezium = new LinkedHashMap<>(convert);
                 debezium.putAll(Map.of(
                         "connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector",
@@ -92,8 +109,8 @@ public final class SinkBenchmark {
                         "schema.evolution", "none",
                         "batch.size", "5000",
                         "collection.name.format", "rows_debezium"));
-                results.add(sink(connect, db, "Debezium JDBC sink, " + tag + " JSON", "bench_debezium_" + tag, "rows_debezium",
-                        rows, debezium));
+                results.add(sink(connect, db, "Debezium JDBC sink, " + label, "bench_debezium_" + tag, "rows_debezium",
+                        topic, rows, debezium));
                 Map<String, String> tandem = new LinkedHashMap<>(convert);
                 tandem.putAll(Map.of(
                         "connector.class", "dev.tandem.sink.OceanBaseSinkConnector",
@@ -102,14 +119,79 @@ public final class SinkBenchmark {
                         "connection.password", db.password(),
                         "tandem.batch.size", "5000",
                         "tandem.table.name.format", "bench_tandem_" + tag + ".rows_tandem"));
-                results.add(sink(connect, db, "Tandem sink, " + tag + " JSON", "bench_tandem_" + tag, "rows_tandem", rows, tandem));
+                results.add(sink(connect, db, "Tandem sink, " + label, "bench_tandem_" + tag, "rows_tandem", topic, rows, tandem));
             }
             report(results, rows, out);
         }
     }
 
+    /** Apicurio's AvroConverter for keys and values, Confluent's wire format (as docs/avro.md configures it). */
+    private static Map<String, String> avroConverters(ApicurioRegistry registry) {
+        Map<String, String> c = new LinkedHashMap<>();
+        for (String side : List.of("key", "value")) {
+            c.put(side + ".converter", AVRO);
+            c.put(side + ".converter.apicurio.registry.url", registry.apiUrl());
+            c.put(side + ".converter.apicurio.registry.auto-register", "true");
+            c.put(side + ".converter.apicurio.registry.as-confluent", "true");
+            c.put(side + ".converter.apicurio.registry.use-id", "contentId");
+            c.put(side + ".converter.apicurio.registry.headers.enabled", "false");
+        }
+        c.put("value.converter.apicurio.registry.artifact-resolver-strategy",
+                "io.apicurio.registry.serde.avro.strategy.QualifiedRecordIdStrategy");
+        return c;
+    }
+
+    /**
+     * Apicurio's converter, loaded from its Connect plugin folder as a worker loads it (its own jars
+     * first, Kafka's classes from this process), configured for keys or for values.
+     */
+    private static Converter avroConverter(Map<String, String> config, boolean key) throws Exception {
+        List<URL> jars = new ArrayList<>();
+        try (var files = Files.walk(ApicurioRegistry.converterPluginPath())) { // plugin.path: a folder of plugin folders
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                jars.add(jar.toUri().toURL());
+            }
+        }
+        ClassLoader plugin = new URLClassLoader(jars.toArray(URL[]::new), SinkBenchmark.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.startsWith("java.") || name.startsWith("org.apache.kafka.")) {
+                    return super.loadClass(name, resolve);
+                }
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> c = findLoadedClass(name);
+                    if (c == null) {
+                        try {
+                            c = findClass(name);
+                        } catch (ClassNotFoundException e) {
+                            return super.loadClass(name, resolve);
+                        }
+                    }
+                    return c;
+                }
+            }
+        };
+        Converter converter = (Converter) plugin.loadClass(AVRO).getDeclaredConstructor().newInstance();
+        String prefix = key ? "key.converter." : "value.converter.";
+        Map<String, String> own = new LinkedHashMap<>();
+        config.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                own.put(k.substring(prefix.length()), v);
+            }
+        });
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(plugin); // Kafka's ConfigDef loads the converter's classes through it, as in a worker
+        try {
+            converter.configure(own, key);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        return converter;
+    }
+
     /** Debezium-envelope records with the schema a MariaDB source would give this table. */
-    private static void produce(ConnectCluster connect, String topic, int rows) throws Exception {
+    private static void produce(ConnectCluster connect, int rows, Map<String, String> avro) throws Exception {
         String keySchema = "{\"type\":\"struct\",\"optional\":false,\"name\":\"bench.benchdb.rows.Key\",\"fields\":"
                 + "[{\"field\":\"id\",\"type\":\"int64\",\"optional\":false}]}";
         String row = "{\"type\":\"struct\",\"optional\":true,\"name\":\"bench.benchdb.rows.Value\",\"field\":\"%s\",\"fields\":["
@@ -135,6 +217,10 @@ public final class SinkBenchmark {
                 + "{\"field\":\"table\",\"type\":\"string\",\"optional\":true}]},"
                 + "{\"field\":\"op\",\"type\":\"string\",\"optional\":false},"
                 + "{\"field\":\"ts_ms\",\"type\":\"int64\",\"optional\":true}]}";
+        JsonConverter json = new JsonConverter();
+        json.configure(Map.of("schemas.enable", "true", "schemas.cache.size", "16"), false);
+        Converter avroKey = avroConverter(avro, true);
+        Converter avroValue = avroConverter(avro, false);
         Random random = new Random(42);
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of("linger.ms", "50",
                 "batch.size", "1048576", "compression.type", "lz4", "buffer.memory", "268435456"))) {
@@ -149,8 +235,14 @@ public final class SinkBenchmark {
                         + ",\"source\":{\"connector\":\"mariadb\",\"name\":\"bench\",\"ts_ms\":" + now
                         + ",\"snapshot\":\"true\",\"db\":\"benchdb\",\"table\":\"rows\"},\"op\":\"r\",\"ts_ms\":" + now + "}}";
                 String key = "{\"schema\":" + keySchema + ",\"payload\":{\"id\":" + id + "}}";
-                producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8)));
+                byte[] keyJson = key.getBytes(StandardCharsets.UTF_8);
+                byte[] valueJson = value.getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(JSON_TOPIC, 0, keyJson, valueJson));
+                // The same record in Avro: what a source with Apicurio's converter writes.
+                SchemaAndValue k = json.toConnectData(JSON_TOPIC, keyJson);
+                SchemaAndValue v = json.toConnectData(JSON_TOPIC, valueJson);
+                producer.send(new ProducerRecord<>(AVRO_TOPIC, 0, avroKey.fromConnectData(AVRO_TOPIC, k.schema(), k.value()),
+                        avroValue.fromConnectData(AVRO_TOPIC, v.schema(), v.value())));
             }
             producer.flush();
         }
@@ -193,11 +285,11 @@ public final class SinkBenchmark {
     }
 
     private static Result sink(ConnectCluster connect, MariaDbServer db, String contender, String database, String table,
-                               int rows, Map<String, String> specific) throws Exception {
+                               String topic, int rows, Map<String, String> specific) throws Exception {
         db.execute("", "CREATE DATABASE " + database, "CREATE TABLE " + database + "." + table + TABLE_DDL);
         Map<String, String> config = new LinkedHashMap<>(specific);
         config.put("tasks.max", "1");
-        config.put("topics", "bench.benchdb.rows");
+        config.put("topics", topic);
         config.put("consumer.override.max.poll.records", "5000");
         config.put("consumer.override.fetch.max.bytes", "104857600");
         config.put("consumer.override.max.partition.fetch.bytes", "52428800");

@@ -107,6 +107,9 @@ class ActiveActiveIT {
         Map<String, String> sink = sink(from, to, prefix + "." + database);
         if (ddl) {
             source.put("tandem.ddl.table.topics", "true");
+            // This class's DDL test syncs DDL on both links of its pair: an explicit override of the one-link rule,
+            // which the test first shows validate enforcing.
+            source.put("tandem.ddl.both.links", "true");
             sink.put("tandem.ddl.sync", "true");
         }
         rest.configure(link.source, source);
@@ -322,6 +325,12 @@ class ActiveActiveIT {
         ConnectRest rest = connect.rest();
         Link forward = link(rest, "ddl", east, west, db, true, true);
         awaitConverged(db, east, west);
+        // The one-link rule: the forward sink syncs DDL into west, so a source of west that carries DDL is refused.
+        Map<String, String> reverseSource = source(west, "ddl_west", db, false);
+        reverseSource.put("tandem.ddl.table.topics", "true");
+        await("validate refuses DDL on the second link").atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(connect.validationErrors(SourceCaptureIT.SOURCE, reverseSource).get("tandem.ddl.table.topics"))
+                        .anySatisfy(e -> assertThat(e).contains("'" + forward.sink + "'", "tandem.ddl.both.links")));
         Link reverse = link(rest, "ddl", west, east, db, false, true); // both links sync DDL: an override of the one-link rule
         DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
         DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);

@@ -79,6 +79,7 @@ public class OceanBaseSinkTask extends SinkTask {
             Dialect dialect = config.configuredDialect().orElse(detect(c));
             checkpoints = new Checkpoints(config.checkpointTable(), connector, dialect);
             checkpoints.create(c);
+            checkpoints.markDdlSync(c, config.ddlSync(), config.region());
             StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c));
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());

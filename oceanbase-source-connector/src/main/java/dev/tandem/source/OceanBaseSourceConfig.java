@@ -50,6 +50,10 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "names (prefix.db.table). The schema change topic keeps every event either way. When on, the records no "
             + "longer carry each column's source type (column.propagate.source.type): the sink creates tables from the DDL, and "
             + "records without them are smaller and faster to convert.";
+    private static final String DDL_BOTH_LINKS_DOC = "Active-active: let this source carry DDL (" + DDL_TABLE_TOPICS
+            + ") although a sink with DDL synchronization already writes into its database, i.e. the other link of the pair "
+            + "syncs DDL too. Off, validate refuses that (DDL sync belongs on one link of a pair); the loop marker keeps a "
+            + "DDL from coming back either way.";
     public static final String REGION = "tandem.region";
     private static final String REGION_DOC = "The region this source's database is in, for active-active replication. "
             + "When set, the checkpoint table is captured too so the origin tagger can recognise replicated "
@@ -154,6 +158,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateFlavor, OceanBaseSourceConfig::flavorChoices),
                     Importance.HIGH, FLAVOR_DOC, GROUP_SERVER, 1, Width.SHORT, "Server flavour")
             .define(DDL_TABLE_TOPICS, Type.BOOLEAN, false, Importance.MEDIUM, DDL_TABLE_TOPICS_DOC)
+            .define(CheckpointTable.DDL_BOTH_LINKS, Type.BOOLEAN, false, Importance.LOW, DDL_BOTH_LINKS_DOC)
             .define(REGION, Type.STRING, "",
                     ConfigValidators.REGION,
                     Importance.MEDIUM, REGION_DOC, GROUP_SERVER, 2, Width.SHORT, "Region")

@@ -1,8 +1,10 @@
 package dev.tandem.source;
 
+import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.Grants;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
+import dev.tandem.source.snapshot.SnapshotEvents;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -69,6 +71,7 @@ final class Precheck {
             checkRetention(c, config, server, result);
             checkPrivileges(c, props, config, detected, result);
             checkKeys(c, props, config, result);
+            checkDdlOnOneLink(c, config, result);
             if (detected == SourceFlavor.OCEANBASE && !props.getOrDefault(ServerConnection.USER, "").contains("@")) {
                 result.warnings().add("OceanBase user names are usually tenant-qualified (user@tenant or "
                         + "user@tenant#cluster); '" + props.get(ServerConnection.USER) + "' names no tenant");
@@ -152,6 +155,36 @@ final class Precheck {
             result.warnings().add("binlogs on " + server + " are kept for " + (seconds / 3600.0) + " h, less than "
                     + minHours + " h (" + OceanBaseSourceConfig.RETENTION_MIN_HOURS + "): a connector stopped for longer "
                     + "cannot resume");
+        }
+    }
+
+    /**
+     * Active-active: DDL sync on one link of a pair only. A sink that syncs DDL into this database
+     * keeps a row in its checkpoint table ({@link CheckpointTable#DDL_SYNC_TOPIC}); this source
+     * carrying DDL too would make the reverse link sync it as well.
+     */
+    private static void checkDdlOnOneLink(Connection c, OceanBaseSourceConfig config, Result result) {
+        if (!config.activeActive() || !config.ddlTableTopics() || config.getBoolean(CheckpointTable.DDL_BOTH_LINKS)) {
+            return;
+        }
+        TableId table = config.checkpointTable();
+        String sql = "SELECT " + SnapshotEvents.quote(CheckpointTable.CONNECTOR) + ", " + SnapshotEvents.quote(CheckpointTable.ORIGIN)
+                + " FROM " + SnapshotEvents.quote(table.database()) + "." + SnapshotEvents.quote(table.table())
+                + " WHERE " + SnapshotEvents.quote(CheckpointTable.TOPIC) + " = ?";
+        try (var ps = c.prepareStatement(sql)) {
+            ps.setString(1, CheckpointTable.DDL_SYNC_TOPIC);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    result.error(OceanBaseSourceConfig.DDL_TABLE_TOPICS, "sink '" + rs.getString(1) + "'"
+                            + (rs.getString(2).isEmpty() ? "" : " (region " + rs.getString(2) + ")")
+                            + " already synchronizes DDL into this database (its row in " + table + "), so DDL travels on "
+                            + "the other link of this active-active pair: enable DDL sync on one link only — set "
+                            + OceanBaseSourceConfig.DDL_TABLE_TOPICS + "=false here (and tandem.ddl.sync=false on the sink that "
+                            + "reads this source), or " + CheckpointTable.DDL_BOTH_LINKS + "=true to carry DDL on both links");
+                }
+            }
+        } catch (SQLException e) {
+            // no checkpoint table yet (no sink has written into this database): nothing syncs DDL into it
         }
     }
 

@@ -26,6 +26,16 @@ public final class CheckpointTable {
     public static final String DDL = "ddl";
     public static final String UPDATED = "updated_at";
 
+    /**
+     * The reserved topic name of the row a sink with DDL synchronization keeps in the checkpoint
+     * table of its destination (partition -1, origin = the sink's region): it tells the source
+     * capturing that database, at {@code validate}, that DDL already travels into it, so DDL sync is
+     * not enabled on the other link of the pair too.
+     */
+    public static final String DDL_SYNC_TOPIC = "__tandem.ddl-sync";
+    /** The option of an active-active source that lets both links of a pair carry DDL (tests, and users who must). */
+    public static final String DDL_BOTH_LINKS = "tandem.ddl.both.links";
+
     private CheckpointTable() {
     }
 

@@ -96,11 +96,45 @@ public final class Checkpoints {
     /** Whether this connector has applied anything to this destination yet. */
     public boolean any(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + qualified() + " WHERE "
-                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? LIMIT 1")) {
+                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " <> ? LIMIT 1")) {
             ps.setString(1, connector);
+            ps.setString(2, CheckpointTable.DDL_SYNC_TOPIC);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    /**
+     * Keeps this connector's DDL-sync row ({@link CheckpointTable#DDL_SYNC_TOPIC}) in step with its
+     * configuration: written when DDL sync is on, removed when it is off. Writes only when that
+     * changes something, so a task start adds nothing to the destination's binlog otherwise.
+     */
+    public void markDdlSync(Connection c, boolean ddlSync, String region) throws SQLException {
+        boolean marked;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + qualified() + " WHERE "
+                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " = ?")) {
+            ps.setString(1, connector);
+            ps.setString(2, CheckpointTable.DDL_SYNC_TOPIC);
+            try (ResultSet rs = ps.executeQuery()) {
+                marked = rs.next();
+            }
+        }
+        if (marked == ddlSync) {
+            return;
+        }
+        if (ddlSync) {
+            write(c, region, Map.of(new TopicPartition(CheckpointTable.DDL_SYNC_TOPIC, -1), 0L));
+        } else {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified() + " WHERE "
+                    + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " = ?")) {
+                ps.setString(1, connector);
+                ps.setString(2, CheckpointTable.DDL_SYNC_TOPIC);
+                ps.executeUpdate();
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
         }
     }
 

@@ -267,6 +267,9 @@ public class ChangeEventsTest {
         assertThat(change.getArray("tableChanges")).hasSize(1);
         assertThat(((Struct) change.getArray("tableChanges").get(0)).getString("type")).isEqualTo("ALTER");
         assertThat(ddl.get(1).headers().lastWithName("tandem.ddl.copy")).isNotNull();
+        assertThat(ddl.get(0).key()).as("Debezium's schema-change key on the schema change topic").isNotNull();
+        assertThat(ddl.get(1).key()).as("no key in the table topic, whose key is the row key").isNull();
+        assertThat(ddl.get(1).keySchema()).isNull();
         CdcEvent row = CdcEvent.row(new TableId("shop", "orders"), "c", null,
                 Map.of("id", "11", "status", "new", "amount", "1.00", "note", "gift"), 466006626042593281L);
         assertThat(value(records(row).get(1)).getStruct("after").getString("note")).isEqualTo("gift");
