@@ -14,6 +14,7 @@ import dev.tandem.sink.apply.StatementWriter;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.sink.schema.DdlApplier;
 import dev.tandem.sink.schema.DdlTranslator;
+import dev.tandem.sink.schema.DestinationDdl;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
@@ -84,7 +85,8 @@ public class OceanBaseSinkTask extends SinkTask {
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());
             ddl = new DdlApplier(applier::connection, checkpoints,
-                    new DdlTranslator(t -> reader.destination(t.database(), t.table(), "")), metrics, config.ddlSync(),
+                    new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect.name())),
+                    metrics, config.ddlSync(),
                     config.createTables(), config.postIndexing(), config.skipUnsupportedDdl());
             LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}", connector, dialect.name(), checkpoints.table());
         } catch (SQLException e) {

@@ -174,7 +174,9 @@ public final class DdlApplier {
         if (!missing.isEmpty()) {
             throw new ConnectException("Destination table " + table + " exists but lacks the source's column(s) " + missing
                     + " (record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset() + "): add them, "
-                    + "or drop the table so that schema migration creates it");
+                    + "or drop the table so that schema migration creates it. If this table was created by this link's own "
+                    + "schema migration, the source table changed (DDL) during its full migration — between the start of the "
+                    + "copy and the start of streaming — which Tandem does not support: migrate the table again");
         }
         sourceColumns.forEach((name, type) -> {
             String dest = destColumns.get(name);

@@ -45,10 +45,20 @@ public final class DdlTranslator {
     }
 
     private final UnaryOperator<TableId> destination;
+    private final DestinationDdl target;
 
     /** @param destination the destination table of a source table */
     public DdlTranslator(UnaryOperator<TableId> destination) {
+        this(destination, DestinationDdl.SAME);
+    }
+
+    /**
+     * @param destination the destination table of a source table
+     * @param target      what the destination server takes (character sets, collations, types, table options)
+     */
+    public DdlTranslator(UnaryOperator<TableId> destination, DestinationDdl target) {
         this.destination = destination;
+        this.target = target;
     }
 
     /**
@@ -153,15 +163,24 @@ public final class DdlTranslator {
         List<String> deferred = new ArrayList<>();
         for (String d : definitions) {
             if (postIndexing && isSecondaryIndex(d)) {
-                deferred.add("ALTER TABLE " + quoted(t) + " ADD " + d.trim());
+                deferred.add("ALTER TABLE " + quoted(t) + " ADD " + target.index(d.trim()));
             } else {
-                kept.add(d.trim());
+                kept.add(isColumn(d) ? target.column(d.trim()) : target.index(d.trim()));
             }
         }
         String create = "CREATE TABLE IF NOT EXISTS " + quoted(t) + " (\n  " + String.join(",\n  ", kept) + "\n)"
-                + ddl.substring(close + 1);
+                + target.tableOptions(ddl.substring(close + 1));
         return new Translation("CREATE TABLE", List.of("CREATE DATABASE IF NOT EXISTS " + Dialect.quote(t.database())),
                 List.of(create), deferred, t);
+    }
+
+    private static final java.util.Set<String> NOT_COLUMNS = java.util.Set.of("PRIMARY", "UNIQUE", "KEY", "INDEX", "FULLTEXT",
+            "SPATIAL", "CONSTRAINT", "CHECK", "FOREIGN", "PERIOD");
+
+    /** Whether a CREATE TABLE definition is a column (not a key, index, constraint or period). */
+    static boolean isColumn(String definition) {
+        Lexer l = new Lexer(definition);
+        return l.isIdentifierNext() && (definition.trim().startsWith("`") || !NOT_COLUMNS.contains(l.peekWord()));
     }
 
     /** A non-unique secondary index definition: KEY, INDEX, FULLTEXT or SPATIAL (not PRIMARY, UNIQUE or a column). */
@@ -204,10 +223,40 @@ public final class DdlTranslator {
                 translated.add("RENAME TO " + quoted(renamed));
                 continue;
             }
-            translated.add(clause.trim());
+            translated.add(columnClause(c, w, n, clause));
         }
         return new Translation("ALTER TABLE", List.of("ALTER TABLE " + quoted(t) + " " + String.join(", ", translated)),
                 List.of(), t);
+    }
+
+    /**
+     * An ALTER TABLE clause with its column definition (ADD [COLUMN], MODIFY, CHANGE) written for
+     * the destination; other clauses as they are.
+     */
+    private String columnClause(Lexer c, String w, String next, String clause) throws UnsupportedDdlException {
+        boolean add = w.equals("ADD") && (next.equals("COLUMN") || (c.isIdentifierNext() && !NOT_COLUMNS.contains(next)
+                && !next.equals("IF")) || (next.equals("IF") && clause.toUpperCase(Locale.ROOT).contains("NOT EXISTS")));
+        if (!add && !w.equals("MODIFY") && !w.equals("CHANGE")) {
+            return w.equals("ADD") ? target.index(clause.trim()) : clause.trim();
+        }
+        if (c.peekWord().equals("COLUMN")) {
+            c.word();
+        }
+        if (c.peekWord().equals("IF")) {
+            c.word();
+            if (c.peekWord().equals("NOT")) {
+                c.word();
+            }
+            c.expectWord("EXISTS");
+        }
+        if (c.peekSymbol('(')) {
+            return clause.trim(); // ADD (a INT, b INT): kept as written
+        }
+        if (w.equals("CHANGE")) {
+            c.name("");
+        }
+        int definition = c.position();
+        return (clause.substring(0, definition).trim() + " " + target.column(clause.substring(definition).trim())).trim();
     }
 
     /** CREATE INDEX ... ON t (...) or DROP INDEX ... ON t: the table after ON gets its destination name. */
