@@ -46,7 +46,7 @@ public final class FullMigrationBenchmark {
                 case "--avro-tasks" -> avroTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
                         + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching,"
-                        + "tandem-debezium-reader-caching,tandem-avro (Avro and JSON, 1 task each), --compression lz4|zstd|snappy|gzip, --avro-tasks N)");
+                        + "tandem-debezium-reader-caching,tandem-avro (Avro and JSON, 1 task each),debezium-avro, --compression lz4|zstd|snappy|gzip, --avro-tasks N)");
             }
         }
         System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%s%n", rows,
@@ -57,7 +57,7 @@ public final class FullMigrationBenchmark {
         try (MariaDbServer source = MariaDbServer.start("fm-src", settings);
              MariaDbServer dest = MariaDbServer.start("fm-dst", settings);
              dev.tandem.testkit.ApicurioRegistry apicurio = only.isEmpty() || only.contains("tandem-avro")
-                     ? dev.tandem.testkit.ApicurioRegistry.start(Files.createTempDirectory("fm-registry")) : null;
+                     || only.contains("debezium-avro") ? dev.tandem.testkit.ApicurioRegistry.start(Files.createTempDirectory("fm-registry")) : null;
              ConnectCluster connect = ConnectCluster.builder().name("full-migration-benchmark")
                      .extraPluginPath(dev.tandem.testkit.ApicurioRegistry.converterPluginPath())
                      .workerProperty("plugin.discovery", "hybrid_warn").start()) {
@@ -91,6 +91,10 @@ public final class FullMigrationBenchmark {
                 tandem(connect, source, dest, "warm", 50_000, "wta", "chunked", AVRO, avroTasks); // the Avro path warm too
                 results.add(tandem(connect, source, dest, "bench", rows, "tfm5", "chunked", AVRO, avroTasks));
                 results.add(tandem(connect, source, dest, "bench", rows, "tfm6", "chunked", null, avroTasks));
+            }
+            if (only.contains("debezium-avro")) {
+                debezium(connect, source, dest, "warm", 50_000, "wda", AVRO);
+                results.add(debezium(connect, source, dest, "bench", rows, "dfm7", AVRO));
             }
         }
         if (!only.isEmpty()) {
@@ -253,7 +257,7 @@ public final class FullMigrationBenchmark {
         connect.configure(name + "-sink", sink);
         awaitRows(dest, db + "_" + name, rows);
         Result r = report("Debezium MariaDB source + Debezium JDBC sink, " + (converter == null ? "JsonConverter"
-                : "caching converter"), start, rows);
+                : AVRO.equals(converter) ? "Avro (Apicurio)" : "caching converter"), start, rows);
         connect.delete(name + "-sink");
         connect.delete(name + "-source");
         return r;

@@ -61,11 +61,18 @@ public final class SinkBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = 1_000_000;
         Path out = Path.of("benchmarks/target/sink-benchmark.json");
+        List<String> converters = List.of("stock", "caching", "avro");
+        String tandemUrlOptions = "";
+        boolean tandemOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE)");
+                case "--converters" -> converters = List.of(args[++i].split(","));
+                case "--tandem-url-options" -> tandemUrlOptions = "?" + args[++i];
+                case "--tandem-only" -> tandemOnly = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
+                        + "--converters stock,caching,avro, --tandem-url-options K=V&..., --tandem-only)");
             }
         }
         System.out.printf("Sink benchmark: %,d rows x 10 columns, MariaDB 10.11 on this machine, one partition, one task each; "
@@ -92,6 +99,9 @@ public final class SinkBenchmark {
             for (String converter : List.of("org.apache.kafka.connect.json.JsonConverter",
                     "dev.tandem.smt.format.SchemaCachingJsonConverter", AVRO)) {
                 String tag = converter.endsWith("SchemaCachingJsonConverter") ? "caching" : converter.equals(AVRO) ? "avro" : "stock";
+                if (!converters.contains(tag)) {
+                    continue;
+                }
                 String label = tag.equals("avro") ? "Avro (Apicurio)" : tag + " JSON";
                 String topic = tag.equals("avro") ? AVRO_TOPIC : JSON_TOPIC;
                 Map<String, String> convert = tag.equals("avro") ? avro : Map.of("key.converter", converter,
@@ -109,17 +119,24 @@ public final class SinkBenchmark {
                         "schema.evolution", "none",
                         "batch.size", "5000",
                         "collection.name.format", "rows_debezium"));
-                results.add(sink(connect, db, "Debezium JDBC sink, " + label, "bench_debezium_" + tag, "rows_debezium",
-                        topic, rows, debezium));
+                if (!tandemOnly) {
+                    results.add(sink(connect, db, "Debezium JDBC sink, " + label, "bench_debezium_" + tag, "rows_debezium",
+                            topic, rows, debezium));
+                }
                 Map<String, String> tandem = new LinkedHashMap<>(convert);
                 tandem.putAll(Map.of(
                         "connector.class", "dev.tandem.sink.OceanBaseSinkConnector",
-                        "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/",
+                        "connection.url", "jdbc:mariadb://" + db.host() + ":" + db.port() + "/" + tandemUrlOptions,
                         "connection.user", db.user(),
                         "connection.password", db.password(),
                         "tandem.batch.size", "5000",
                         "tandem.table.name.format", "bench_tandem_" + tag + ".rows_tandem"));
                 results.add(sink(connect, db, "Tandem sink, " + label, "bench_tandem_" + tag, "rows_tandem", topic, rows, tandem));
+            }
+            if (tandemOnly) {
+                results.forEach(r -> System.out.printf(Locale.ROOT, "%-40s %,12.0f rows/s, %.2f of LOAD DATA%n", r.contender(),
+                        r.rowsPerSecond(), r.rowsPerSecond() / load.rowsPerSecond()));
+                return;
             }
             report(results, rows, out);
         }

@@ -39,11 +39,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Applies the records of its partitions to the destination, exactly once: on every assignment it
  * reads its checkpoints and seeks past what is already applied; every transaction it commits
  * carries the new checkpoint. Records that originated in the sink's own region are skipped.
+ *
+ * <p>Pipelined: a batch's transaction runs on the task's apply thread while Connect polls and
+ * converts the next records and {@code put} reads them, with at most one transaction in flight.
+ * Everything a later step depends on waits for it first: a DDL or a table's "snapshot complete"
+ * (they meet the table after the rows before them), the next transaction, {@code preCommit}
+ * (Kafka offsets are committed only for applied records), a rebalance and {@code stop}. A failed
+ * transaction fails the task at the next of these; the restart resumes from the checkpoints.
  */
 public class OceanBaseSinkTask extends SinkTask {
 
@@ -58,6 +68,12 @@ public class OceanBaseSinkTask extends SinkTask {
     private DdlApplier ddl;
     /** The last offset applied per partition: records at or below it are not applied again. */
     private final Map<TopicPartition, Long> applied = new HashMap<>();
+    /** The apply thread: one transaction at a time, in order. */
+    private ExecutorService applyThread;
+    /** The transaction in flight (its last offsets when done), or null. */
+    private Future<Map<TopicPartition, Long>> inFlight;
+    /** A transaction's failure seen by preCommit, for the next put to fail the task with. */
+    private ConnectException failure;
 
     @Override
     public String version() {
@@ -75,6 +91,12 @@ public class OceanBaseSinkTask extends SinkTask {
             reporter = null; // a worker older than Kafka 2.6
         }
         metrics = new SinkMetrics(context.pluginMetrics());
+        String thread = "tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0");
+        applyThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, thread);
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Connection c = openConnection();
             Dialect dialect = config.configuredDialect().orElse(detect(c));
@@ -113,6 +135,7 @@ public class OceanBaseSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        awaitApplied(); // a cooperative rebalance adds partitions without closing the others: one connection, one user
         try {
             Map<TopicPartition, Long> stored = checkpoints.read(applier.connection(), partitions);
             for (var e : stored.entrySet()) {
@@ -129,11 +152,66 @@ public class OceanBaseSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        awaitApplied();
         partitions.forEach(applied::remove);
+    }
+
+    /**
+     * Kafka offsets are committed for what is applied: the transaction in flight first. When it
+     * failed, nothing is committed and the next {@code put} fails the task (Connect would only
+     * rewind and retry after an exception here).
+     */
+    @Override
+    public Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> preCommit(
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> currentOffsets) {
+        try {
+            awaitApplied();
+        } catch (ConnectException e) {
+            failure = e;
+            return Map.of();
+        }
+        return failure == null ? super.preCommit(currentOffsets) : Map.of();
+    }
+
+    /** Starts the next transaction on the apply thread once the one in flight is done. */
+    private void submit(List<ChangeRecord> records, String origin, Map<TopicPartition, Long> offsets) {
+        awaitApplied();
+        inFlight = applyThread.submit(() -> {
+            applier.apply(records, origin, offsets);
+            return offsets;
+        });
+    }
+
+    /** Waits for the transaction in flight; its failure fails the task (the restart resumes from the checkpoints). */
+    private void awaitApplied() {
+        Future<Map<TopicPartition, Long>> pending = inFlight;
+        if (pending == null) {
+            return;
+        }
+        inFlight = null;
+        try {
+            applied.putAll(pending.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while a transaction was being applied", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConnectException ce && !(cause instanceof org.apache.kafka.connect.errors.RetriableException)) {
+                throw ce;
+            }
+            // Not retriable here: Connect would redeliver the current records, not those of the failed transaction.
+            throw new ConnectException(cause.getMessage(), cause);
+        }
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        if (failure != null) {
+            throw failure;
+        }
+        if (inFlight != null && (records.isEmpty() || inFlight.isDone())) {
+            awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
+        }
         Run run = new Run();
         Set<TableId> loaded = new LinkedHashSet<>();
         int skipped = 0;
@@ -147,6 +225,7 @@ public class OceanBaseSinkTask extends SinkTask {
             if (complete != null) {
                 // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
                 run.flush();
+                awaitApplied();
                 TableId source = TableId.parse(String.valueOf(complete.value()));
                 String createTable = record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : null;
                 ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
@@ -156,6 +235,7 @@ public class OceanBaseSinkTask extends SinkTask {
             }
             if (DdlApplier.isSchemaChange(record)) {
                 run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table
+                awaitApplied();
                 String origin = reader.origin(record);
                 if (ownOrigin(origin)) {
                     skipped++;
@@ -182,8 +262,11 @@ public class OceanBaseSinkTask extends SinkTask {
             }
             run.add(change, tp, record.kafkaOffset());
         }
-        run.flush();
-        loaded.forEach(ddl::tableLoaded);
+        run.flush(); // in flight while Connect reads the next records
+        if (!loaded.isEmpty()) {
+            awaitApplied();
+            loaded.forEach(ddl::tableLoaded);
+        }
         if (skipped > 0) {
             metrics.skipped(skipped);
         }
@@ -213,8 +296,7 @@ public class OceanBaseSinkTask extends SinkTask {
             if (records.isEmpty()) {
                 return;
             }
-            applier.apply(records, origin, offsets);
-            applied.putAll(offsets);
+            submit(records, origin, offsets);
             records = new ArrayList<>();
             offsets = new LinkedHashMap<>();
             origin = null;
@@ -254,8 +336,20 @@ public class OceanBaseSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        if (applier != null) {
-            applier.close();
+        try {
+            if (applyThread != null) {
+                applyThread.shutdownNow(); // a retry's wait ends; a statement running finishes or fails
+                if (!applyThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("The sink's apply thread did not end within 30 s of stop");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight = null; // not committed to Kafka: a restart applies what it did not, from the checkpoints
+            if (applier != null) {
+                applier.close();
+            }
         }
     }
 }
