@@ -175,6 +175,26 @@ public final class ConnectCluster implements AutoCloseable {
 
     public void createTopic(String topic, int partitions) {
         cluster.kafka().createTopic(topic, partitions);
+        // Producing before every partition has a leader gave NOT_LEADER_OR_FOLLOWER and then minutes of
+        // OUT_OF_ORDER_SEQUENCE_NUMBER retries from an idempotent producer on a busy runner: wait for the leaders.
+        org.awaitility.Awaitility.await("leaders of " + topic).atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(100)).ignoreExceptions().until(() -> cluster.kafka()
+                        .describeTopics(topic).get(topic).map(d -> d.partitions().size() == partitions
+                                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
+                        .orElse(false));
+    }
+
+    /** The sum of the end offsets of {@code topic}'s partitions: how many records it holds (none deleted). */
+    public long recordCount(String topic, int partitions) {
+        long sum = 0;
+        try {
+            for (int p = 0; p < partitions; p++) {
+                sum += cluster.kafka().endOffset(new org.apache.kafka.common.TopicPartition(topic, p));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic, e);
+        }
+        return sum;
     }
 
     @Override
