@@ -17,6 +17,7 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,13 @@ class RocketMqBridgeIT {
     @AfterAll
     static void stop() {
         Closing.all(connect, db, rocketmq);
+    }
+
+    /** A test may follow the outage test's broker restart: the name server must know the broker again. */
+    @BeforeEach
+    void brokerRegistered() {
+        await("the broker registered with the name server").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> connect.validationErrors(SINK, sink("probe")).isEmpty());
     }
 
     static Map<String, String> sink(String topics) {
