@@ -138,7 +138,7 @@ public final class FullMigrationBenchmark {
     }
 
     private static final String CACHING = "dev.tandem.smt.format.SchemaCachingJsonConverter";
-    private static final String AVRO = "io.apicurio.registry.utils.converter.AvroConverter";
+    private static final String AVRO = dev.tandem.testkit.ApicurioRegistry.CONVERTER;
     /** The registry of the Avro contender (null when it does not run). */
     private static dev.tandem.testkit.ApicurioRegistry registry;
     /** Producer compression of both pipelines' sources (null: none, Connect's default). */
@@ -169,15 +169,7 @@ public final class FullMigrationBenchmark {
             config.put("key.converter", converter);
         }
         if (AVRO.equals(converter)) {
-            for (String side : List.of("key", "value")) {
-                config.put(side + ".converter.apicurio.registry.url", registry.apiUrl());
-                config.put(side + ".converter.apicurio.registry.auto-register", "true");
-                config.put(side + ".converter.apicurio.registry.as-confluent", "true");
-                config.put(side + ".converter.apicurio.registry.use-id", "contentId");
-                config.put(side + ".converter.apicurio.registry.headers.enabled", "false");
-            }
-            config.put("value.converter.apicurio.registry.artifact-resolver-strategy",
-                    "io.apicurio.registry.serde.avro.strategy.QualifiedRecordIdStrategy"); // as docs/avro.md advises
+            config.putAll(registry.converterConfig());
         }
     }
 

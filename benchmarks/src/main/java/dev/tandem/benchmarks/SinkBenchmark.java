@@ -7,12 +7,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.runtime.isolation.LoaderSwap;
+import org.apache.kafka.connect.runtime.isolation.Plugins;
 import org.apache.kafka.connect.storage.Converter;
 
 import java.io.BufferedWriter;
 import java.math.BigDecimal;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ public final class SinkBenchmark {
 
     private static final String JSON_TOPIC = "bench.benchdb.rows";
     private static final String AVRO_TOPIC = "bench_avro.benchdb.rows";
-    private static final String AVRO = "io.apicurio.registry.utils.converter.AvroConverter";
+    private static final String AVRO = ApicurioRegistry.CONVERTER;
 
     private SinkBenchmark() {
     }
@@ -85,7 +85,7 @@ public final class SinkBenchmark {
                      .workerProperty("plugin.discovery", "hybrid_warn").start()) {
             connect.createTopic(JSON_TOPIC, 1);
             connect.createTopic(AVRO_TOPIC, 1);
-            Map<String, String> avro = avroConverters(registry);
+            Map<String, String> avro = registry.converterConfig();
             long t0 = System.nanoTime();
             produce(connect, rows, avro);
             System.out.printf("  produced %,d change records to each of %s and %s in %.1f s%n", rows, JSON_TOPIC, AVRO_TOPIC,
@@ -142,69 +142,31 @@ public final class SinkBenchmark {
         }
     }
 
-    /** Apicurio's AvroConverter for keys and values, Confluent's wire format (as docs/avro.md configures it). */
-    private static Map<String, String> avroConverters(ApicurioRegistry registry) {
-        Map<String, String> c = new LinkedHashMap<>();
-        for (String side : List.of("key", "value")) {
-            c.put(side + ".converter", AVRO);
-            c.put(side + ".converter.apicurio.registry.url", registry.apiUrl());
-            c.put(side + ".converter.apicurio.registry.auto-register", "true");
-            c.put(side + ".converter.apicurio.registry.as-confluent", "true");
-            c.put(side + ".converter.apicurio.registry.use-id", "contentId");
-            c.put(side + ".converter.apicurio.registry.headers.enabled", "false");
-        }
-        c.put("value.converter.apicurio.registry.artifact-resolver-strategy",
-                "io.apicurio.registry.serde.avro.strategy.QualifiedRecordIdStrategy");
-        return c;
-    }
-
     /**
-     * Apicurio's converter, loaded from its Connect plugin folder as a worker loads it (its own jars
-     * first, Kafka's classes from this process), configured for keys or for values.
+     * Apicurio's key and value converters, loaded from its Connect plugin folder by Connect's own
+     * plugin loading (as a worker loads them) and configured from {@code config}.
      */
-    private static Converter avroConverter(Map<String, String> config, boolean key) throws Exception {
-        List<URL> jars = new ArrayList<>();
-        try (var files = Files.walk(ApicurioRegistry.converterPluginPath())) { // plugin.path: a folder of plugin folders
-            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
-                jars.add(jar.toUri().toURL());
-            }
-        }
-        ClassLoader plugin = new URLClassLoader(jars.toArray(URL[]::new), SinkBenchmark.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.startsWith("java.") || name.startsWith("org.apache.kafka.")) {
-                    return super.loadClass(name, resolve);
+    private static Converter[] avroConverters(Map<String, String> config) throws Exception {
+        Plugins plugins = new Plugins(Map.of("plugin.path", ApicurioRegistry.converterPluginPath().toString(),
+                "plugin.discovery", "hybrid_warn"));
+        Converter[] out = new Converter[2];
+        for (int k = 0; k < 2; k++) {
+            boolean key = k == 0;
+            Converter converter = (Converter) plugins.pluginClass(AVRO).getDeclaredConstructor().newInstance();
+            String prefix = key ? "key.converter." : "value.converter.";
+            Map<String, String> own = new LinkedHashMap<>();
+            config.forEach((name, v) -> {
+                if (name.startsWith(prefix)) {
+                    own.put(name.substring(prefix.length()), v);
                 }
-                synchronized (getClassLoadingLock(name)) {
-                    Class<?> c = findLoadedClass(name);
-                    if (c == null) {
-                        try {
-                            c = findClass(name);
-                        } catch (ClassNotFoundException e) {
-                            return super.loadClass(name, resolve);
-                        }
-                    }
-                    return c;
-                }
+            });
+            // Kafka's ConfigDef loads the converter's classes through the context loader, as in a worker.
+            try (LoaderSwap swap = plugins.withClassLoader(converter.getClass().getClassLoader())) {
+                converter.configure(own, key);
             }
-        };
-        Converter converter = (Converter) plugin.loadClass(AVRO).getDeclaredConstructor().newInstance();
-        String prefix = key ? "key.converter." : "value.converter.";
-        Map<String, String> own = new LinkedHashMap<>();
-        config.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                own.put(k.substring(prefix.length()), v);
-            }
-        });
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(plugin); // Kafka's ConfigDef loads the converter's classes through it, as in a worker
-        try {
-            converter.configure(own, key);
-        } finally {
-            thread.setContextClassLoader(previous);
+            out[k] = converter;
         }
-        return converter;
+        return out;
     }
 
     /** Debezium-envelope records with the schema a MariaDB source would give this table. */
@@ -236,8 +198,9 @@ public final class SinkBenchmark {
                 + "{\"field\":\"ts_ms\",\"type\":\"int64\",\"optional\":true}]}";
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "true", "schemas.cache.size", "16"), false);
-        Converter avroKey = avroConverter(avro, true);
-        Converter avroValue = avroConverter(avro, false);
+        Converter[] converters = avroConverters(avro);
+        Converter avroKey = converters[0];
+        Converter avroValue = converters[1];
         Random random = new Random(42);
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of("linger.ms", "50",
                 "batch.size", "1048576", "compression.type", "lz4", "buffer.memory", "268435456"))) {

@@ -42,8 +42,6 @@ class AvroPipelineIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String AVRO = "io.apicurio.registry.utils.converter.AvroConverter";
-    private static final String VALUE_SUBJECTS = "io.apicurio.registry.serde.avro.strategy.QualifiedRecordIdStrategy";
 
     @TempDir
     static Path work;
@@ -69,21 +67,9 @@ class AvroPipelineIT {
         Closing.all(connect, source, dest, registry);
     }
 
-    /**
-     * Apicurio's converter as key and value converter, writing (and reading) Confluent's wire format;
-     * keys under {@code <topic>-key}, values under their record's full name (a table topic also
-     * carries its DDL and its copy-complete record: each schema its own subject, so BACKWARD holds).
-     */
+    /** Apicurio's converter as key and value converter, writing (and reading) Confluent's wire format. */
     static Map<String, String> avro(Map<String, String> c) {
-        c.put("value.converter.apicurio.registry.artifact-resolver-strategy", VALUE_SUBJECTS);
-        for (String side : List.of("key", "value")) {
-            c.put(side + ".converter", AVRO);
-            c.put(side + ".converter.apicurio.registry.url", registry.apiUrl());
-            c.put(side + ".converter.apicurio.registry.auto-register", "true");
-            c.put(side + ".converter.apicurio.registry.as-confluent", "true");
-            c.put(side + ".converter.apicurio.registry.use-id", "contentId");
-            c.put(side + ".converter.apicurio.registry.headers.enabled", "false"); // the schema id in the payload, as Confluent
-        }
+        c.putAll(registry.converterConfig());
         return c;
     }
 

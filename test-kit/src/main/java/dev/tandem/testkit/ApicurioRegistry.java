@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -84,6 +87,31 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Apicurio Registry", e);
         }
+    }
+
+    /** Apicurio's Connect converter class. */
+    public static final String CONVERTER = "io.apicurio.registry.utils.converter.AvroConverter";
+
+    /**
+     * Apicurio's converter as a connector's key and value converter against this registry, as
+     * {@code docs/avro.md} configures it: Confluent's wire format (the schema id in the payload, not
+     * in headers), schemas registered on first use, keys under {@code <topic>-key}, values under
+     * their record's full name (a table topic also carries its DDL and copy-complete records: each
+     * schema its own subject, so a BACKWARD rule holds).
+     */
+    public Map<String, String> converterConfig() {
+        Map<String, String> c = new LinkedHashMap<>();
+        for (String side : List.of("key", "value")) {
+            c.put(side + ".converter", CONVERTER);
+            c.put(side + ".converter.apicurio.registry.url", apiUrl());
+            c.put(side + ".converter.apicurio.registry.auto-register", "true");
+            c.put(side + ".converter.apicurio.registry.as-confluent", "true");
+            c.put(side + ".converter.apicurio.registry.use-id", "contentId");
+            c.put(side + ".converter.apicurio.registry.headers.enabled", "false");
+        }
+        c.put("value.converter.apicurio.registry.artifact-resolver-strategy",
+                "io.apicurio.registry.serde.avro.strategy.QualifiedRecordIdStrategy");
+        return c;
     }
 
     /** Apicurio's own API, for {@code apicurio.registry.url}. */
