@@ -180,7 +180,7 @@ public final class DdlTranslator {
     /** Whether a CREATE TABLE definition is a column (not a key, index, constraint or period). */
     static boolean isColumn(String definition) {
         Lexer l = new Lexer(definition);
-        return l.isIdentifierNext() && (definition.trim().startsWith("`") || !NOT_COLUMNS.contains(l.peekWord()));
+        return l.isIdentifierNext() && !NOT_COLUMNS.contains(l.peekWord()); // a `quoted` name peeks as ""
     }
 
     /** A non-unique secondary index definition: KEY, INDEX, FULLTEXT or SPATIAL (not PRIMARY, UNIQUE or a column). */
@@ -234,8 +234,8 @@ public final class DdlTranslator {
      * the destination; other clauses as they are.
      */
     private String columnClause(Lexer c, String w, String next, String clause) throws UnsupportedDdlException {
-        boolean add = w.equals("ADD") && (next.equals("COLUMN") || (c.isIdentifierNext() && !NOT_COLUMNS.contains(next)
-                && !next.equals("IF")) || (next.equals("IF") && clause.toUpperCase(Locale.ROOT).contains("NOT EXISTS")));
+        // ADD [COLUMN] [IF NOT EXISTS] col ...; ADD INDEX/KEY/CONSTRAINT/... is not a column
+        boolean add = w.equals("ADD") && c.isIdentifierNext() && !NOT_COLUMNS.contains(next);
         if (!add && !w.equals("MODIFY") && !w.equals("CHANGE")) {
             return w.equals("ADD") ? target.index(clause.trim()) : clause.trim();
         }
@@ -433,7 +433,8 @@ public final class DdlTranslator {
             throw new UnsupportedDdlException("unbalanced parentheses in: " + s);
         }
 
-        private int endOfQuoted(int p) {
+        /** Position of the quote that ends the quoted text starting at {@code p} (its length when unterminated). */
+        int endOfQuoted(int p) {
             char q = s.charAt(p);
             for (int k = p + 1; k < s.length(); k++) {
                 char c = s.charAt(k);

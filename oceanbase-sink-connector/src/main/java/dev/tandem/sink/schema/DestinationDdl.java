@@ -64,7 +64,7 @@ public final class DestinationDdl {
             Pattern.CASE_INSENSITIVE);
 
     /** Passes every definition through unchanged: a destination whose catalog was not read. */
-    public static final DestinationDdl SAME = new DestinationDdl(null, null, Map.of());
+    public static final DestinationDdl SAME = new DestinationDdl(null, Set.of(), Map.of());
 
     private final String dialect;
     private final Set<String> collations;
@@ -79,7 +79,7 @@ public final class DestinationDdl {
      */
     public DestinationDdl(String dialect, Set<String> collations, Map<String, String> charsets) {
         this.dialect = dialect;
-        this.collations = collations == null ? null : lower(collations);
+        this.collations = lower(collations);
         Map<String, String> cs = new HashMap<>();
         charsets.forEach((k, v) -> cs.put(k.toLowerCase(Locale.ROOT), v.toLowerCase(Locale.ROOT)));
         this.charsets = cs;
@@ -137,7 +137,7 @@ public final class DestinationDdl {
                 note("MariaDB's JSON (LONGTEXT with json_valid) written as JSON");
                 return d.replaceAll(" {2,}", " ");
             }
-            int[] type = typeSpan(d);
+            int[] type = typeSpan(d, false);
             if (type != null) {
                 String mapped = MARIADB_TYPES.get(d.substring(type[0], type[1]).toUpperCase(Locale.ROOT));
                 if (mapped != null) {
@@ -192,7 +192,7 @@ public final class DestinationDdl {
     /** The destination's character set for {@code name}: itself, its 3-byte UTF-8 alias, or utf8mb4. */
     String charset(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (charsets.isEmpty() || charsets.containsKey(n)) {
+        if (charsets.containsKey(n)) {
             return name;
         }
         String mapped = null;
@@ -213,7 +213,7 @@ public final class DestinationDdl {
     /** The destination's collation for {@code name}: itself, or the nearest of its character set. */
     String collation(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (collations == null || collations.contains(n) || n.equals("binary")) {
+        if (collations.contains(n) || n.equals("binary")) {
             return name;
         }
         int cut = n.indexOf('_');
@@ -309,90 +309,44 @@ public final class DestinationDdl {
 
     /** {@code change} applied to the parts of {@code text} outside '...' strings (comments, defaults stay as written). */
     private static String outsideQuotes(String text, java.util.function.UnaryOperator<String> change) {
+        DdlTranslator.Lexer lexer = new DdlTranslator.Lexer(text);
         StringBuilder out = new StringBuilder();
         int from = 0;
-        int i = 0;
-        while (i < text.length()) {
+        for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c != '\'' && c != '"') {
-                i++;
-                continue;
+            if (c == '\'' || c == '"') {
+                int end = Math.min(lexer.endOfQuoted(i) + 1, text.length());
+                out.append(change.apply(text.substring(from, i))).append(text, i, end);
+                from = end;
+                i = end - 1;
             }
-            out.append(change.apply(text.substring(from, i)));
-            int end = i + 1;
-            while (end < text.length()) {
-                char e = text.charAt(end);
-                if (e == '\\') {
-                    end += 2;
-                } else if (e == c && end + 1 < text.length() && text.charAt(end + 1) == c) {
-                    end += 2;
-                } else if (e == c) {
-                    break;
-                } else {
-                    end++;
-                }
-            }
-            end = Math.min(end + 1, text.length());
-            out.append(text, i, end);
-            i = end;
-            from = end;
         }
-        out.append(change.apply(text.substring(from)));
-        return out.toString();
+        return out.append(change.apply(text.substring(from))).toString();
     }
 
+    /** The column definition with its type (and the type's arguments) replaced by {@code type}. */
     private static String replaceType(String definition, String type) {
-        int[] span = typeSpan(definition);
-        if (span == null) {
-            return definition;
-        }
-        int end = span[1];
-        // the type's arguments, e.g. longtext has none but varchar(10) has
-        int p = end;
-        while (p < definition.length() && Character.isWhitespace(definition.charAt(p))) {
-            p++;
-        }
-        if (p < definition.length() && definition.charAt(p) == '(') {
-            int close = definition.indexOf(')', p);
-            end = close < 0 ? end : close + 1;
-        }
-        return definition.substring(0, span[0]) + type + definition.substring(end);
+        int[] span = typeSpan(definition, true);
+        return span == null ? definition : definition.substring(0, span[0]) + type + definition.substring(span[1]);
     }
 
-    /** Start and end of the type word after the column name, or null. */
-    private static int[] typeSpan(String definition) {
-        int i = 0;
-        int n = definition.length();
-        while (i < n && Character.isWhitespace(definition.charAt(i))) {
-            i++;
-        }
-        if (i < n && (definition.charAt(i) == '`' || definition.charAt(i) == '"')) {
-            char q = definition.charAt(i++);
-            while (i < n) {
-                if (definition.charAt(i) == q) {
-                    if (i + 1 < n && definition.charAt(i + 1) == q) {
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    break;
-                }
-                i++;
+    /** Start and end of the type word after the column name (with its arguments when asked), or null. */
+    private static int[] typeSpan(String definition, boolean withArguments) {
+        DdlTranslator.Lexer l = new DdlTranslator.Lexer(definition);
+        try {
+            l.name("");
+            int start = l.position();
+            if (l.word().isEmpty()) {
+                return null;
             }
-        } else {
-            while (i < n && (Character.isLetterOrDigit(definition.charAt(i)) || definition.charAt(i) == '_'
-                    || definition.charAt(i) == '$')) {
-                i++;
+            int end = l.here();
+            if (withArguments && l.peekSymbol('(')) {
+                end = l.matchingParenthesis(l.position()) + 1;
             }
+            return new int[] {start, end};
+        } catch (DdlTranslator.UnsupportedDdlException e) {
+            return null; // not a column definition we can read: left as written
         }
-        while (i < n && Character.isWhitespace(definition.charAt(i))) {
-            i++;
-        }
-        int start = i;
-        while (i < n && (Character.isLetterOrDigit(definition.charAt(i)) || definition.charAt(i) == '_')) {
-            i++;
-        }
-        return i == start ? null : new int[] {start, i};
     }
 
     private void note(String what) {
@@ -437,12 +391,10 @@ public final class DestinationDdl {
         }
 
         String peekWord() {
-            space();
-            int j = i;
-            while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
-                j++;
-            }
-            return s.substring(i, j).toUpperCase(Locale.ROOT);
+            int start = i;
+            String w = word().toUpperCase(Locale.ROOT);
+            i = start;
+            return w;
         }
 
         private String word() {
