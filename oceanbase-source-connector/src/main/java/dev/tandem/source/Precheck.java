@@ -184,7 +184,10 @@ final class Precheck {
                 }
             }
         } catch (SQLException e) {
-            // no checkpoint table yet (no sink has written into this database): nothing syncs DDL into it
+            if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) { // not "no such table" / "no such database"
+                result.warnings().add("cannot read " + table + " to check that DDL sync runs on one link of the pair: "
+                        + e.getMessage());
+            } // else no sink has written into this database yet: nothing syncs DDL into it
         }
     }
 

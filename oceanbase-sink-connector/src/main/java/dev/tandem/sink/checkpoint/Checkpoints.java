@@ -111,9 +111,10 @@ public final class Checkpoints {
      * changes something, so a task start adds nothing to the destination's binlog otherwise.
      */
     public void markDdlSync(Connection c, boolean ddlSync, String region) throws SQLException {
+        String row = " FROM " + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND "
+                + Dialect.quote(CheckpointTable.TOPIC) + " = ?";
         boolean marked;
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + qualified() + " WHERE "
-                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1" + row)) {
             ps.setString(1, connector);
             ps.setString(2, CheckpointTable.DDL_SYNC_TOPIC);
             try (ResultSet rs = ps.executeQuery()) {
@@ -126,8 +127,7 @@ public final class Checkpoints {
         if (ddlSync) {
             write(c, region, Map.of(new TopicPartition(CheckpointTable.DDL_SYNC_TOPIC, -1), 0L));
         } else {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified() + " WHERE "
-                    + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE" + row)) {
                 ps.setString(1, connector);
                 ps.setString(2, CheckpointTable.DDL_SYNC_TOPIC);
                 ps.executeUpdate();
