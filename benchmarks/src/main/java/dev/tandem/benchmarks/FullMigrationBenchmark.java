@@ -35,6 +35,7 @@ public final class FullMigrationBenchmark {
         int rows = 1_000_000;
         Path out = Path.of("benchmarks/target/full-migration-benchmark.json");
         List<String> only = List.of();
+        int warmUpRows = 50_000;
         int avroTasks = 1; // see docs/avro.md: two tasks registering one subject's first schema at once can race in Apicurio 2.6
         compression = null;
         for (int i = 0; i < args.length; i++) {
@@ -44,9 +45,11 @@ public final class FullMigrationBenchmark {
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--compression" -> compression = args[++i];
                 case "--avro-tasks" -> avroTasks = Integer.parseInt(args[++i]);
+                case "--warmup-rows" -> warmUpRows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
                         + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching,"
-                        + "tandem-debezium-reader-caching,tandem-avro (Avro and JSON, 1 task each),debezium-avro, --compression lz4|zstd|snappy|gzip, --avro-tasks N)");
+                        + "tandem-debezium-reader-caching,tandem-avro (Avro and JSON, 1 task each),debezium-avro, --compression lz4|zstd|snappy|gzip, --avro-tasks N, "
+                        + "--warmup-rows N)");
             }
         }
         System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%s%n", rows,
@@ -62,7 +65,7 @@ public final class FullMigrationBenchmark {
                      .extraPluginPath(dev.tandem.testkit.ApicurioRegistry.converterPluginPath())
                      .workerProperty("plugin.discovery", "hybrid_warn").start()) {
             registry = apicurio;
-            warmUp(connect, source, dest);
+            warmUp(connect, source, dest, warmUpRows);
             Links.benchTable(source, "bench", rows);
             if (only.isEmpty() || only.contains("dump")) {
                 results.add(dump(source, dest, rows));
@@ -145,16 +148,17 @@ public final class FullMigrationBenchmark {
     private static String compression;
 
     /**
-     * Both pipelines once over a small table first, not timed: the JVM (the worker, the broker, both
-     * converters) is then warm for every contender, not only for those after the first.
+     * Both pipelines with both JSON converters once over a smaller table first, not timed: the JVM
+     * (the worker, the broker, the converters, both connectors' code) is then compiled for every
+     * contender, not only for those after the first ({@code --warmup-rows}, default 50,000).
      */
-    private static void warmUp(ConnectCluster connect, MariaDbServer source, MariaDbServer dest) throws Exception {
-        int rows = 50_000;
+    private static void warmUp(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, int rows) throws Exception {
         Links.benchTable(source, "warm", rows);
         System.out.println("  warming up both pipelines on " + rows + " rows (not counted):");
         tandem(connect, source, dest, "warm", rows, "wtj", "chunked", null);
         tandem(connect, source, dest, "warm", rows, "wtc", "chunked", CACHING);
         debezium(connect, source, dest, "warm", rows, "wd", null);
+        debezium(connect, source, dest, "warm", rows, "wdc", CACHING);
     }
 
     /** Sets {@code converter} (null: the worker's JsonConverter) for keys and values of a connector. */

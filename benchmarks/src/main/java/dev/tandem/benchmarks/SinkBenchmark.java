@@ -3,6 +3,7 @@ package dev.tandem.benchmarks;
 import dev.tandem.testkit.ApicurioRegistry;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -37,7 +39,7 @@ import java.util.Random;
  * (3.6.0.Final, upsert, batch 5000), one after the other in this process, each read once with
  * Connect's JsonConverter, once with Tandem's SchemaCachingJsonConverter and once (from a second
  * topic of the same records) with Apicurio's AvroConverter against a real registry, plus {@code LOAD DATA}
- * of the same rows as the practical ceiling. Prints rows/s and the ratios; writes them as JSON.
+ * of the same rows before and after them as the practical ceiling (the faster of the two). Prints rows/s and the ratios; writes them as JSON.
  */
 public final class SinkBenchmark {
 
@@ -64,6 +66,8 @@ public final class SinkBenchmark {
         List<String> converters = List.of("stock", "caching", "avro");
         String tandemUrlOptions = "";
         boolean tandemOnly = false;
+        boolean converterAlone = false;
+        boolean withStatements = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
@@ -71,8 +75,11 @@ public final class SinkBenchmark {
                 case "--converters" -> converters = List.of(args[++i].split(","));
                 case "--tandem-url-options" -> tandemUrlOptions = "?" + args[++i];
                 case "--tandem-only" -> tandemOnly = true;
+                case "--converter-alone" -> converterAlone = true;
+                case "--with-statements" -> withStatements = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
-                        + "--converters stock,caching,avro, --tandem-url-options K=V&..., --tandem-only)");
+                        + "--converters stock,caching,avro, --tandem-url-options K=V&..., --tandem-only, --converter-alone, "
+                        + "--with-statements)");
             }
         }
         System.out.printf("Sink benchmark: %,d rows x 10 columns, MariaDB 10.11 on this machine, one partition, one task each; "
@@ -91,9 +98,11 @@ public final class SinkBenchmark {
             System.out.printf("  produced %,d change records to each of %s and %s in %.1f s%n", rows, JSON_TOPIC, AVRO_TOPIC,
                     (System.nanoTime() - t0) / 1e9);
 
-            Result load = loadData(db, rows);
+            // LOAD DATA before and after the sinks: the ceiling is the faster of the two (runs vary on a shared machine).
+            Result loadBefore = loadData(db, rows, "bench_load");
             List<Result> results = new ArrayList<>();
-            results.add(load);
+            List<Result> extra = new ArrayList<>();
+            results.add(loadBefore);
             // Both sinks read a topic with the same converter each time: Connect's JsonConverter, Tandem's
             // SchemaCachingJsonConverter (same wire format, each schema parsed once), Apicurio's AvroConverter.
             for (String converter : List.of("org.apache.kafka.connect.json.JsonConverter",
@@ -132,7 +141,22 @@ public final class SinkBenchmark {
                         "tandem.batch.size", "5000",
                         "tandem.table.name.format", "bench_tandem_" + tag + ".rows_tandem"));
                 results.add(sink(connect, db, "Tandem sink, " + label, "bench_tandem_" + tag, "rows_tandem", topic, rows, tandem));
+                if (withStatements) {
+                    tandem.put("tandem.load.data", "false");
+                    tandem.put("tandem.table.name.format", "bench_statements_" + tag + ".rows_tandem");
+                    extra.add(sink(connect, db, "Tandem sink, INSERT statements only, " + label, "bench_statements_" + tag,
+                            "rows_tandem", topic, rows, tandem));
+                }
+                if (converterAlone) {
+                    Converter[] pair = tag.equals("avro") ? avroConverters(avro) : jsonConverters(converter);
+                    extra.add(convertAlone(connect, topic, rows, "consume + convert alone, one thread, " + label, pair));
+                }
             }
+            Result loadAfter = loadData(db, rows, "bench_load_after");
+            Result load = new Result("LOAD DATA (ceiling, faster of 2 runs)", rows, Math.min(loadBefore.seconds(), loadAfter.seconds()));
+            results.set(0, load);
+            extra.forEach(r -> System.out.printf(Locale.ROOT, "  %-58s %,10.0f rows/s, %.2f of LOAD DATA%n", r.contender(),
+                    r.rowsPerSecond(), r.rowsPerSecond() / load.rowsPerSecond()));
             if (tandemOnly) {
                 results.forEach(r -> System.out.printf(Locale.ROOT, "%-40s %,12.0f rows/s, %.2f of LOAD DATA%n", r.contender(),
                         r.rowsPerSecond(), r.rowsPerSecond() / load.rowsPerSecond()));
@@ -167,6 +191,38 @@ public final class SinkBenchmark {
             out[k] = converter;
         }
         return out;
+    }
+
+    /** Key and value converters of this class (JSON with schemas), as a worker configures them. */
+    private static Converter[] jsonConverters(String className) throws Exception {
+        Converter[] out = new Converter[2];
+        for (int k = 0; k < 2; k++) {
+            out[k] = (Converter) Class.forName(className).getDeclaredConstructor().newInstance();
+            out[k].configure(Map.of("schemas.enable", "true"), k == 0);
+        }
+        return out;
+    }
+
+    /**
+     * How fast one thread consumes the topic and converts every key and value with {@code pair}:
+     * the most a sink task can apply with that converter, since Connect converts a sink task's
+     * records on the task's own thread.
+     */
+    private static Result convertAlone(ConnectCluster connect, String topic, int rows, String label, Converter[] pair) {
+        long start = System.nanoTime();
+        long converted = 0;
+        try (TopicReader reader = new TopicReader(connect.kafka(), topic)) {
+            while (converted < rows) {
+                for (var r : reader.poll(Duration.ofSeconds(1))) {
+                    pair[0].toConnectData(topic, r.key());
+                    pair[1].toConnectData(topic, r.value());
+                    converted++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("  %s: %.1f s%n", label, seconds);
+        return new Result(label, rows, seconds);
     }
 
     /** Debezium-envelope records with the schema a MariaDB source would give this table. */
@@ -240,8 +296,8 @@ public final class SinkBenchmark {
         }
     }
 
-    private static Result loadData(MariaDbServer db, int rows) throws Exception {
-        db.execute("", "CREATE DATABASE bench_load", "CREATE TABLE bench_load.rows_load" + TABLE_DDL);
+    private static Result loadData(MariaDbServer db, int rows, String database) throws Exception {
+        db.execute("", "CREATE DATABASE " + database, "CREATE TABLE " + database + ".rows_load" + TABLE_DDL);
         Path file = Files.createTempFile("bench-rows", ".tsv");
         DateTimeFormatter dt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
         Random random = new Random(42);
@@ -254,13 +310,13 @@ public final class SinkBenchmark {
             }
         }
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl("bench_load") + "?allowLocalInfile=true", db.user(), db.password());
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(database) + "?allowLocalInfile=true", db.user(), db.password());
              Statement s = c.createStatement()) {
             s.execute("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE rows_load");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Files.deleteIfExists(file);
-        System.out.printf("  LOAD DATA: %.1f s%n", seconds);
+        System.out.printf("  LOAD DATA into %s: %.1f s%n", database, seconds);
         return new Result("LOAD DATA (ceiling)", rows, seconds);
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static dev.tandem.it.SourceCaptureIT.binlogReader;
 import static dev.tandem.it.SourceCaptureIT.sourceConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,11 +69,22 @@ class SinkApplyIT {
     void everyColumnTypeRoundTripsExactlyThroughSourceAndSink() throws Exception {
         String db = source.createDatabase("roundtrip");
         String copy = "copy_" + db;
-        source.execute(db, Fixtures.ALL_TYPES_TABLE, Fixtures.ALL_TYPES_ROW_1, Fixtures.ALL_TYPES_ROW_2);
+        String columns = "t_tiny, t_small_u, t_int, t_int_u, t_big, t_big_u, t_dec, t_float, t_double, t_date, t_time, "
+                + "t_datetime, t_ts, t_char, t_varchar, t_text, t_blob, t_json, t_enum, t_set, t_bit, t_null";
+        // With 200 copies of row 1 and 50 of row 2, the snapshot reaches the sink in a transaction of more than 100
+        // rows of the table: those are written with LOAD DATA (tandem.load.data), the later changes with statements.
+        source.execute(db, Fixtures.ALL_TYPES_TABLE, Fixtures.ALL_TYPES_ROW_1, Fixtures.ALL_TYPES_ROW_2,
+                "INSERT INTO all_types (id, " + columns + ") SELECT 1000 + seq, " + columns + " FROM all_types, seq_1_to_200 WHERE id = 1",
+                "INSERT INTO all_types (id, " + columns + ") SELECT 2000 + seq, " + columns + " FROM all_types, seq_1_to_50 WHERE id = 2");
         Map<String, String> src = sourceConfig(connect, source, "rt", 6601);
         src.put("tandem.objects", db + ".all_types");
         connect.configure("rt-source", src);
-        Map<String, String> sink = sinkConfig(dest, "rt." + db + ".all_types", copy + ".${table}");
+        String topic = "rt." + db + ".all_types";
+        await("the snapshot in " + topic).atMost(TIMEOUT).ignoreExceptions().until(() -> connect.recordCount(topic, 1) >= 252);
+        Map<String, String> sink = sinkConfig(dest, topic, copy + ".${table}");
+        // This table's records are ~12 KB in JSON with schemas: the consumer's default 1 MB per partition and fetch
+        // would hand the task about 80 at a time.
+        sink.put("consumer.override.max.partition.fetch.bytes", "16777216");
         assertThat(connect.validationErrors(SINK, sink)).isEmpty();
         connect.configure("rt-sink", sink);
         connect.awaitRunning("rt-sink", 1, TIMEOUT);
@@ -81,7 +93,12 @@ class SinkApplyIT {
         assertThat(TableComparison.columns(dest, copy, "all_types")).as("column types of the created table")
                 .isEqualTo(TableComparison.columns(source, db, "all_types"));
 
-        source.execute(db, "UPDATE all_types SET t_varchar = 'changed 🚀', t_dec = -0.0000000001, t_bit = b'1', "
+        assertThat(DebeziumMetrics.pluginMetric("rt-sink", "rows-loaded-total")).as("snapshot rows written with LOAD DATA")
+                .isGreaterThanOrEqualTo(100.0);
+        assertThat(DebeziumMetrics.pluginMetric("rt-sink", "load-data-fallbacks-total")).isZero();
+
+        source.execute(db, "DELETE FROM all_types WHERE id > 1000",
+                "UPDATE all_types SET t_varchar = 'changed 🚀', t_dec = -0.0000000001, t_bit = b'1', "
                         + "t_time = '-838:59:59.000000', t_set = '' WHERE id = 1",
                 "INSERT INTO all_types (id, t_json, t_date, t_blob) VALUES (3, '[]', '1000-01-01', X'')",
                 "DELETE FROM all_types WHERE id = 2");
@@ -159,11 +176,7 @@ class SinkApplyIT {
 
         // Read the destination's binlog with our source (as region west's source would): the checkpoint row comes
         // first in each transaction that changed origin_db.t, naming the transaction's origin.
-        Map<String, String> binlog = sourceConfig(connect, dest, "westlog", 6602);
-        binlog.put("tandem.objects", db + ".t");
-        binlog.put("tandem.region", "west");
-        binlog.put("tandem.migration.types", "incremental");
-        binlog.put("tandem.incremental.start", "binlog:" + dest.query("", "SHOW BINARY LOGS").get(0).get("Log_name") + ":4");
+        Map<String, String> binlog = binlogReader(connect, dest, "westlog", 6602, db + ".t", "west");
         connect.configure("west-binlog", binlog);
         List<ChangeEvent> data = ChangeEvent.of(connect.consume(3, TIMEOUT, "westlog." + db + ".t"));
         // Other tests' sinks write checkpoint rows to the same server: keep this connector's.
@@ -188,6 +201,47 @@ class SinkApplyIT {
         assertThat(markers).extracting(e -> e.after().path("origin").asText()).containsExactly("east", "north");
         connect.delete("west-binlog");
         connect.delete("origin-sink");
+    }
+
+    @Test
+    void rowsWrittenWithLoadDataCommitAfterTheirCheckpointRowAndAppearInTheBinlogAsRows() throws Exception {
+        String db = "load_db";
+        String topic = "region." + db + ".t";
+        connect.createTopic(topic, 1);
+        List<ProducerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        for (int id = 1; id <= 300; id++) {
+            records.add(snapshotRead(topic, db, "t", id, "row " + id + "\twith a tab"));
+        }
+        produce(records);
+        Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
+        sink.put("tandem.region", "west");
+        sink.put("tandem.source.region", "east");
+        connect.configure("load-sink", sink);
+        await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(dest.queryValue(db, "SELECT COUNT(*) FROM t")
+                .toString()).isEqualTo("300"));
+        assertThat(dest.queryValue(db, "SELECT v FROM t WHERE id = 17")).isEqualTo("row 17\twith a tab");
+        assertThat(DebeziumMetrics.pluginMetric("load-sink", "rows-loaded-total")).isGreaterThanOrEqualTo(100.0);
+
+        // The destination's binlog, read by our source as west's would: every loaded row is a row event in a
+        // transaction whose first row is this sink's checkpoint naming the origin, so the loop marker holds.
+        Map<String, String> binlog = binlogReader(connect, dest, "loadlog", 6603, db + ".t", "west");
+        connect.configure("load-binlog", binlog);
+        List<ChangeEvent> data = ChangeEvent.of(connect.consume(300, TIMEOUT, "loadlog." + db + ".t"));
+        Map<String, ChangeEvent> markerByTransaction = new java.util.HashMap<>();
+        await().atMost(TIMEOUT).until(() -> {
+            ChangeEvent.of(connect.consumeAll(Duration.ofSeconds(10), "loadlog.tandem.tandem_checkpoint")).stream()
+                    .filter(e -> "load-sink".equals(e.after().path("connector").asText()))
+                    .forEach(e -> markerByTransaction.putIfAbsent(e.transactionId(), e));
+            return data.stream().allMatch(r -> markerByTransaction.containsKey(r.transactionId()));
+        });
+        assertThat(data).hasSize(300).allSatisfy(row -> {
+            ChangeEvent marker = markerByTransaction.get(row.transactionId());
+            assertThat(marker.transactionOrder()).as("the checkpoint row comes first").isEqualTo(1);
+            assertThat(marker.after().path("origin").asText()).isEqualTo("east");
+            assertThat(row.transactionOrder()).isGreaterThan(1);
+        });
+        connect.delete("load-binlog");
+        connect.delete("load-sink");
     }
 
     /** A Debezium snapshot read (op=r) of row {id, v} of db.table, JSON with schema. */

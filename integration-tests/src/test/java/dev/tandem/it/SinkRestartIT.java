@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 import static dev.tandem.it.SinkApplyIT.sinkConfig;
-import static dev.tandem.it.SourceCaptureIT.sourceConfig;
+import static dev.tandem.it.SourceCaptureIT.binlogReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -143,11 +143,7 @@ class SinkRestartIT {
         }
 
         // The destination's binlog, from its first event, through our source: every checkpoint change in order.
-        Map<String, String> binlog = sourceConfig(connect, dest, "eolog", 6701);
-        binlog.put("tandem.objects", db + ".t");
-        binlog.put("tandem.region", "dest");
-        binlog.put("tandem.migration.types", "incremental");
-        binlog.put("tandem.incremental.start", "binlog:" + dest.query("", "SHOW BINARY LOGS").get(0).get("Log_name") + ":4");
+        Map<String, String> binlog = binlogReader(connect, dest, "eolog", 6701, db + ".t", "dest");
         connect.configure("eo-binlog", binlog);
         Map<Integer, List<Long>> offsetsByPartition = new HashMap<>();
         await().atMost(TIMEOUT).ignoreExceptions().until(() -> { // the topic appears with the first captured change

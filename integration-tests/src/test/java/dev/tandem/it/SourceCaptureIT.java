@@ -64,6 +64,20 @@ class SourceCaptureIT {
         return c;
     }
 
+    /**
+     * Our source reading {@code db}'s binlog from its first event, as the region {@code region}'s own
+     * source would (incremental only): what a sink's transactions look like in its destination's binlog.
+     */
+    static Map<String, String> binlogReader(ConnectCluster connect, MariaDbServer db, String prefix, int serverId,
+                                            String objects, String region) {
+        Map<String, String> c = sourceConfig(connect, db, prefix, serverId);
+        c.put("tandem.objects", objects);
+        c.put("tandem.region", region);
+        c.put("tandem.migration.types", "incremental");
+        c.put("tandem.incremental.start", "binlog:" + db.query("", "SHOW BINARY LOGS").get(0).get("Log_name") + ":4");
+        return c;
+    }
+
     private static String nextPrefix() {
         return "src" + (++connectors);
     }

@@ -47,6 +47,15 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "changes to the same key are reduced to the last state and rows are written with multi-row statements "
             + "kept under the server's max_allowed_packet. Raise consumer.override.max.poll.records to match.";
 
+    public static final String LOAD_DATA = "tandem.load.data";
+    private static final String LOAD_DATA_DOC = "Write rows the source created (snapshot reads and inserts, 100 or more "
+            + "of a table in one transaction) with LOAD DATA LOCAL INFILE streamed from memory, in the same transaction "
+            + "as the checkpoint row, where the destination is reached through the MariaDB driver (jdbc:mariadb://) "
+            + "and is MariaDB or MySQL with local_infile=ON. A load that finds a row already there or draws any "
+            + "warning is rolled back to a savepoint and written with INSERT ... ON DUPLICATE KEY UPDATE instead, so "
+            + "the result is the same as without it. A server that refuses local files turns it off for the task "
+            + "with a warning. Not used for OceanBase and TiDB destinations (not verified there).";
+
     public static final String TABLE_FORMAT = "tandem.table.name.format";
     private static final String TABLE_FORMAT_DOC = "The destination table of a record, as database.table, with "
             + "${db} and ${table} (from the envelope's source block, or from the topic's last two segments) and ${topic}. "
@@ -105,6 +114,8 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, DIALECT_DOC, GROUP_CONNECTION, 4, Width.SHORT, "Dialect")
             .define(BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM, BATCH_SIZE_DOC,
                     GROUP_WRITES, 1, Width.SHORT, "Batch size")
+            .define(LOAD_DATA, Type.BOOLEAN, true, Importance.LOW, LOAD_DATA_DOC, GROUP_WRITES, 3, Width.SHORT,
+                    "LOAD DATA for new rows")
             .define(NON_EMPTY, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "overwrite", "keep"), Importance.MEDIUM,
                     NON_EMPTY_DOC, GROUP_WRITES, 2, Width.SHORT, "Non-empty destination tables")
             .define(TABLE_FORMAT, Type.STRING, "${db}.${table}",
@@ -169,6 +180,10 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
 
     public boolean postIndexing() {
         return getBoolean(POST_INDEXING);
+    }
+
+    public boolean loadData() {
+        return getBoolean(LOAD_DATA);
     }
 
     public boolean createTables() {

@@ -10,6 +10,7 @@ import dev.tandem.sink.apply.Dialect;
 import dev.tandem.sink.apply.Jdbc;
 import dev.tandem.sink.apply.RecordReader;
 import dev.tandem.sink.apply.SinkMetrics;
+import dev.tandem.sink.apply.LoadDataWriter;
 import dev.tandem.sink.apply.StatementWriter;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.sink.schema.DdlApplier;
@@ -103,7 +104,7 @@ public class OceanBaseSinkTask extends SinkTask {
             checkpoints = new Checkpoints(config.checkpointTable(), connector, dialect);
             checkpoints.create(c);
             checkpoints.markDdlSync(c, config.ddlSync(), config.region());
-            StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c));
+            StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c), loadData(c, dialect));
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());
             ddl = new DdlApplier(applier::connection, checkpoints,
@@ -118,6 +119,19 @@ public class OceanBaseSinkTask extends SinkTask {
 
     private Connection openConnection() throws SQLException {
         return Jdbc.open(config.url(), config.user(), config.password());
+    }
+
+    /** The LOAD DATA writer for new rows, where the option, the driver and the destination allow it. */
+    private LoadDataWriter loadData(Connection c, Dialect dialect) {
+        boolean product = dialect.name().equals("mariadb") || dialect.name().equals("mysql");
+        if (!config.loadData() || !product || !LoadDataWriter.supports(c)) {
+            LOG.info("New rows are written with INSERT statements ({} disabled, or not a MariaDB/MySQL destination "
+                    + "through the MariaDB driver)", OceanBaseSinkConfig.LOAD_DATA);
+            return null;
+        }
+        LoadDataWriter loader = new LoadDataWriter(dialect);
+        metrics.loadData(context.pluginMetrics(), loader);
+        return loader;
     }
 
     private static Dialect detect(Connection c) throws SQLException {

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 /**
  * Applies runs of change records of one origin, each as one destination transaction that begins
  * with the checkpoint rows: changes to the same key reduced to the last state, deletes and
- * upserts by table in multi-row statements. A transient error rolls back and retries the whole
+ * upserts by table in multi-row statements (rows the source created through
+ * {@link LoadDataWriter} where the task has one). A transient error rolls back and retries the whole
  * transaction with backoff; any other error rolls back and re-applies record by record, so the
  * record at fault is named (and sent to the dead-letter queue when one is configured) while the
  * others are applied.
@@ -157,12 +158,14 @@ public final class Applier implements AutoCloseable {
         Map<Schema, List<Struct>> deletes = new LinkedHashMap<>();
         Map<Schema, List<Struct>> upserts = new LinkedHashMap<>();
         Map<Schema, List<Struct>> inserts = new LinkedHashMap<>();
+        Map<Schema, List<Struct>> created = new LinkedHashMap<>();
         Map<Schema, Set<String>> keyColumns = new HashMap<>();
         for (ChangeRecord r : records) {
             if (r.isDelete()) {
                 deletes.computeIfAbsent(r.keySchema(), s -> new ArrayList<>()).add(r.key());
             } else {
-                Map<Schema, List<Struct>> target = r.snapshot() && keepExisting.contains(table) ? inserts : upserts;
+                Map<Schema, List<Struct>> target = r.snapshot() && keepExisting.contains(table) ? inserts
+                        : r.created() ? created : upserts;
                 target.computeIfAbsent(r.row().schema(), s -> new ArrayList<>()).add(r.row());
                 keyColumns.putIfAbsent(r.row().schema(), r.keySchema().fields().stream().map(Field::name).collect(Collectors.toSet()));
             }
@@ -172,6 +175,9 @@ public final class Applier implements AutoCloseable {
         }
         for (var e : upserts.entrySet()) {
             writer.upsert(connection, table, e.getKey(), keyColumns.get(e.getKey()), e.getValue(), false);
+        }
+        for (var e : created.entrySet()) {
+            writer.writeNew(connection, table, e.getKey(), keyColumns.get(e.getKey()), e.getValue());
         }
         for (var e : inserts.entrySet()) {
             writer.upsert(connection, table, e.getKey(), keyColumns.get(e.getKey()), e.getValue(), true);

@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * One change to apply, whatever shape it came in (Debezium envelope, flattened row, tombstone):
- * the destination table, the key, and the row to upsert, or none for a delete.
+ * the destination table, the key, and the row to upsert, or none for a delete; {@code created}
+ * when the source read or inserted the row (op r or c), so it is probably new to the destination.
  */
-public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, boolean snapshot,
+public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, boolean snapshot, boolean created,
                            long sourceTimestampMs, String origin) {
 
     public boolean isDelete() {

@@ -54,6 +54,14 @@ public final class SinkMetrics {
                 (Gauge<Long>) (config, now) -> lastSourceTimestampMs < 0 ? -1 : now - lastSourceTimestampMs);
     }
 
+    /** The LOAD DATA writer's counts (rows it loaded, loads rolled back to the upsert), when the task has one. */
+    public void loadData(PluginMetrics metrics, LoadDataWriter loader) {
+        metrics.addMetric(name(metrics, "rows-loaded-total", "new rows written with LOAD DATA (in transactions that "
+                + "committed or were retried)"), (Gauge<Long>) (config, now) -> loader.loadedRows());
+        metrics.addMetric(name(metrics, "load-data-fallbacks-total", "loads rolled back to their savepoint and written with "
+                + "the upsert instead (a row already there, or a warning)"), (Gauge<Long>) (config, now) -> loader.fallbacks());
+    }
+
     private static Sensor sensor(PluginMetrics metrics, String scope, String name, String what) {
         Sensor s = metrics.addSensor(scope + name);
         s.add(name(metrics, name + "-total", "total " + what), new CumulativeSum());

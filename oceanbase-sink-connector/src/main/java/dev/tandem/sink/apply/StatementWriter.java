@@ -25,10 +25,17 @@ public final class StatementWriter {
 
     private final Dialect dialect;
     private final long maxStatementBytes;
+    private final LoadDataWriter loader;
 
     public StatementWriter(Dialect dialect, long maxAllowedPacket) {
+        this(dialect, maxAllowedPacket, null);
+    }
+
+    /** With {@code loader} (or null), rows the source created are loaded rather than inserted where it can. */
+    public StatementWriter(Dialect dialect, long maxAllowedPacket, LoadDataWriter loader) {
         this.dialect = dialect;
         this.maxStatementBytes = Math.max(64 * 1024, maxAllowedPacket / 2);
+        this.loader = loader;
     }
 
     public Dialect dialect() {
@@ -37,6 +44,18 @@ public final class StatementWriter {
 
     static String qualified(TableId table) {
         return Dialect.quote(table.database()) + "." + Dialect.quote(table.table());
+    }
+
+    /**
+     * Writes rows the source created (all of one schema), probably not at the destination yet:
+     * with {@code LOAD DATA} where the loader can, else as {@link #upsert}; the result is the same.
+     */
+    public int writeNew(Connection c, TableId table, Schema rowSchema, Set<String> keyColumns, List<Struct> rows)
+            throws SQLException {
+        if (loader != null && loader.load(c, table, rowSchema, rows)) {
+            return rows.size();
+        }
+        return upsert(c, table, rowSchema, keyColumns, rows, false);
     }
 
     /** Writes {@code rows} (all of one schema); {@code keepExisting} turns the upsert into INSERT IGNORE. */

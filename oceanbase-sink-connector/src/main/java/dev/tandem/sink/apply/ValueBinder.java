@@ -35,86 +35,98 @@ public final class ValueBinder {
     }
 
     public static void bind(PreparedStatement ps, int index, Schema schema, Object value) throws SQLException {
-        if (value == null) {
+        Object sql = toSql(schema, value);
+        if (sql == null) {
             ps.setNull(index, Types.NULL);
-            return;
+        } else if (sql instanceof String s) {
+            ps.setString(index, s);
+        } else if (sql instanceof BigDecimal d) {
+            ps.setBigDecimal(index, d);
+        } else if (sql instanceof byte[] b) {
+            ps.setBytes(index, b);
+        } else if (sql instanceof Byte b) {
+            ps.setByte(index, b);
+        } else if (sql instanceof Short v) {
+            ps.setShort(index, v);
+        } else if (sql instanceof Integer v) {
+            ps.setInt(index, v);
+        } else if (sql instanceof Long v) {
+            ps.setLong(index, v);
+        } else if (sql instanceof Float v) {
+            ps.setFloat(index, v);
+        } else if (sql instanceof Double v) {
+            ps.setDouble(index, v);
+        } else {
+            ps.setBoolean(index, (Boolean) sql);
+        }
+    }
+
+    /**
+     * The value as the destination takes it: {@code null}, a {@link String} (temporal values as
+     * text in UTC, JSON, ENUM, SET...), a {@link BigDecimal}, {@code byte[]} (BIT in the server's
+     * byte order) or a boxed number or boolean. Statements bind it; {@code LOAD DATA} writes it as
+     * text.
+     */
+    static Object toSql(Schema schema, Object value) {
+        if (value == null) {
+            return null;
         }
         String logical = schema.name();
         if (logical != null) {
             switch (logical) {
                 case Decimal.LOGICAL_NAME -> {
-                    ps.setBigDecimal(index, (BigDecimal) value);
-                    return;
+                    return (BigDecimal) value;
                 }
                 case "io.debezium.time.Date" -> {
-                    ps.setString(index, LocalDate.ofEpochDay(((Number) value).longValue()).toString());
-                    return;
+                    return LocalDate.ofEpochDay(((Number) value).longValue()).toString();
                 }
                 case Date.LOGICAL_NAME -> {
-                    ps.setString(index, ((java.util.Date) value).toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString());
-                    return;
+                    return ((java.util.Date) value).toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString();
                 }
                 case "io.debezium.time.MicroTime" -> {
-                    ps.setString(index, timeOfDay(((Number) value).longValue() * 1_000L));
-                    return;
+                    return timeOfDay(((Number) value).longValue() * 1_000L);
                 }
                 case "io.debezium.time.NanoTime" -> {
-                    ps.setString(index, timeOfDay(((Number) value).longValue()));
-                    return;
+                    return timeOfDay(((Number) value).longValue());
                 }
                 case "io.debezium.time.Time" -> {
-                    ps.setString(index, timeOfDay(((Number) value).longValue() * 1_000_000L));
-                    return;
+                    return timeOfDay(((Number) value).longValue() * 1_000_000L);
                 }
                 case Time.LOGICAL_NAME -> {
-                    ps.setString(index, timeOfDay(((java.util.Date) value).getTime() * 1_000_000L));
-                    return;
+                    return timeOfDay(((java.util.Date) value).getTime() * 1_000_000L);
                 }
                 case "io.debezium.time.MicroTimestamp" -> {
-                    ps.setString(index, DATETIME.format(fromEpochMicros(((Number) value).longValue())));
-                    return;
+                    return DATETIME.format(fromEpochMicros(((Number) value).longValue()));
                 }
                 case "io.debezium.time.NanoTimestamp" -> {
                     long nanos = ((Number) value).longValue();
-                    ps.setString(index, DATETIME.format(LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-                            (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC)));
-                    return;
+                    return DATETIME.format(LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                            (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC));
                 }
                 case "io.debezium.time.Timestamp" -> {
-                    ps.setString(index, DATETIME.format(fromEpochMicros(((Number) value).longValue() * 1_000L)));
-                    return;
+                    return DATETIME.format(fromEpochMicros(((Number) value).longValue() * 1_000L));
                 }
                 case Timestamp.LOGICAL_NAME -> {
-                    ps.setString(index, DATETIME.format(fromEpochMicros(((java.util.Date) value).getTime() * 1_000L)));
-                    return;
+                    return DATETIME.format(fromEpochMicros(((java.util.Date) value).getTime() * 1_000L));
                 }
                 case "io.debezium.time.ZonedTimestamp" -> {
                     Instant instant = OffsetDateTime.parse((String) value).toInstant();
-                    ps.setString(index, DATETIME.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC)));
-                    return;
+                    return DATETIME.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
                 }
                 case "io.debezium.data.Bits" -> {
-                    ps.setBytes(index, reversed((byte[]) bytes(value)));
-                    return;
+                    return reversed((byte[]) bytes(value));
                 }
                 default -> {
                     // io.debezium.data.Json, Enum, EnumSet, Year, Xml ...: bound by their base type below
                 }
             }
         }
-        switch (schema.type()) {
-            case INT8 -> ps.setByte(index, (Byte) value);
-            case INT16 -> ps.setShort(index, (Short) value);
-            case INT32 -> ps.setInt(index, (Integer) value);
-            case INT64 -> ps.setLong(index, (Long) value);
-            case FLOAT32 -> ps.setFloat(index, (Float) value);
-            case FLOAT64 -> ps.setDouble(index, (Double) value);
-            case BOOLEAN -> ps.setBoolean(index, (Boolean) value);
-            case STRING -> ps.setString(index, (String) value);
-            case BYTES -> ps.setBytes(index, bytes(value));
+        return switch (schema.type()) {
+            case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> value;
+            case BYTES -> bytes(value);
             default -> throw new DataException("cannot write a " + schema.type() + " value"
                     + (logical == null ? "" : " (" + logical + ")") + " to a column");
-        }
+        };
     }
 
     /** Rough size of a value in a statement's text, to keep statements under max_allowed_packet. */

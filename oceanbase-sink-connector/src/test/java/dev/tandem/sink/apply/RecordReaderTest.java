@@ -50,6 +50,10 @@ class RecordReaderTest {
         assertThat(created.snapshot()).isFalse();
         assertThat(reader.read(envelope("r", null, row(1, "a"), 1)).snapshot()).isTrue();
         assertThat(reader.read(envelope("u", row(1, "a"), row(1, "b"), 2)).row().getString("v")).isEqualTo("b");
+        // Rows the source created are probably new to the destination (LOAD DATA may write them); updates are not.
+        assertThat(created.created()).isTrue();
+        assertThat(reader.read(envelope("r", null, row(1, "a"), 1)).created()).isTrue();
+        assertThat(reader.read(envelope("u", row(1, "a"), row(1, "b"), 2)).created()).isFalse();
         ChangeRecord deleted = reader.read(envelope("d", row(1, "b"), null, 3));
         assertThat(deleted.isDelete()).isTrue();
         assertThat(deleted.keyValues()).containsExactly(1);
