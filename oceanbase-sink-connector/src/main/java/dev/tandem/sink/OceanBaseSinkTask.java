@@ -9,8 +9,8 @@ import dev.tandem.sink.apply.ChangeRecord;
 import dev.tandem.sink.apply.Dialect;
 import dev.tandem.sink.apply.Jdbc;
 import dev.tandem.sink.apply.RecordReader;
-import dev.tandem.sink.apply.SinkMetrics;
 import dev.tandem.sink.apply.LoadDataWriter;
+import dev.tandem.sink.apply.SinkMetrics;
 import dev.tandem.sink.apply.StatementWriter;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.sink.schema.DdlApplier;
@@ -123,8 +123,7 @@ public class OceanBaseSinkTask extends SinkTask {
 
     /** The LOAD DATA writer for new rows, where the option, the driver and the destination allow it. */
     private LoadDataWriter loadData(Connection c, Dialect dialect) {
-        boolean product = dialect.name().equals("mariadb") || dialect.name().equals("mysql");
-        if (!config.loadData() || !product || !LoadDataWriter.supports(c)) {
+        if (!config.loadData() || !dialect.loadsLocalData() || !LoadDataWriter.supports(c)) {
             LOG.info("New rows are written with INSERT statements ({} disabled, or not a MariaDB/MySQL destination "
                     + "through the MariaDB driver)", OceanBaseSinkConfig.LOAD_DATA);
             return null;

@@ -1,5 +1,6 @@
 package dev.tandem.sink.apply;
 
+import dev.tandem.common.Envelope;
 import dev.tandem.common.select.TableId;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -10,11 +11,21 @@ import java.util.List;
 
 /**
  * One change to apply, whatever shape it came in (Debezium envelope, flattened row, tombstone):
- * the destination table, the key, and the row to upsert, or none for a delete; {@code created}
- * when the source read or inserted the row (op r or c), so it is probably new to the destination.
+ * the destination table, the key, and the row to upsert, or none for a delete; {@code op} the
+ * envelope's operation (null for flattened rows and tombstones).
  */
-public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, boolean snapshot, boolean created,
+public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, String op,
                            long sourceTimestampMs, String origin) {
+
+    /** A snapshot read (op r). */
+    public boolean snapshot() {
+        return Envelope.OP_READ.equals(op);
+    }
+
+    /** Read or inserted by the source (op r or c): probably new to the destination. */
+    public boolean created() {
+        return Envelope.OP_READ.equals(op) || Envelope.OP_CREATE.equals(op);
+    }
 
     public boolean isDelete() {
         return row == null;

@@ -21,6 +21,14 @@ public interface Dialect {
      */
     String upsertClause(List<String> updated);
 
+    /**
+     * Whether new rows may go through {@code LOAD DATA LOCAL INFILE} ({@link LoadDataWriter}):
+     * only where its behaviour (IGNORE, warnings, savepoints) is verified — MariaDB and MySQL.
+     */
+    default boolean loadsLocalData() {
+        return false;
+    }
+
     /** Whether retrying the whole transaction may succeed (lost connection, lock timeout, deadlock...). */
     default boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

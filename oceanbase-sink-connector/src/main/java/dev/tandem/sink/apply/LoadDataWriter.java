@@ -51,6 +51,7 @@ public final class LoadDataWriter {
     static final int PAUSE_AFTER_FALLBACK = 50;
     /** The name the statement gives the in-memory file; the driver checks the server asks for this one. */
     private static final String FILE = "tandem-rows";
+    private static final HexFormat HEX = HexFormat.of();
 
     private final Dialect dialect;
     private boolean enabled = true;
@@ -202,7 +203,7 @@ public final class LoadDataWriter {
         } else if (value instanceof String s) {
             escape(out, s);
         } else if (value instanceof byte[] b) {
-            out.append(HexFormat.of().formatHex(b));
+            out.append(HEX.formatHex(b));
         } else if (value instanceof BigDecimal d) {
             out.append(d.toPlainString());
         } else if (value instanceof Boolean b) {

@@ -14,4 +14,9 @@ final class MariaDbDialect implements Dialect {
     public String upsertClause(List<String> updated) {
         return Dialect.valuesFunctionUpsert(updated);
     }
+
+    @Override
+    public boolean loadsLocalData() {
+        return true;
+    }
 }

@@ -19,4 +19,9 @@ final class MySqlDialect implements Dialect {
         }
         return sql.toString();
     }
+
+    @Override
+    public boolean loadsLocalData() {
+        return true;
+    }
 }

@@ -45,7 +45,7 @@ public final class RecordReader {
         String origin = origin(record);
         Object value = record.value();
         if (value == null) {
-            return new ChangeRecord(record, table(record, null), key, null, false, false, timestamp(record, null), origin);
+            return new ChangeRecord(record, table(record, null), key, null, null, timestamp(record, null), origin);
         }
         if (!(value instanceof Struct struct)) {
             throw new DataException("record " + where(record) + " has a " + value.getClass().getSimpleName()
@@ -59,7 +59,7 @@ public final class RecordReader {
         Field deleted = schema.field(Envelope.FLAT_DELETED);
         boolean isDelete = deleted != null && "true".equalsIgnoreCase(String.valueOf(struct.get(deleted)));
         Struct row = isDelete ? null : withoutField(struct, Envelope.FLAT_DELETED);
-        return new ChangeRecord(record, table(record, null), key, row, false, false, timestamp(record, null), origin);
+        return new ChangeRecord(record, table(record, null), key, row, null, timestamp(record, null), origin);
     }
 
     private ChangeRecord readEnvelope(SinkRecord record, Struct key, Struct envelope, String origin) {
@@ -73,10 +73,9 @@ public final class RecordReader {
                 if (after == null) {
                     throw new DataException("record " + where(record) + " (op=" + op + ") has no 'after' row");
                 }
-                yield new ChangeRecord(record, table, key, after, Envelope.OP_READ.equals(op),
-                        !Envelope.OP_UPDATE.equals(op), ts, origin);
+                yield new ChangeRecord(record, table, key, after, op, ts, origin);
             }
-            case Envelope.OP_DELETE -> new ChangeRecord(record, table, key, null, false, false, ts, origin);
+            case Envelope.OP_DELETE -> new ChangeRecord(record, table, key, null, op, ts, origin);
             default -> throw new DataException("record " + where(record) + " has op='" + op + "', which the sink does not "
                     + "apply (truncates are not replicated; skip them on the source with skipped.operations=t)");
         };
