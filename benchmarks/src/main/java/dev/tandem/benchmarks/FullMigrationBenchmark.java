@@ -2,9 +2,13 @@ package dev.tandem.benchmarks;
 
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TopicReader;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.storage.Converter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +40,8 @@ public final class FullMigrationBenchmark {
         Path out = Path.of("benchmarks/target/full-migration-benchmark.json");
         List<String> only = List.of();
         int warmUpRows = -1; // default: 30 % of the rows
+        boolean conversionBound = true;
+        List<String> bounds = new ArrayList<>();
 
         int avroTasks = 1; // see docs/avro.md: two tasks registering one subject's first schema at once can race in Apicurio 2.6
         // Both sources as config-examples/ sets Tandem's: lz4, 512 KiB batches, linger.ms 20 ("none" / "16384": Kafka's defaults).
@@ -50,10 +56,11 @@ public final class FullMigrationBenchmark {
                 case "--avro-tasks" -> avroTasks = Integer.parseInt(args[++i]);
                 case "--producer-batch" -> producerBatch = args[++i].equals("16384") ? null : args[i];
                 case "--warmup-rows" -> warmUpRows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                case "--no-conversion-bound" -> conversionBound = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --out FILE, "
                         + "--only dump,tandem-json,debezium-json,tandem-debezium-reader,tandem-caching,debezium-caching,"
                         + "tandem-debezium-reader-caching,tandem-avro (Avro and JSON, 1 task each),debezium-avro, --compression lz4|zstd|snappy|gzip|none, --avro-tasks N, "
-                        + "--warmup-rows N, --producer-batch BYTES)");
+                        + "--warmup-rows N, --producer-batch BYTES, --no-conversion-bound)");
             }
         }
         System.out.printf("Full migration benchmark: %,d rows x 10 columns, MariaDB -> Kafka -> MariaDB, JSON with schemas%s%n", rows,
@@ -104,9 +111,19 @@ public final class FullMigrationBenchmark {
                 debezium(connect, source, dest, "warm", 50_000, "wda", AVRO);
                 results.add(debezium(connect, source, dest, "bench", rows, "dfm7", AVRO));
             }
+            // What the converters alone cost on one thread, on the records Tandem's source wrote (--no-conversion-bound skips).
+            if (conversionBound) {
+                for (String[] run : new String[][] {{"tandem-json", "tfm1", null}, {"tandem-caching", "tfm3", CACHING},
+                        {"tandem-avro", "tfm5", AVRO}}) {
+                    if (only.isEmpty() || only.contains(run[0])) {
+                        bounds.add(conversionAlone(connect, run[1] + ".bench.t", rows, run[2]));
+                    }
+                }
+            }
         }
         if (!only.isEmpty()) {
             results.forEach(r -> System.out.printf(Locale.ROOT, "%-60s %,10.0f rows/s%n", r.contender, r.rate()));
+            bounds.forEach(System.out::println);
             return;
         }
         double ceiling = results.get(0).rate();
@@ -125,6 +142,7 @@ public final class FullMigrationBenchmark {
         System.out.printf(Locale.ROOT, "Tandem (chunked, 1 task): Avro (Apicurio, Confluent wire format) %,.0f rows/s, JsonConverter "
                 + "%,.0f rows/s; Avro / JSON: %.2f%n", results.get(6).rate(), results.get(7).rate(),
                 results.get(6).rate() / results.get(7).rate());
+        bounds.forEach(System.out::println);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.append("}\n").toString());
         System.out.println("written " + out);
@@ -269,6 +287,54 @@ public final class FullMigrationBenchmark {
         connect.delete(name + "-sink");
         connect.delete(name + "-source");
         return r;
+    }
+
+    /**
+     * How long one thread takes to convert the rows Tandem's source wrote into {@code topic} with
+     * {@code converter} (null: JsonConverter), as the pipeline converts each row twice: reading it
+     * (key and value {@code toConnectData}, what a sink task does on its own thread before
+     * {@code put}) and writing it (key and value {@code fromConnectData} of what was read, what a
+     * source task does). Fetching is not timed. From the two rates, the most a pipeline through a
+     * one-partition topic can move on this machine's cores, whatever else it does: no more than its
+     * one sink task reads, and no more than the cores convert when they do nothing else.
+     */
+    private static String conversionAlone(ConnectCluster connect, String topic, int rows, String converter) throws Exception {
+        Converter[] read = AVRO.equals(converter) ? BenchConverters.avro(registry.converterConfig())
+                : BenchConverters.json(converter == null ? "org.apache.kafka.connect.json.JsonConverter" : converter);
+        Converter[] write = AVRO.equals(converter) ? BenchConverters.avro(registry.converterConfig())
+                : BenchConverters.json(converter == null ? "org.apache.kafka.connect.json.JsonConverter" : converter);
+        long readNanos = 0;
+        long writeNanos = 0;
+        int converted = 0;
+        int idle = 0;
+        try (TopicReader reader = new TopicReader(connect.kafka(), topic)) {
+            while (converted < rows && idle < 30) {
+                var batch = reader.poll(Duration.ofSeconds(1));
+                idle = batch.isEmpty() ? idle + 1 : 0;
+                for (var r : batch) {
+                    if (r.key() == null || r.value() == null) {
+                        continue; // the DDL copies and markers of the table topic: not rows
+                    }
+                    long t0 = System.nanoTime();
+                    SchemaAndValue k = read[0].toConnectData(topic, r.key());
+                    SchemaAndValue v = read[1].toConnectData(topic, r.value());
+                    long t1 = System.nanoTime();
+                    write[0].fromConnectData(topic, k.schema(), k.value());
+                    write[1].fromConnectData(topic, v.schema(), v.value());
+                    writeNanos += System.nanoTime() - t1;
+                    readNanos += t1 - t0;
+                    converted++;
+                }
+            }
+        }
+        double readRate = converted / (readNanos / 1e9);
+        double writeRate = converted / (writeNanos / 1e9);
+        int cores = Runtime.getRuntime().availableProcessors();
+        double bound = Math.min(readRate, cores / (1 / readRate + 1 / writeRate));
+        String label = converter == null ? "JsonConverter" : AVRO.equals(converter) ? "Avro (Apicurio)" : "caching converter";
+        return String.format(Locale.ROOT, "conversion alone, one thread, %s, %,d rows of %s: reading %,.0f rows/s, writing %,.0f "
+                + "rows/s -> a pipeline through one partition moves at most %,.0f rows/s on %d cores", label, converted, topic,
+                readRate, writeRate, bound, cores);
     }
 
     /** Until the destination's table holds every row (rows arrive in key order, so the largest key says it). */

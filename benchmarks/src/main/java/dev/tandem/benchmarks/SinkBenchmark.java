@@ -8,8 +8,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.runtime.isolation.LoaderSwap;
-import org.apache.kafka.connect.runtime.isolation.Plugins;
 import org.apache.kafka.connect.storage.Converter;
 
 import java.io.BufferedWriter;
@@ -157,7 +155,7 @@ public final class SinkBenchmark {
                             "rows_tandem", topic, rows, tandem));
                 }
                 if (converterAlone) {
-                    Converter[] pair = tag.equals("avro") ? avroConverters(avro) : jsonConverters(converter);
+                    Converter[] pair = tag.equals("avro") ? BenchConverters.avro(avro) : BenchConverters.json(converter);
                     extra.add(convertAlone(connect, topic, rows, "consume + convert alone, one thread, " + label, pair));
                 }
             }
@@ -173,43 +171,6 @@ public final class SinkBenchmark {
             }
             report(results, rows, out);
         }
-    }
-
-    /**
-     * Apicurio's key and value converters, loaded from its Connect plugin folder by Connect's own
-     * plugin loading (as a worker loads them) and configured from {@code config}.
-     */
-    private static Converter[] avroConverters(Map<String, String> config) throws Exception {
-        Plugins plugins = new Plugins(Map.of("plugin.path", ApicurioRegistry.converterPluginPath().toString(),
-                "plugin.discovery", "hybrid_warn"));
-        Converter[] out = new Converter[2];
-        for (int k = 0; k < 2; k++) {
-            boolean key = k == 0;
-            Converter converter = (Converter) plugins.pluginClass(AVRO).getDeclaredConstructor().newInstance();
-            String prefix = key ? "key.converter." : "value.converter.";
-            Map<String, String> own = new LinkedHashMap<>();
-            config.forEach((name, v) -> {
-                if (name.startsWith(prefix)) {
-                    own.put(name.substring(prefix.length()), v);
-                }
-            });
-            // Kafka's ConfigDef loads the converter's classes through the context loader, as in a worker.
-            try (LoaderSwap swap = plugins.withClassLoader(converter.getClass().getClassLoader())) {
-                converter.configure(own, key);
-            }
-            out[k] = converter;
-        }
-        return out;
-    }
-
-    /** Key and value converters of this class (JSON with schemas), as a worker configures them. */
-    private static Converter[] jsonConverters(String className) throws Exception {
-        Converter[] out = new Converter[2];
-        for (int k = 0; k < 2; k++) {
-            out[k] = (Converter) Class.forName(className).getDeclaredConstructor().newInstance();
-            out[k].configure(Map.of("schemas.enable", "true"), k == 0);
-        }
-        return out;
     }
 
     /**
@@ -263,7 +224,7 @@ public final class SinkBenchmark {
                 + "{\"field\":\"ts_ms\",\"type\":\"int64\",\"optional\":true}]}";
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "true", "schemas.cache.size", "16"), false);
-        Converter[] converters = avroConverters(avro);
+        Converter[] converters = BenchConverters.avro(avro);
         Converter avroKey = converters[0];
         Converter avroValue = converters[1];
         Random random = new Random(42);
