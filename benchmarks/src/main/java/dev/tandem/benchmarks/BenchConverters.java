@@ -51,4 +51,8 @@ final class BenchConverters {
         return out;
     }
 
+    /** The pair of {@code className}: Apicurio's configured from {@code avroConfig}, any other as JSON with schemas. */
+    static Converter[] of(String className, Map<String, String> avroConfig) throws Exception {
+        return ApicurioRegistry.CONVERTER.equals(className) ? avro(avroConfig) : json(className);
+    }
 }

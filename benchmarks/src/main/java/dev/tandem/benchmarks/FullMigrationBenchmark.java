@@ -299,10 +299,10 @@ public final class FullMigrationBenchmark {
      * one sink task reads, and no more than the cores convert when they do nothing else.
      */
     private static String conversionAlone(ConnectCluster connect, String topic, int rows, String converter) throws Exception {
-        Converter[] read = AVRO.equals(converter) ? BenchConverters.avro(registry.converterConfig())
-                : BenchConverters.json(converter == null ? "org.apache.kafka.connect.json.JsonConverter" : converter);
-        Converter[] write = AVRO.equals(converter) ? BenchConverters.avro(registry.converterConfig())
-                : BenchConverters.json(converter == null ? "org.apache.kafka.connect.json.JsonConverter" : converter);
+        String className = converter == null ? "org.apache.kafka.connect.json.JsonConverter" : converter;
+        Map<String, String> avroConfig = registry == null ? Map.of() : registry.converterConfig();
+        Converter[] read = BenchConverters.of(className, avroConfig);
+        Converter[] write = BenchConverters.of(className, avroConfig);
         long readNanos = 0;
         long writeNanos = 0;
         int converted = 0;

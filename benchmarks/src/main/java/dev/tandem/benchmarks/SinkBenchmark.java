@@ -155,7 +155,7 @@ public final class SinkBenchmark {
                             "rows_tandem", topic, rows, tandem));
                 }
                 if (converterAlone) {
-                    Converter[] pair = tag.equals("avro") ? BenchConverters.avro(avro) : BenchConverters.json(converter);
+                    Converter[] pair = BenchConverters.of(converter, avro);
                     extra.add(convertAlone(connect, topic, rows, "consume + convert alone, one thread, " + label, pair));
                 }
             }
