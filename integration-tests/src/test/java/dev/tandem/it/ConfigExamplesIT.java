@@ -131,6 +131,73 @@ class ConfigExamplesIT {
         }
     }
 
+    /** A config-examples file as the body of {@code POST /connectors}, its placeholders filled in. */
+    private static String body(String file) throws IOException {
+        Path dir = Path.of(System.getProperty("tandem.config.examples"));
+        String readme = Files.readString(dir.resolve("README.md"));
+        return substitute(Files.readString(dir.resolve(file)), environment(), readme);
+    }
+
+    /**
+     * The documented one-way pair, created with {@code POST /connectors} and the files as they are:
+     * a table without a key, full of duplicate rows, is copied and streamed row for row — inserts,
+     * {@code UPDATE ... LIMIT 1} and {@code DELETE ... LIMIT 1} of one duplicate — while a keyed
+     * table beside it keeps flowing.
+     */
+    @Test
+    void theOneWayPairKeepsATableWithoutAKeyIdenticalBesideKeyedTables() throws IOException {
+        source.execute("shop",
+                "CREATE TABLE events (kind VARCHAR(10), n INT, ratio FLOAT, note VARCHAR(20) NULL)",
+                "INSERT INTO events SELECT CONCAT('k', seq % 3), seq % 500, (seq % 7) / 10, IF(seq % 4 = 0, NULL, 'n') "
+                        + "FROM seq_1_to_3001",
+                "INSERT INTO orders SELECT seq, seq / 100 FROM seq_1_to_200");
+        var rest = connect.rest();
+        try {
+            for (String file : List.of("mariadb-to-kafka.json", "kafka-to-mariadb.json")) {
+                var created = rest.send("POST", "connectors", body(file));
+                assertThat(created.status()).as(file + ": " + created.body()).isEqualTo(201);
+            }
+            rest.awaitRunning("shop-to-kafka", 1, java.time.Duration.ofSeconds(120));
+            rest.awaitRunning("shop-to-copy", 1, java.time.Duration.ofSeconds(120));
+            awaitCopied("events");
+            awaitCopied("orders");
+
+            source.execute("shop",
+                    "INSERT INTO events VALUES ('k1', 1, 0.1, 'n'), ('k1', 1, 0.1, 'n'), ('new', NULL, NULL, NULL)",
+                    "UPDATE events SET note = 'changed' WHERE kind = 'k1' AND n = 1 AND ratio = CAST(0.1 AS FLOAT) LIMIT 1",
+                    "DELETE FROM events WHERE kind = 'k2' AND n = 2 LIMIT 1",
+                    "UPDATE events SET n = 9999 WHERE note IS NULL AND kind = 'k0' LIMIT 1",
+                    "DELETE FROM events WHERE kind = 'new' LIMIT 1",
+                    "UPDATE orders SET amount = amount + 1 WHERE id <= 50",
+                    "DELETE FROM orders WHERE id > 190");
+            source.transaction("shop", "UPDATE events SET ratio = 0.7 WHERE n = 3 LIMIT 2",
+                    "DELETE FROM events WHERE n = 4 LIMIT 1", "INSERT INTO events VALUES ('k9', 4, 0.4, 'again')");
+            awaitCopied("events");
+            awaitCopied("orders");
+            assertThat(((Number) source.queryValue("shop", "SELECT COUNT(*) FROM events")).longValue()).isEqualTo(3002);
+
+            // PUT /connectors/<name>/config takes the file's config object (jq .config), as the README says.
+            String sinkConfig = new ObjectMapper().readTree(body("kafka-to-mariadb.json")).path("config").toString();
+            var changed = rest.send("PUT", "connectors/shop-to-copy/config", sinkConfig);
+            assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+            rest.awaitRunning("shop-to-copy", 1, java.time.Duration.ofSeconds(120));
+            source.execute("shop", "DELETE FROM events WHERE kind = 'k1' AND n = 1 LIMIT 1");
+            awaitCopied("events");
+        } finally {
+            rest.send("DELETE", "connectors/shop-to-copy", null);
+            rest.send("DELETE", "connectors/shop-to-kafka", null);
+        }
+    }
+
+    private static void awaitCopied(String table) {
+        org.awaitility.Awaitility.await("shop_copy." + table + " equals shop." + table).atMost(java.time.Duration.ofSeconds(120))
+                .pollInterval(java.time.Duration.ofMillis(500)).untilAsserted(() -> {
+                    assertThat(connect.rest().status("shop-to-copy").toString()).as("the sink's status").doesNotContain("FAILED");
+                    assertThat(dev.tandem.testkit.TableComparison.rows(source, "shop_copy", table))
+                            .isEqualTo(dev.tandem.testkit.TableComparison.rows(source, "shop", table));
+                });
+    }
+
     private static String substitute(String value, Map<String, String> env, String readme) {
         Matcher m = ENV.matcher(value);
         StringBuilder out = new StringBuilder();

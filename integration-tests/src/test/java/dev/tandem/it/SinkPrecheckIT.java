@@ -49,6 +49,25 @@ class SinkPrecheckIT {
     }
 
     @Test
+    void aWrongPasswordIsReportedOnThePasswordThroughEveryRestCall() throws Exception {
+        Map<String, String> config = sinkConfig(dest, "t", "${db}.${table}");
+        config.put("connection.password", "not-the-password");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("connection.password")
+                .hasEntrySatisfying("connection.password", m -> assertThat(m.get(0)).contains("refused the login of '"
+                        + dest.user() + "'").doesNotContain("not-the-password"));
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        config.put("name", "wrong-pw");
+        var created = connect.rest().send("POST", "connectors", json.writeValueAsString(Map.of("name", "wrong-pw",
+                "config", config)));
+        assertThat(created.status()).as(created.body()).isEqualTo(400);
+        assertThat(created.body()).contains("connection.password: the server at");
+        var configured = connect.rest().send("PUT", "connectors/wrong-pw/config", json.writeValueAsString(config));
+        assertThat(configured.status()).as(configured.body()).isEqualTo(400);
+        assertThat(configured.body()).contains("connection.password: the server at").doesNotContain("not-the-password");
+    }
+
+    @Test
     void anUnreachableDestinationAndFieldMistakesAreReportedOnTheirFields() {
         Map<String, String> config = sinkConfig(dest, "t", "${db}.${table}");
         config.put("connection.url", "jdbc:mariadb://127.0.0.1:1/");

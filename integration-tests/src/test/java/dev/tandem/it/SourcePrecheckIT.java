@@ -138,6 +138,76 @@ class SourcePrecheckIT {
                 .hasEntrySatisfying("tandem.objects.file", m -> assertThat(m.get(0)).contains("cannot read the objects file"));
     }
 
+    /**
+     * The three calls a user makes with a configuration: each answers a failing precheck with the
+     * field and the reason — config/validate in its result, the others as Connect's 400 (a 500
+     * before, when the answer left a documented option without a value).
+     */
+    @Test
+    void everyRestCallAnswersAFailingPrecheckWithTheFieldAndTheReason() throws Exception {
+        String schema = db.createDatabase("rest");
+        db.execute(schema, "CREATE TABLE loose (a INT, b INT)");
+        Map<String, String> c = config(db, schema);
+        c.put("tandem.region", "west");
+        c.put("name", "rest-errors");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var rest = connect.rest();
+
+        var validated = rest.send("PUT", "connector-plugins/OceanBaseSourceConnector/config/validate", json.writeValueAsString(c));
+        assertThat(validated.status()).isEqualTo(200);
+        var result = json.readTree(validated.body());
+        assertThat(result.path("error_count").asInt()).isEqualTo(1);
+        for (var config : result.path("configs")) {
+            assertThat(config.path("value").isObject()).as("a value for " + config.path("definition").path("name")).isTrue();
+        }
+
+        String create = json.writeValueAsString(Map.of("name", "rest-errors", "config", c));
+        var created = rest.send("POST", "connectors", create);
+        assertThat(created.status()).as(created.body()).isEqualTo(400);
+        assertThat(created.body()).contains("tandem.objects: active-active (tandem.region=west) needs a primary key")
+                .contains(schema + ".loose");
+
+        var configured = rest.send("PUT", "connectors/rest-errors/config", json.writeValueAsString(c));
+        assertThat(configured.status()).as(configured.body()).isEqualTo(400);
+        assertThat(configured.body()).contains("tandem.objects: active-active");
+        assertThat(rest.send("GET", "connectors/rest-errors", null).status()).as("nothing was created").isEqualTo(404);
+    }
+
+    @Test
+    void aWrongPasswordIsReportedOnThePasswordAndNeverShown() throws Exception {
+        String schema = db.createDatabase("pw");
+        db.execute(schema, "CREATE TABLE t (id INT PRIMARY KEY)");
+        Map<String, String> c = config(db, schema);
+        c.put("database.password", "not-the-password");
+        c.put("name", "wrong-pw");
+        Map<String, List<String>> errors = validate(c);
+        assertThat(errors).containsOnlyKeys("database.password");
+        assertThat(errors.get("database.password")).singleElement().asString()
+                .contains("refused the login of '" + db.user() + "'").contains("Access denied").doesNotContain("not-the-password");
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var created = connect.rest().send("POST", "connectors", json.writeValueAsString(Map.of("name", "wrong-pw", "config", c)));
+        assertThat(created.status()).as(created.body()).isEqualTo(400);
+        assertThat(created.body()).contains("database.password: the server at").doesNotContain("not-the-password");
+    }
+
+    @Test
+    void keyColumnsThatNoUniqueKeyBacksAreRefused() {
+        String schema = db.createDatabase("msgkey");
+        db.execute(schema, "CREATE TABLE dup (id INT PRIMARY KEY, code VARCHAR(10) NOT NULL, n INT)",
+                "CREATE TABLE loose (code VARCHAR(10), n INT)");
+        Map<String, String> c = config(db, schema);
+        c.put("message.key.columns", schema + ".dup:code;" + schema + ".loose:code,n");
+        Map<String, List<String>> errors = validate(c);
+        assertThat(errors).containsOnlyKeys("message.key.columns");
+        assertThat(errors.get("message.key.columns")).hasSize(2);
+        assertThat(errors.get("message.key.columns").get(0)).contains("[code] of " + schema + ".dup are not backed by a primary key")
+                .contains("leave " + schema + ".dup out of message.key.columns");
+
+        c.put("message.key.columns", schema + ".dup:code,id");
+        assertThat(validate(c)).as("columns that include the primary key are unique").isEmpty();
+    }
+
     @Test
     void anUnreachableServerIsReportedOnTheConnectionFields() {
         Map<String, String> c = config(db, "whatever");

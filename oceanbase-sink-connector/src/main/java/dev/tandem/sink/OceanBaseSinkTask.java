@@ -113,7 +113,7 @@ public class OceanBaseSinkTask extends SinkTask {
                     config.createTables(), config.postIndexing(), config.skipUnsupportedDdl());
             LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}", connector, dialect.name(), checkpoints.table());
         } catch (SQLException e) {
-            throw new ConnectException("Cannot prepare the destination " + config.url() + ": " + e.getMessage(), e);
+            throw new ConnectException("Cannot prepare the destination " + Jdbc.redacted(config.url()) + ": " + e.getMessage(), e);
         }
     }
 
@@ -265,6 +265,9 @@ public class OceanBaseSinkTask extends SinkTask {
             } catch (DataException e) {
                 report(record, e);
                 continue;
+            }
+            if (change == null) {
+                continue; // a tombstone without a key names no row: nothing to apply
             }
             if (ownOrigin(change.origin())) {
                 skipped++;

@@ -1,5 +1,6 @@
 package dev.tandem.sink;
 
+import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.Grants;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Jdbc;
@@ -39,8 +40,10 @@ final class SinkPrecheck {
             checkVersion(version, errors);
             checkPrivileges(c, config, errors);
         } catch (SQLException e) {
-            errors.computeIfAbsent(OceanBaseSinkConfig.URL, f -> new ArrayList<>()).add("cannot connect to " + config.url()
-                    + " as '" + config.user() + "': " + e.getMessage());
+            String field = ConnectionFailure.field(e, OceanBaseSinkConfig.URL, OceanBaseSinkConfig.USER,
+                    OceanBaseSinkConfig.PASSWORD);
+            errors.computeIfAbsent(field, f -> new ArrayList<>()).add(ConnectionFailure.describe(e, Jdbc.redacted(config.url()),
+                    config.user(), OceanBaseSinkConfig.USER, OceanBaseSinkConfig.PASSWORD));
         }
         return errors;
     }

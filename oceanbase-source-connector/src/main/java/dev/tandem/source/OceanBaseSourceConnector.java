@@ -1,10 +1,11 @@
 package dev.tandem.source;
 
+import dev.tandem.common.ConnectionFailure;
+import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -16,11 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -143,44 +143,45 @@ public class OceanBaseSourceConnector extends SourceConnector {
     /**
      * Checks Tandem's options, then the rules between options, then has the Debezium connector of
      * the server's flavour check its own (it connects only when its fields are valid), and only
-     * when nothing failed so far runs the precheck on the server. Each error stays on its field.
+     * when nothing failed so far runs the precheck on the server. Each error stays on its field;
+     * a refused login is reported on the password (Debezium reports every connection failure on
+     * the host name), and every documented option gets a value in the answer.
      */
     @Override
     public Config validate(Map<String, String> props) {
-        Map<String, ConfigValue> values = new LinkedHashMap<>();
-        for (ConfigValue v : OceanBaseSourceConfig.CONFIG_DEF.validate(props)) {
-            values.put(v.name(), v);
-        }
+        StagedValidation validation = new StagedValidation(OceanBaseSourceConfig.CONFIG_DEF, props);
         OceanBaseSourceConfig config = null;
         Map<String, String> debeziumProps = props;
-        if (noErrors(values)) {
+        if (validation.clean()) {
             config = new OceanBaseSourceConfig(props);
-            config.crossFieldErrors().forEach((field, message) -> values.get(field).addErrorMessage(message));
-            if (noErrors(values)) {
+            config.crossFieldErrors().forEach(validation::error);
+            if (validation.clean()) {
                 debeziumProps = config.debeziumProperties();
             }
         }
-        SourceFlavor checkerFlavor = config == null ? SourceFlavor.MARIADB : config.configuredFlavor().orElseGet(() -> {
+        SourceFlavor checkerFlavor = SourceFlavor.MARIADB;
+        SQLException unreachable = null;
+        if (config != null) {
+            Optional<SourceFlavor> configured = config.configuredFlavor();
             try {
-                return ServerConnection.detectFlavor(props);
+                checkerFlavor = configured.isPresent() ? configured.get() : ServerConnection.detectFlavor(props);
             } catch (SQLException e) {
-                return SourceFlavor.MYSQL; // Debezium reports the unreachable server on its connection fields
+                unreachable = e;
+                checkerFlavor = SourceFlavor.MYSQL; // Debezium reports the unreachable server on its connection fields
             }
-        });
-        for (ConfigValue v : checkerFlavor.newDebeziumConnector().validate(debeziumProps).configValues()) {
-            values.putIfAbsent(v.name(), v);
         }
-        if (config != null && noErrors(values)) {
+        validation.addAbsent(checkerFlavor.newDebeziumConnector().validate(debeziumProps).configValues());
+        if (unreachable != null && ConnectionFailure.loginRefused(unreachable)) {
+            validation.clearErrors(ServerConnection.HOST);
+            validation.error(ServerConnection.PASSWORD, ConnectionFailure.describe(unreachable, ServerConnection.server(props),
+                    props.get(ServerConnection.USER), ServerConnection.USER, ServerConnection.PASSWORD));
+        }
+        if (config != null && validation.clean()) {
             Precheck.Result precheck = Precheck.run(props, config);
             precheck.warnings().forEach(w -> LOG.warn("Precheck of source '{}': {}", props.get("name"), w));
-            precheck.errors().forEach((field, messages) -> messages.forEach(m ->
-                    values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(m)));
+            precheck.errors().forEach((field, messages) -> messages.forEach(m -> validation.error(field, m)));
         }
-        return new Config(new ArrayList<>(values.values()));
-    }
-
-    private static boolean noErrors(Map<String, ConfigValue> values) {
-        return values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
+        return validation.result(CONFIG_DEF);
     }
 
     /** Tandem's options plus those of both Debezium connectors, so every pass-through option is documented. */

@@ -100,7 +100,7 @@ public class OceanBaseSourceTask extends SourceTask {
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         if (copier != null) {
-            return copier.poll();
+            return KeylessOrder.pin(copier.poll());
         }
         if (!before.isEmpty()) {
             List<SourceRecord> first = before;
@@ -111,7 +111,7 @@ public class OceanBaseSourceTask extends SourceTask {
             Thread.sleep(1000);
             return null;
         }
-        List<SourceRecord> records = debezium.poll();
+        List<SourceRecord> records = KeylessOrder.pin(debezium.poll());
         if (!ddlTableTopics || records == null) {
             return records;
         }

@@ -1,6 +1,7 @@
 package dev.tandem.source;
 
 import dev.tandem.common.CheckpointTable;
+import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.Grants;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
@@ -61,7 +62,7 @@ final class Precheck {
 
     static Result run(Map<String, String> props, OceanBaseSourceConfig config) {
         Result result = new Result();
-        String server = props.getOrDefault(ServerConnection.HOST, "") + ":" + props.getOrDefault(ServerConnection.PORT, "3306");
+        String server = ServerConnection.server(props);
         try (Connection c = ServerConnection.open(props)) {
             Map<String, String> vars = variables(c);
             SourceFlavor detected = SourceFlavor.fromServerVersion(vars.get("version"), vars.get("version_comment"));
@@ -77,8 +78,9 @@ final class Precheck {
                         + "user@tenant#cluster); '" + props.get(ServerConnection.USER) + "' names no tenant");
             }
         } catch (SQLException e) {
-            result.error(ServerConnection.HOST, "cannot connect to " + server + " as '" + props.get(ServerConnection.USER)
-                    + "': " + e.getMessage());
+            result.error(ConnectionFailure.field(e, ServerConnection.HOST, ServerConnection.USER, ServerConnection.PASSWORD),
+                    ConnectionFailure.describe(e, server, props.get(ServerConnection.USER), ServerConnection.USER,
+                            ServerConnection.PASSWORD));
         }
         return result;
     }
@@ -168,6 +170,15 @@ final class Precheck {
             return;
         }
         TableId table = config.checkpointTable();
+        try {
+            if (!tableExists(c, table)) {
+                return; // no sink has written into this database yet: nothing syncs DDL into it
+            }
+        } catch (SQLException e) {
+            result.warnings().add("cannot look for " + table + " to check that DDL sync runs on one link of the pair: "
+                    + e.getMessage());
+            return;
+        }
         String sql = "SELECT " + SnapshotEvents.quote(CheckpointTable.CONNECTOR) + ", " + SnapshotEvents.quote(CheckpointTable.ORIGIN)
                 + " FROM " + SnapshotEvents.quote(table.database()) + "." + SnapshotEvents.quote(table.table())
                 + " WHERE " + SnapshotEvents.quote(CheckpointTable.TOPIC) + " = ?";
@@ -184,10 +195,22 @@ final class Precheck {
                 }
             }
         } catch (SQLException e) {
-            if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) { // not "no such table" / "no such database"
-                result.warnings().add("cannot read " + table + " to check that DDL sync runs on one link of the pair: "
-                        + e.getMessage());
-            } // else no sink has written into this database yet: nothing syncs DDL into it
+            result.warnings().add("cannot read " + table + " to check that DDL sync runs on one link of the pair: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Looked up before it is read: the MariaDB driver logs every error the server answers as a
+     * WARN, and a missing table is the normal case before the first sink starts.
+     */
+    private static boolean tableExists(Connection c, TableId table) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, table.database());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
@@ -235,18 +258,9 @@ final class Precheck {
                     + config.selection() + "); check the names and wildcards");
             return;
         }
-        Set<TableId> keyed = new LinkedHashSet<>();
-        String sql = "SELECT DISTINCT s.TABLE_SCHEMA, s.TABLE_NAME FROM information_schema.STATISTICS s "
-                + "WHERE s.NON_UNIQUE = 0 AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS s2 "
-                + "JOIN information_schema.COLUMNS col ON col.TABLE_SCHEMA = s2.TABLE_SCHEMA AND col.TABLE_NAME = s2.TABLE_NAME "
-                + "AND col.COLUMN_NAME = s2.COLUMN_NAME WHERE s2.TABLE_SCHEMA = s.TABLE_SCHEMA AND s2.TABLE_NAME = s.TABLE_NAME "
-                + "AND s2.INDEX_NAME = s.INDEX_NAME AND col.IS_NULLABLE = 'YES')";
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                keyed.add(new TableId(rs.getString(1), rs.getString(2)));
-            }
-        }
-        List<String> keyless = selected.stream().filter(t -> !keyed.contains(t)).map(TableId::toString).toList();
+        Map<TableId, List<Set<String>>> uniqueKeys = uniqueKeysOnNotNullColumns(c);
+        checkMessageKeyColumns(props.get(MESSAGE_KEY_COLUMNS), selected, uniqueKeys, result);
+        List<String> keyless = selected.stream().filter(t -> !uniqueKeys.containsKey(t)).map(TableId::toString).toList();
         if (keyless.isEmpty()) {
             return;
         }
@@ -256,9 +270,79 @@ final class Precheck {
                     + ") needs a primary key or a unique key on NOT NULL columns in every table; without one: " + tables
                     + ". Add a key, or leave these tables out with " + OceanBaseSourceConfig.OBJECTS_EXCLUDE);
         } else {
-            result.warnings().add("tables without a primary key or NOT NULL unique key: " + tables
-                    + "; their change records have no key, so per-row order across partitions and idempotent apply are lost");
+            result.warnings().add("tables without a primary key or NOT NULL unique key: " + tables + ". They are copied "
+                    + "whole (no chunks), their changes keep their order in one partition of their topic, and the sink "
+                    + "updates or deletes one row equal to the whole before image (a scan of the table per change where no "
+                    + "index helps); active-active refuses such tables");
         }
+    }
+
+    /** Debezium's option that makes other columns a table's message key: {@code <table regex>:<col>,<col>;...}. */
+    static final String MESSAGE_KEY_COLUMNS = "message.key.columns";
+
+    /**
+     * Key columns that no unique key backs make rows with equal values one row in the destination
+     * (and a delete of one of them removes every copy): refused, with the way out.
+     */
+    static void checkMessageKeyColumns(String option, List<TableId> selected, Map<TableId, List<Set<String>>> uniqueKeys,
+                                       Result result) {
+        if (option == null || option.isBlank()) {
+            return;
+        }
+        for (String entry : option.split(";")) {
+            int colon = entry.lastIndexOf(':');
+            if (colon <= 0) {
+                continue; // Debezium's own validation names a malformed entry
+            }
+            Pattern table = Pattern.compile(entry.substring(0, colon).trim(), Pattern.CASE_INSENSITIVE);
+            Set<String> columns = new LinkedHashSet<>();
+            for (String col : entry.substring(colon + 1).split(",")) {
+                if (!col.isBlank()) {
+                    columns.add(col.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+            for (TableId t : selected) {
+                if (!table.matcher(t.toString()).matches()) {
+                    continue;
+                }
+                boolean backed = uniqueKeys.getOrDefault(t, List.of()).stream().anyMatch(columns::containsAll);
+                if (!backed) {
+                    result.error(MESSAGE_KEY_COLUMNS, "the key columns " + columns + " of " + t + " are not backed by a "
+                            + "primary key or a unique key on NOT NULL columns: rows with equal values there would become one "
+                            + "row in the destination, and deleting one of them would delete all. Name columns that "
+                            + "include such a key, or leave " + t + " out of " + MESSAGE_KEY_COLUMNS + ": one-way links copy "
+                            + "and stream tables without a key row for row");
+                }
+            }
+        }
+    }
+
+    /** Per table, the column sets (lower case) of its primary and unique keys whose columns are all NOT NULL. */
+    private static Map<TableId, List<Set<String>>> uniqueKeysOnNotNullColumns(Connection c) throws SQLException {
+        String sql = "SELECT s.TABLE_SCHEMA, s.TABLE_NAME, s.INDEX_NAME, s.COLUMN_NAME, col.IS_NULLABLE "
+                + "FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS col ON col.TABLE_SCHEMA = s.TABLE_SCHEMA "
+                + "AND col.TABLE_NAME = s.TABLE_NAME AND col.COLUMN_NAME = s.COLUMN_NAME WHERE s.NON_UNIQUE = 0 "
+                + "ORDER BY s.TABLE_SCHEMA, s.TABLE_NAME, s.INDEX_NAME, s.SEQ_IN_INDEX";
+        Map<TableId, Map<String, Set<String>>> indexes = new LinkedHashMap<>();
+        Set<List<Object>> nullable = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                String index = rs.getString(3);
+                indexes.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent(index, k -> new LinkedHashSet<>())
+                        .add(rs.getString(4).toLowerCase(Locale.ROOT));
+                if ("YES".equals(rs.getString(5))) {
+                    nullable.add(List.of(t, index));
+                }
+            }
+        }
+        Map<TableId, List<Set<String>>> keys = new LinkedHashMap<>();
+        indexes.forEach((t, byName) -> byName.forEach((index, columns) -> {
+            if (!nullable.contains(List.of(t, index))) {
+                keys.computeIfAbsent(t, k -> new ArrayList<>()).add(columns);
+            }
+        }));
+        return keys;
     }
 
     /** Base tables on the server that the link captures (system databases and the checkpoint table left out). */

@@ -22,6 +22,11 @@ final class ServerConnection {
     private ServerConnection() {
     }
 
+    /** host:port of the server, for messages. */
+    static String server(Map<String, String> props) {
+        return props.getOrDefault(HOST, "") + ":" + props.getOrDefault(PORT, "3306");
+    }
+
     static Connection open(Map<String, String> props) throws SQLException {
         String host = props.getOrDefault(HOST, "");
         String port = props.getOrDefault(PORT, "3306");

@@ -6,12 +6,18 @@ import org.apache.kafka.common.config.ConfigValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What every Tandem connector's {@code validate} does in stages: the ConfigDef's checks of each
  * field first, then (while {@link #clean()}) the rules between fields, then the precheck on the
  * servers; every error stays on its field, so the REST answer names the field and the fix.
+ *
+ * <p>The result answers every option of the connector's documented {@code ConfigDef} and starts
+ * each error with the field's name. Both matter for {@code POST /connectors} and {@code PUT
+ * /connectors/<name>/config}: Connect joins the error texts alone into its 400 answer, and fails
+ * with a 500 on a documented option the result leaves without a value.
  */
 public final class StagedValidation {
 
@@ -34,7 +40,47 @@ public final class StagedValidation {
         values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(message);
     }
 
+    /** Another checker's answer for fields this validation has no value for yet (e.g. a wrapped connector's). */
+    public void addAbsent(Iterable<ConfigValue> others) {
+        for (ConfigValue v : others) {
+            values.putIfAbsent(v.name(), v);
+        }
+    }
+
+    /** Drops the errors found so far on {@code field} (another stage found the cause and reports it elsewhere). */
+    public void clearErrors(String field) {
+        ConfigValue v = values.get(field);
+        if (v != null && !v.errorMessages().isEmpty()) {
+            values.put(field, new ConfigValue(v.name(), v.value(), v.recommendedValues(), new ArrayList<>()));
+        }
+    }
+
+    /** The result for a connector whose {@code config()} is {@code documented}. */
+    public Config result(ConfigDef documented) {
+        for (String name : documented.names()) {
+            values.computeIfAbsent(name, ConfigValue::new);
+        }
+        return result();
+    }
+
     public Config result() {
-        return new Config(new ArrayList<>(values.values()));
+        List<ConfigValue> out = new ArrayList<>(values.size());
+        for (ConfigValue v : values.values()) {
+            out.add(v.errorMessages().isEmpty() ? v : named(v));
+        }
+        return new Config(out);
+    }
+
+    /** The value with each error starting with its field's name, unless it is Kafka's own text naming it. */
+    private static ConfigValue named(ConfigValue v) {
+        List<String> messages = new ArrayList<>(v.errorMessages().size());
+        for (String m : v.errorMessages()) {
+            boolean named = m != null && (m.startsWith(v.name() + ":") || m.contains("configuration " + v.name())
+                    || m.contains("\"" + v.name() + "\""));
+            messages.add(named ? m : v.name() + ": " + m);
+        }
+        ConfigValue copy = new ConfigValue(v.name(), v.value(), v.recommendedValues(), messages);
+        copy.visible(v.visible());
+        return copy;
     }
 }

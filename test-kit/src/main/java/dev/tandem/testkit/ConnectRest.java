@@ -120,7 +120,12 @@ public final class ConnectRest {
         }
     }
 
-    private String call(String method, String resource, String jsonBody) {
+    /** What the worker answered: the HTTP status and the body. */
+    public record Answer(int status, String body) {
+    }
+
+    /** One REST call as a user's tooling makes it, whatever the worker answers (no exception for a 4xx or 5xx). */
+    public Answer send(String method, String resource, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + resource))
                 .timeout(Duration.ofSeconds(90))
                 .header("Content-Type", "application/json")
@@ -129,15 +134,20 @@ public final class ConnectRest {
                         : HttpRequest.BodyPublishers.ofString(jsonBody));
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + resource + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
+            return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + baseUrl + resource + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during " + method + " " + resource, e);
         }
+    }
+
+    private String call(String method, String resource, String jsonBody) {
+        Answer answer = send(method, resource, jsonBody);
+        if (answer.status() / 100 != 2) {
+            throw new IllegalStateException(method + " " + resource + " answered " + answer.status() + ": " + answer.body());
+        }
+        return answer.body();
     }
 }

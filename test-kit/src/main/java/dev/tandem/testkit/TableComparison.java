@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Reads a table in a canonical text form for comparing two servers column by column: binary
@@ -24,7 +25,7 @@ public final class TableComparison {
                 + "WHERE TABLE_SCHEMA = '" + database + "' AND TABLE_NAME = '" + table + "' ORDER BY ORDINAL_POSITION");
     }
 
-    /** Every row, every column as text (hex for binary), ordered by the primary key. */
+    /** Every row, every column as text (hex for binary), ordered by the primary key (or by every column without one). */
     public static List<Map<String, Object>> rows(MariaDbServer server, String database, String table) {
         List<Map<String, Object>> columns = server.query("", "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS "
                 + "WHERE TABLE_SCHEMA = '" + database + "' AND TABLE_NAME = '" + table + "' ORDER BY ORDINAL_POSITION");
@@ -42,6 +43,7 @@ public final class TableComparison {
             }
         }
         return server.query("", "SELECT " + String.join(", ", select) + " FROM `" + database + "`.`" + table + "`"
-                + (order.isEmpty() ? "" : " ORDER BY " + order.stream().collect(Collectors.joining(", "))));
+                + " ORDER BY " + (order.isEmpty() ? IntStream.rangeClosed(1, select.size()).mapToObj(Integer::toString)
+                        .collect(Collectors.joining(", ")) : String.join(", ", order)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.tidb;
 
+import dev.tandem.common.ConnectionFailure;
 import dev.tandem.tidb.cdc.CdcDecoder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,9 +45,9 @@ final class TidbPrecheck {
                 config.getString(TidbSourceConfig.USER), config.password().value())) {
             checkServer(config, c, errors, warnings);
         } catch (SQLException e) {
-            add(errors, TidbSourceConfig.HOST, "cannot connect to " + config.getString(TidbSourceConfig.HOST) + ":"
-                    + config.getInt(TidbSourceConfig.PORT) + " as " + config.getString(TidbSourceConfig.USER) + ": "
-                    + e.getMessage());
+            add(errors, ConnectionFailure.field(e, TidbSourceConfig.HOST, TidbSourceConfig.USER, TidbSourceConfig.PASSWORD),
+                    ConnectionFailure.describe(e, config.getString(TidbSourceConfig.HOST) + ":" + config.getInt(TidbSourceConfig.PORT),
+                            config.getString(TidbSourceConfig.USER), TidbSourceConfig.USER, TidbSourceConfig.PASSWORD));
         }
         if (config.streams()) {
             checkTopic(config, errors, warnings);

@@ -143,8 +143,11 @@ public final class Applier implements AutoCloseable {
         }
     }
 
-    /** The last state of every key, in the order keys last changed. */
+    /** The last state of every key, in the order keys last changed; changes of a table without a key all, in order. */
     static List<ChangeRecord> reduce(List<ChangeRecord> records) {
+        if (records.stream().anyMatch(ChangeRecord::keyless)) {
+            return records;
+        }
         Map<List<Object>, ChangeRecord> last = new LinkedHashMap<>();
         for (ChangeRecord r : records) {
             List<Object> key = r.keyValues();
@@ -155,6 +158,10 @@ public final class Applier implements AutoCloseable {
     }
 
     private void writeTable(TableId table, List<ChangeRecord> records) throws SQLException {
+        if (records.stream().anyMatch(ChangeRecord::keyless)) {
+            writeInOrder(table, records);
+            return;
+        }
         Map<Schema, List<Struct>> deletes = new LinkedHashMap<>();
         Map<Schema, List<Struct>> upserts = new LinkedHashMap<>();
         Map<Schema, List<Struct>> inserts = new LinkedHashMap<>();
@@ -184,6 +191,34 @@ public final class Applier implements AutoCloseable {
         }
     }
 
+    /**
+     * Changes of a table without a key, in their order: runs of new rows in multi-row INSERTs, each
+     * update and delete on one row equal to its before image. A change whose row is not there fails
+     * like any other bad record (dead-letter queue, or the task names it): the destination has
+     * drifted from the source, and guessing a row would hide it.
+     */
+    private void writeInOrder(TableId table, List<ChangeRecord> records) throws SQLException {
+        List<Struct> inserts = new ArrayList<>();
+        for (ChangeRecord r : records) {
+            boolean insert = r.keyless() && r.before() == null && r.row() != null;
+            if (!inserts.isEmpty() && (!insert || !inserts.get(0).schema().equals(r.row().schema()))) {
+                writer.insert(connection, table, inserts.get(0).schema(), inserts);
+                inserts = new ArrayList<>();
+            }
+            if (insert) {
+                inserts.add(r.row());
+            } else if (!r.keyless()) {
+                writeTable(table, List.of(r));
+            } else if (writer.changeOne(connection, table, r.before(), r.row()) == 0) {
+                throw new SQLException("no row of " + table + " equals the before image of " + r.describe()
+                        + ": the destination differs from the source (compare them with the verifier)", "02000");
+            }
+        }
+        if (!inserts.isEmpty()) {
+            writer.insert(connection, table, inserts.get(0).schema(), inserts);
+        }
+    }
+
     /** Creates a missing table; on a first full migration, applies the policy for tables that already hold rows. */
     private void prepareTable(TableId table, List<ChangeRecord> records) throws SQLException {
         ChangeRecord withRow = records.stream().filter(r -> !r.isDelete()).findFirst().orElse(null);
@@ -192,6 +227,10 @@ public final class Applier implements AutoCloseable {
         }
         boolean snapshot = records.stream().anyMatch(ChangeRecord::snapshot);
         if (snapshot && !appliedBefore && checkedForRows.add(table) && TableCreator.exists(connection, table) && hasRows(table)) {
+            if (withRow != null && withRow.keyless()) {
+                throw new ConnectException("Destination table " + table + " has no key and already has rows: a full "
+                        + "migration cannot tell which source rows are there already. Empty the table first");
+            }
             switch (nonEmptyPolicy) {
                 case "fail" -> throw new ConnectException("Destination table " + table + " already has rows and this connector "
                         + "has applied nothing yet: full migration refuses non-empty tables. Empty the table, or set "

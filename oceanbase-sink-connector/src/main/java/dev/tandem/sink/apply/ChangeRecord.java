@@ -12,10 +12,23 @@ import java.util.List;
 /**
  * One change to apply, whatever shape it came in (Debezium envelope, flattened row, tombstone):
  * the destination table, the key, and the row to upsert, or none for a delete; {@code op} the
- * envelope's operation (null for flattened rows and tombstones).
+ * envelope's operation (null for flattened rows and tombstones). A change of a table without a
+ * key has no key and, for updates and deletes, the row as it was ({@code before}), which
+ * identifies the row to change.
  */
-public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, String op,
+public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, Struct before, String op,
                            long sourceTimestampMs, String origin) {
+
+    /** A change of a keyed table (the usual case): the key identifies the row. */
+    public ChangeRecord(SinkRecord source, TableId table, Struct key, Struct row, String op, long sourceTimestampMs,
+                        String origin) {
+        this(source, table, key, row, null, op, sourceTimestampMs, origin);
+    }
+
+    /** A change of a table without a key: applied in order, matched by its whole before image. */
+    public boolean keyless() {
+        return key == null;
+    }
 
     /** A snapshot read (op r). */
     public boolean snapshot() {
@@ -31,8 +44,9 @@ public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct 
         return row == null;
     }
 
+    /** The key's schema, or null for a table without a key. */
     public Schema keySchema() {
-        return key.schema();
+        return key == null ? null : key.schema();
     }
 
     /** The key's values in key-field order: what identifies the row, for reduction and deletes. */
@@ -47,7 +61,7 @@ public record ChangeRecord(SinkRecord source, TableId table, Struct key, Struct 
 
     /** Where the record came from, for error messages and the dead-letter queue. */
     public String describe() {
-        return source.topic() + "-" + source.kafkaPartition() + "@" + source.kafkaOffset() + " (table " + table + ", key "
-                + key + ")";
+        return source.topic() + "-" + source.kafkaPartition() + "@" + source.kafkaOffset() + " (table " + table
+                + (key != null ? ", key " + key : ", no key, row " + (before != null ? before : row)) + ")";
     }
 }

@@ -29,6 +29,19 @@ public interface Dialect {
         return false;
     }
 
+    /** Whether JSON columns are text here (MariaDB: LONGTEXT with a check), so they compare as strings. */
+    default boolean jsonIsText() {
+        return false;
+    }
+
+    /**
+     * The placeholder a column is compared with in a WHERE clause: a JSON document compares equal
+     * to a string only where JSON columns are text; elsewhere the value is cast to JSON first.
+     */
+    default String comparedWith(org.apache.kafka.connect.data.Schema column) {
+        return !jsonIsText() && "io.debezium.data.Json".equals(column.name()) ? "CAST(? AS JSON)" : "?";
+    }
+
     /** Whether retrying the whole transaction may succeed (lost connection, lock timeout, deadlock...). */
     default boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

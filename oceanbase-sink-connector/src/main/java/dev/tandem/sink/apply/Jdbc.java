@@ -15,6 +15,24 @@ public final class Jdbc {
     private Jdbc() {
     }
 
+    /**
+     * The URL as messages may show it: without its query string and any user:password@ part, where
+     * drivers accept credentials and other secrets.
+     */
+    public static String redacted(String url) {
+        if (url == null) {
+            return "";
+        }
+        int query = url.indexOf('?');
+        String shown = query < 0 ? url : url.substring(0, query);
+        int scheme = shown.indexOf("//");
+        int at = shown.lastIndexOf('@');
+        if (scheme >= 0 && at > scheme) {
+            shown = shown.substring(0, scheme + 2) + shown.substring(at + 1);
+        }
+        return shown;
+    }
+
     public static Connection open(String url, String user, String password) throws SQLException {
         Driver driver;
         if (url.startsWith("jdbc:mariadb:")) {

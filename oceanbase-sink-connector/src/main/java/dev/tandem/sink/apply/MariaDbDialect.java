@@ -19,4 +19,9 @@ final class MariaDbDialect implements Dialect {
     public boolean loadsLocalData() {
         return true;
     }
+
+    @Override
+    public boolean jsonIsText() {
+        return true;
+    }
 }

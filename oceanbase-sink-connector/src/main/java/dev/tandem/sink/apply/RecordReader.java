@@ -37,7 +37,11 @@ public final class RecordReader {
         this.defaultOrigin = defaultOrigin;
     }
 
+    /** The change the record carries, or null for a tombstone without a key (it names no row). */
     public ChangeRecord read(SinkRecord record) {
+        if (record.key() == null) {
+            return readKeyless(record);
+        }
         if (!(record.key() instanceof Struct key)) {
             throw new DataException("record " + where(record) + " has no struct key: the sink writes by primary key, so the "
                     + "source table needs a primary key (or set message.key.columns on the source)");
@@ -60,6 +64,40 @@ public final class RecordReader {
         boolean isDelete = deleted != null && "true".equalsIgnoreCase(String.valueOf(struct.get(deleted)));
         Struct row = isDelete ? null : withoutField(struct, Envelope.FLAT_DELETED);
         return new ChangeRecord(record, table(record, null), key, row, null, timestamp(record, null), origin);
+    }
+
+    /**
+     * A change of a table without a key (the source sends those without one): inserts carry the
+     * new row, updates and deletes the old one too, to find the row by.
+     */
+    private ChangeRecord readKeyless(SinkRecord record) {
+        if (record.value() == null) {
+            return null;
+        }
+        if (!(record.value() instanceof Struct envelope) || envelope.schema().field(Envelope.OP) == null
+                || envelope.schema().field(Envelope.BEFORE) == null) {
+            throw new DataException("record " + where(record) + " has no key and is not a change event with a before "
+                    + "image: the sink applies changes of tables without a key from Debezium envelopes only (the row as it "
+                    + "was identifies the row to change); do not flatten them, or give the table a key");
+        }
+        String op = envelope.getString(Envelope.OP);
+        Struct source = envelope.schema().field(Envelope.SOURCE) == null ? null : envelope.getStruct(Envelope.SOURCE);
+        TableId table = table(record, source);
+        Struct before = envelope.getStruct(Envelope.BEFORE);
+        Struct after = envelope.getStruct(Envelope.AFTER);
+        boolean needsBefore = Envelope.OP_UPDATE.equals(op) || Envelope.OP_DELETE.equals(op);
+        boolean needsAfter = !Envelope.OP_DELETE.equals(op);
+        if ((needsBefore && before == null) || (needsAfter && after == null)) {
+            throw new DataException("record " + where(record) + " (op=" + op + ") of a table without a key lacks its "
+                    + (needsBefore && before == null ? "'before'" : "'after'") + " row: the source must log full rows "
+                    + "(binlog_row_image=FULL)");
+        }
+        if (!Envelope.OP_CREATE.equals(op) && !Envelope.OP_READ.equals(op) && !Envelope.OP_UPDATE.equals(op)
+                && !Envelope.OP_DELETE.equals(op)) {
+            throw new DataException("record " + where(record) + " has op='" + op + "', which the sink does not apply");
+        }
+        return new ChangeRecord(record, table, null, needsAfter ? after : null, before, op, timestamp(record, envelope),
+                origin(record));
     }
 
     private ChangeRecord readEnvelope(SinkRecord record, Struct key, Struct envelope, String origin) {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds and runs the multi-row statements of one table: {@code INSERT ... VALUES (...),(...)}
@@ -72,8 +73,59 @@ public final class StatementWriter {
         }
         boolean ignore = keepExisting || updated.isEmpty();
         String prefix = (ignore ? "INSERT IGNORE INTO " : "INSERT INTO ") + qualified(table) + " (" + head + ") VALUES ";
+        return writeRows(c, prefix, ignore ? "" : dialect.upsertClause(updated), fields, rows);
+    }
+
+    /** Inserts {@code rows} (all of one schema) as they are: for tables without a key, where every row is new. */
+    public int insert(Connection c, TableId table, Schema rowSchema, List<Struct> rows) throws SQLException {
+        List<Field> fields = rowSchema.fields();
+        String head = fields.stream().map(f -> Dialect.quote(f.name())).collect(Collectors.joining(", "));
+        return writeRows(c, "INSERT INTO " + qualified(table) + " (" + head + ") VALUES ", "", fields, rows);
+    }
+
+    /**
+     * Changes one row equal to {@code before} on every column ({@code <=>}, so NULLs match) into
+     * {@code after}, or deletes it when {@code after} is null: how a table without a key is kept,
+     * duplicates included. Returns the rows changed (0 or 1).
+     */
+    public int changeOne(Connection c, TableId table, Struct before, Struct after) throws SQLException {
+        List<Field> matched = before.schema().fields();
+        StringBuilder sql = new StringBuilder(after == null ? "DELETE FROM " : "UPDATE ").append(qualified(table));
+        if (after != null) {
+            sql.append(" SET ").append(after.schema().fields().stream().map(f -> Dialect.quote(f.name()) + " = ?")
+                    .collect(Collectors.joining(", ")));
+        }
+        sql.append(" WHERE ");
+        for (int i = 0; i < matched.size(); i++) {
+            Field f = matched.get(i);
+            sql.append(i == 0 ? "" : " AND ").append(Dialect.quote(f.name())).append(" <=> ")
+                    .append(dialect.comparedWith(f.schema()));
+        }
+        sql.append(" LIMIT 1");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            if (after != null) {
+                for (Field f : after.schema().fields()) {
+                    ValueBinder.bind(ps, p++, f.schema(), after.get(f));
+                }
+            }
+            for (Field f : matched) {
+                Object value = before.get(f);
+                if (value instanceof Float single) {
+                    // A FLOAT column compares as a double: send the float's exact double, not its shortest decimal.
+                    ps.setDouble(p++, single.doubleValue());
+                } else {
+                    ValueBinder.bind(ps, p++, f.schema(), value);
+                }
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Runs {@code prefix (?, ...),(?, ...) suffix} over {@code rows}, cut by row count and size. */
+    private int writeRows(Connection c, String prefix, String suffix, List<Field> fields, List<Struct> rows)
+            throws SQLException {
         String tuple = "(" + "?, ".repeat(fields.size() - 1) + "?)";
-        String suffix = ignore ? "" : dialect.upsertClause(updated);
         int written = 0;
         int from = 0;
         while (from < rows.size()) {

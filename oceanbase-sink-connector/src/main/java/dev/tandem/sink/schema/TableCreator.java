@@ -61,12 +61,16 @@ public final class TableCreator {
     }
 
     static String createTable(TableId table, Schema keySchema, Schema rowSchema) {
-        Set<String> keys = keySchema.fields().stream().map(Field::name).collect(Collectors.toSet());
+        Set<String> keys = keySchema == null ? Set.of() : keySchema.fields().stream().map(Field::name).collect(Collectors.toSet());
         StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(Dialect.quote(table.database()))
                 .append('.').append(Dialect.quote(table.table())).append(" (");
         for (Field f : rowSchema.fields()) {
             sql.append(Dialect.quote(f.name())).append(' ').append(columnType(f.schema(), keys.contains(f.name())))
                     .append(f.schema().isOptional() && !keys.contains(f.name()) ? " NULL" : " NOT NULL").append(", ");
+        }
+        if (keys.isEmpty()) { // a table without a key, as at the source
+            sql.setLength(sql.length() - 2);
+            return sql.append(") CHARACTER SET utf8mb4").toString();
         }
         sql.append("PRIMARY KEY (").append(keySchema.fields().stream().map(f -> Dialect.quote(f.name()))
                 .collect(Collectors.joining(", "))).append(")) CHARACTER SET utf8mb4");

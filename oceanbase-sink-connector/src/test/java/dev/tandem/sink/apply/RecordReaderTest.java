@@ -59,6 +59,29 @@ class RecordReaderTest {
         assertThat(deleted.keyValues()).containsExactly(1);
     }
 
+    /** Changes of a table without a key: no key, and the before image that finds the row to change. */
+    @Test
+    void changesOfATableWithoutAKeyCarryTheirBeforeImage() {
+        Struct source = new Struct(SOURCE).put("db", "shop").put("table", "events").put("ts_ms", 1L);
+        Struct update = new Struct(ENVELOPE).put("before", row(1, "a")).put("after", row(1, "b")).put("source", source)
+                .put("op", "u");
+        ChangeRecord changed = reader.read(new SinkRecord("p.shop.events", 0, null, null, ENVELOPE, update, 0));
+        assertThat(changed.keyless()).isTrue();
+        assertThat(changed.keySchema()).isNull();
+        assertThat(changed.before().getString("v")).isEqualTo("a");
+        assertThat(changed.row().getString("v")).isEqualTo("b");
+        assertThat(changed.describe()).contains("no key, row").contains("v=a");
+        Struct delete = new Struct(ENVELOPE).put("before", row(1, "b")).put("source", source).put("op", "d");
+        ChangeRecord deleted = reader.read(new SinkRecord("p.shop.events", 0, null, null, ENVELOPE, delete, 1));
+        assertThat(deleted.isDelete()).isTrue();
+        assertThat(deleted.before().getString("v")).isEqualTo("b");
+        assertThat(reader.read(new SinkRecord("p.shop.events", 0, null, null, null, null, 2))).as("a keyless tombstone").isNull();
+        Struct noBefore = new Struct(ENVELOPE).put("after", row(1, "b")).put("source", source).put("op", "u");
+        assertThatThrownBy(() -> reader.read(new SinkRecord("p.shop.events", 0, null, null, ENVELOPE, noBefore, 3)))
+                .isInstanceOf(DataException.class).hasMessageContaining("lacks its 'before' row")
+                .hasMessageContaining("binlog_row_image=FULL");
+    }
+
     @Test
     void flatRowsTombstonesAndRewrittenDeletes() {
         Schema flat = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("v", Schema.OPTIONAL_STRING_SCHEMA)
@@ -91,7 +114,10 @@ class RecordReaderTest {
     @Test
     void unreadableRecordsSayWhy() {
         assertThatThrownBy(() -> reader.read(new SinkRecord("p.a.b", 0, null, null, ROW, row(1, "a"), 7)))
-                .isInstanceOf(DataException.class).hasMessageContaining("p.a.b-0@7").hasMessageContaining("has no struct key");
+                .isInstanceOf(DataException.class).hasMessageContaining("p.a.b-0@7")
+                .hasMessageContaining("has no key and is not a change event with a before image");
+        assertThatThrownBy(() -> reader.read(new SinkRecord("p.a.b", 0, Schema.STRING_SCHEMA, "k", ROW, row(1, "a"), 8)))
+                .isInstanceOf(DataException.class).hasMessageContaining("p.a.b-0@8").hasMessageContaining("has no struct key");
         assertThatThrownBy(() -> reader.read(new SinkRecord("p.a.b", 0, KEY, key(1), Schema.STRING_SCHEMA, "text", 8)))
                 .isInstanceOf(DataException.class).hasMessageContaining("needs structured values");
         assertThatThrownBy(() -> reader.read(envelope("t", null, row(1, "a"), 9)))
