@@ -7,12 +7,40 @@
 # incremental). Writers change both regions at once; the quickstart shows progress and lag, then
 # verifies that both regions hold the same rows and that no change came back to where it was made.
 #
-#   ./quickstart.sh                       run the demo (30 s of writes, 20 statements/s per region)
-#   ./quickstart.sh --duration 60 --rate 50
-#   ./quickstart.sh --keep                leave everything running until you press Enter
-#
-# Ports can be changed with KAFKA_PORT, CONTROLLER_PORT, CONNECT_PORT, EAST_PORT and WEST_PORT.
+# It needs root (it installs MariaDB, python3, curl, jq and unzip with apt-get when they are missing),
+# Java 17 and Maven, and five free ports; the first run takes 3-5 minutes, most of it the build.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: ./quickstart.sh [--duration SECONDS] [--rate STATEMENTS_PER_SECOND] [--keep]
+
+Runs Tandem's active-active demo between two MariaDB regions (east and west) on this machine:
+Kafka in KRaft mode, a Kafka Connect worker with the plugins on plugin.path, two mariadbd servers,
+the forward and reverse links from config-examples/, a writer in each region, then verification.
+
+  --duration SECONDS   how long the writers run (default 30)
+  --rate N             statements per second of each writer (default 20)
+  --keep               leave everything running at the end until you press Enter
+  -h, --help           print this and exit
+
+Ports: KAFKA_PORT (19092), CONTROLLER_PORT (19093), CONNECT_PORT (18083), EAST_PORT (13306),
+WEST_PORT (13307). Needs root for apt-get when MariaDB, python3, curl, jq or unzip are missing.
+Logs: .quickstart/logs.
+USAGE
+}
+
+refuse() { # message: a bad command line, refused before anything is built or started
+  echo "quickstart: $1" >&2
+  echo >&2
+  usage >&2
+  exit 2
+}
+
+positive_integer() { # option, value
+  [[ $# -ge 2 && -n "$2" && "$2" != -* ]] || refuse "$1 needs a value"
+  [[ "$2" =~ ^[0-9]+$ && "$2" -gt 0 ]] || refuse "$1 must be a whole number above 0, not '$2'"
+}
 
 ROOT=$(cd "$(dirname "$0")" && pwd)
 WORK=${TANDEM_QUICKSTART_DIR:-$ROOT/.quickstart}
@@ -27,12 +55,16 @@ RATE=20
 SEEDED=1000
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    -h|--help) usage; exit 0 ;;
     --keep) KEEP=true ;;
-    --duration) DURATION=$2; shift ;;
-    --rate) RATE=$2; shift ;;
-    *) echo "unknown option $1 (known: --duration SECONDS, --rate STATEMENTS_PER_SECOND, --keep)" >&2; exit 2 ;;
+    --duration) positive_integer "$@"; DURATION=$2; shift ;;
+    --rate) positive_integer "$@"; RATE=$2; shift ;;
+    *) refuse "unknown option '$1'" ;;
   esac
   shift
+done
+for port in KAFKA_PORT CONTROLLER_PORT CONNECT_PORT EAST_PORT WEST_PORT; do
+  [[ "${!port}" =~ ^[0-9]+$ && "${!port}" -gt 0 && "${!port}" -lt 65536 ]] || refuse "$port must be a TCP port, not '${!port}'"
 done
 
 CONNECT_URL="http://127.0.0.1:$CONNECT_PORT"
@@ -56,6 +88,8 @@ stop_all() {
   fi
 }
 trap stop_all EXIT
+# Ctrl-C: the EXIT trap stops what was started; the writers exit quietly on their own.
+trap 'echo; echo "Interrupted: stopping." >&2; exit 130' INT TERM
 
 wait_for() { # description, seconds, command...
   local what=$1 seconds=$2; shift 2
@@ -74,6 +108,7 @@ ensure_packages() {
   command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)   # prints the change records readably
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)       # the config examples' REST calls, as documented
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
   if [[ ${#missing[@]} -eq 0 ]]; then return; fi
   step "Installing ${missing[*]} from Debian packages"
@@ -83,7 +118,8 @@ ensure_packages() {
 
 build() {
   step "Building the plugin zips (mvn package, tests skipped here; run them with 'mvn verify')"
-  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
+  # Maven 3.8 prints colour resets even in batch mode: strip them.
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d')
   rm -rf "$WORK" && mkdir -p "$WORK/plugins" "$WORK/logs"
   for zip in "$ROOT"/*/target/*-plugin.zip; do
     unzip -q -o "$zip" -d "$WORK/plugins"
@@ -152,9 +188,13 @@ connector_state() {
   curl -sf "$CONNECT_URL/connectors/$1/status" | grep -o '"state":"[A-Z]*"' | sed 's/"state":"\([A-Z]*\)"/\1/' | sort -u | tr '\n' ' '
 }
 
-register() { # config-examples file
-  local name
-  name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$ROOT/config-examples/$1")
+register() { # config-examples file: validated, then created, with the calls config-examples/README.md documents
+  local name class errors
+  name=$(jq -r .name "$ROOT/config-examples/$1")
+  class=$(jq -r '.config["connector.class"] | split(".") | last' "$ROOT/config-examples/$1")
+  errors=$(jq .config "$ROOT/config-examples/$1" | curl -s -X PUT -H 'Content-Type: application/json' \
+    --data @- "$CONNECT_URL/connector-plugins/$class/config/validate" | jq .error_count)
+  [[ "$errors" == 0 ]] || { echo "config-examples/$1 does not validate ($errors errors): see PUT .../config/validate" >&2; return 1; }
   curl -sf -X POST -H 'Content-Type: application/json' --data @"$ROOT/config-examples/$1" "$CONNECT_URL/connectors" >/dev/null
   wait_for "$name to run" 90 bash -c "curl -sf $CONNECT_URL/connectors/$name/status | grep -q '\"tasks\":\[{\"id\":0,\"state\":\"RUNNING\"'"
   printf '  %-14s %s (from config-examples/%s)\n' "$name" "$(connector_state "$name")" "$1"
@@ -207,9 +247,10 @@ run_writers() {
   local index=0
   for region in east west; do
     local port=$EAST_PORT; [[ $region == west ]] && port=$WEST_PORT
+    : >"$WORK/logs/writer-$region.log"
     python3 "$ROOT/quickstart/bin/writer.py" --region "$region" --index $index --seeded "$SEEDED" --rate "$RATE" \
-      --duration "$DURATION" --count-file "$WORK/$region.count" \
-      | mariadb --protocol=TCP -h 127.0.0.1 -P "$port" -u tandem -ptandem-secret shop >"$WORK/logs/writer-$region.log" 2>&1 &
+      --duration "$DURATION" --count-file "$WORK/$region.count" 2>>"$WORK/logs/writer-$region.log" \
+      | mariadb --protocol=TCP -h 127.0.0.1 -P "$port" -u tandem -ptandem-secret shop >>"$WORK/logs/writer-$region.log" 2>&1 &
     PIDS+=($!)
     WRITERS+=($!)
     index=$((index + 1))
@@ -266,6 +307,9 @@ verify() {
   east_audit=$(audit east "$EAST_PORT" "$EAST_SEQ"); west_audit=$(audit west "$WEST_PORT" "$WEST_SEQ")
   echo "  transactions in east's binlog since the writers started: $east_audit   (east's writer: $east_writes statements)"
   echo "  transactions in west's binlog since the writers started: $west_audit   (west's writer: $west_writes statements)"
+  echo "  (local = the region's own writer, one statement per transaction; marked:<region> = transactions a sink"
+  echo "  applied for that region's changes, each carrying its origin marker: a sink applies many changes in one"
+  echo "  transaction, so there are fewer of them than the other region's statements)"
   local ok=true
   [[ " $east_audit " == *" local=$east_writes "* && " $west_audit " == *" local=$west_writes "* ]] || ok=false
   [[ "$east_audit" != *"marked:east"* && "$west_audit" != *"marked:west"* ]] || ok=false
@@ -292,6 +336,10 @@ run_writers
 verify
 
 if $KEEP; then
-  step "Running: Kafka 127.0.0.1:$KAFKA_PORT, Connect $CONNECT_URL, MariaDB east 127.0.0.1:$EAST_PORT and west 127.0.0.1:$WEST_PORT (user tandem). Press Enter to stop."
-  read -r _
+  step "Running: Kafka 127.0.0.1:$KAFKA_PORT, Connect $CONNECT_URL, MariaDB east 127.0.0.1:$EAST_PORT and west 127.0.0.1:$WEST_PORT"
+  echo "  connect to a region:  mariadb --protocol=TCP -h 127.0.0.1 -P $EAST_PORT -u tandem -ptandem-secret shop"
+  echo "                        (user tandem, password tandem-secret; west on port $WEST_PORT)"
+  echo "  connectors:           curl -s $CONNECT_URL/connectors?expand=status"
+  echo "Press Enter to stop."
+  read -r _ || true
 fi

@@ -13,7 +13,16 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+usage() { # the comment block above, without its '#'
+  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+  echo "Every option of each scenario is described in benchmarks/README.md."
+}
 what=${1:-sink}
+case "$what" in
+  -h|--help|help) usage; exit 0 ;;
+  sink|smt|verifier|incremental|post-indexing|full-migration|bridge|all) ;;
+  *) echo "unknown benchmark '$what'" >&2; usage >&2; exit 2 ;;
+esac
 shift || true
 if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client
@@ -22,7 +31,9 @@ if [[ "$what" == all ]] && ! fc-list 2>/dev/null | grep -q .; then
   # The latency plot needs a font; a fresh Debian machine may have none.
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fontconfig
 fi
-mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am
+# Maven 3.8 prints colour resets even in batch mode: strip them.
+mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d'
+
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.classpath")"
 case "$what" in
   sink) main=dev.tandem.benchmarks.SinkBenchmark ;;
@@ -33,7 +44,6 @@ case "$what" in
   full-migration) main=dev.tandem.benchmarks.FullMigrationBenchmark ;;
   bridge) main=dev.tandem.benchmarks.BridgeBenchmark ;;
   all) main=dev.tandem.benchmarks.AllBenchmarks ;;
-  *) echo "unknown benchmark '$what' (known: sink, smt, verifier, incremental, post-indexing, full-migration, bridge, all)" >&2; exit 2 ;;
 esac
 exec java -Xmx3g -Djava.awt.headless=true -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"

@@ -2,7 +2,9 @@
 """Reads `mariadb-binlog --verbose` output on stdin and counts the transactions after GTID sequence
 --after: local ones (no checkpoint row first), and those a Tandem sink applied, by the origin their
 leading checkpoint row names. Prints one line: local=N marked:<origin>=N ... ddl=N"""
-import argparse, re, sys
+import argparse, re, signal, sys
+
+signal.signal(signal.SIGINT, lambda *_: sys.exit(130))  # Ctrl-C in the quickstart: no traceback
 from collections import Counter
 
 p = argparse.ArgumentParser()

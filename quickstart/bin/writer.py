@@ -2,7 +2,11 @@
 """The quickstart's application in one region: single-statement transactions at a fixed rate on
 the keys this region owns (updates of its accounts, inserts, deletes of rows it inserted), printed
 as SQL for the mariadb client to execute. Writes how many statements it produced to --count-file."""
-import argparse, os, random, sys, time
+import argparse, os, random, signal, sys, time
+
+# Ctrl-C reaches the whole process group: the quickstart stops everything, the writer just ends.
+signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the mariadb client went away: end without a traceback
 
 p = argparse.ArgumentParser()
 p.add_argument("--region", required=True)
