@@ -192,9 +192,9 @@ register() { # config-examples file: validated, then created, with the calls con
   local name class errors
   name=$(jq -r .name "$ROOT/config-examples/$1")
   class=$(jq -r '.config["connector.class"] | split(".") | last' "$ROOT/config-examples/$1")
-  errors=$(jq .config "$ROOT/config-examples/$1" | curl -s -X PUT -H 'Content-Type: application/json' \
-    --data @- "$CONNECT_URL/connector-plugins/$class/config/validate" | jq .error_count)
-  [[ "$errors" == 0 ]] || { echo "config-examples/$1 does not validate ($errors errors): see PUT .../config/validate" >&2; return 1; }
+  errors=$(jq '.config + {name: .name}' "$ROOT/config-examples/$1" | curl -s -X PUT -H 'Content-Type: application/json' \
+    --data @- "$CONNECT_URL/connector-plugins/$class/config/validate" | jq -r '.configs[].value.errors[]?')
+  [[ -z "$errors" ]] || { echo "config-examples/$1 does not validate:" >&2; echo "$errors" | sed 's/^/  /' >&2; return 1; }
   curl -sf -X POST -H 'Content-Type: application/json' --data @"$ROOT/config-examples/$1" "$CONNECT_URL/connectors" >/dev/null
   wait_for "$name to run" 90 bash -c "curl -sf $CONNECT_URL/connectors/$name/status | grep -q '\"tasks\":\[{\"id\":0,\"state\":\"RUNNING\"'"
   printf '  %-14s %s (from config-examples/%s)\n' "$name" "$(connector_state "$name")" "$1"

@@ -176,8 +176,10 @@ class ConfigExamplesIT {
             awaitCopied("orders");
             assertThat(((Number) source.queryValue("shop", "SELECT COUNT(*) FROM events")).longValue()).isEqualTo(3002);
 
-            // PUT /connectors/<name>/config takes the file's config object (jq .config), as the README says.
-            String sinkConfig = new ObjectMapper().readTree(body("kafka-to-mariadb.json")).path("config").toString();
+            // PUT /connectors/<name>/config takes the file's config object with its name (jq '.config + {name: .name}').
+            JsonNode sinkFile = new ObjectMapper().readTree(body("kafka-to-mariadb.json"));
+            String sinkConfig = ((com.fasterxml.jackson.databind.node.ObjectNode) sinkFile.path("config").deepCopy())
+                    .put("name", sinkFile.path("name").asText()).toString();
             var changed = rest.send("PUT", "connectors/shop-to-copy/config", sinkConfig);
             assertThat(changed.status()).as(changed.body()).isEqualTo(200);
             rest.awaitRunning("shop-to-copy", 1, java.time.Duration.ofSeconds(120));
