@@ -83,13 +83,16 @@ stop_all() {
       kill -9 "${PIDS[$i]}" 2>/dev/null || true
     done
   fi
-  if [[ $status -ne 0 ]]; then
+  if [[ $status -eq 130 ]]; then
+    echo "Stopped by Ctrl-C. Logs are in $WORK/logs." >&2
+  elif [[ $status -ne 0 ]]; then
     echo "The quickstart failed (exit $status). Logs are in $WORK/logs." >&2
   fi
 }
 trap stop_all EXIT
-# Ctrl-C: the EXIT trap stops what was started; the writers exit quietly on their own.
-trap 'echo; echo "Interrupted: stopping." >&2; exit 130' INT TERM
+# Ctrl-C: the EXIT trap stops what was started; the writers exit quietly on their own. (Bash drops a
+# SIGINT that a foreground child such as the mariadb client handled itself: the writers' mark covers that.)
+trap 'exit 130' INT TERM
 
 wait_for() { # description, seconds, command...
   local what=$1 seconds=$2; shift 2
@@ -266,7 +269,11 @@ run_writers() {
       "$(count "$EAST_PORT") / $(cat "$WORK/east.count" 2>/dev/null || echo 0)" \
       "$(count "$WEST_PORT") / $(cat "$WORK/west.count" 2>/dev/null || echo 0)" "$e_lag" "$w_lag"
   done
-  wait "${WRITERS[@]}" || { echo "a writer failed: see $WORK/logs/writer-*.log" >&2; return 1; }
+  if ! wait "${WRITERS[@]}"; then
+    if compgen -G "$WORK/*.count.interrupted" >/dev/null; then exit 130; fi
+    echo "a writer failed: see $WORK/logs/writer-*.log" >&2
+    return 1
+  fi
 }
 
 audit() { # region port
