@@ -13,7 +13,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: ./quickstart.sh [--duration SECONDS] [--rate STATEMENTS_PER_SECOND] [--keep]
+Usage: ./quickstart.sh [--duration SECONDS] [--rate STATEMENTS_PER_SECOND] [--conflicts] [--keep]
 
 Runs Tandem's active-active demo between two MariaDB regions (east and west) on this machine:
 Kafka in KRaft mode, a Kafka Connect worker with the plugins on plugin.path, two mariadbd servers,
@@ -21,6 +21,8 @@ the forward and reverse links from config-examples/, a writer in each region, th
 
   --duration SECONDS   how long the writers run (default 30)
   --rate N             statements per second of each writer (default 20)
+  --conflicts          both writers also update the same 20 accounts: the sinks resolve the conflicts
+                       (last-writer-wins on updated_at) and the verification counts them
   --keep               leave everything running at the end until you press Enter
   -h, --help           print this and exit
 
@@ -50,6 +52,7 @@ CONNECT_PORT=${CONNECT_PORT:-18083}
 EAST_PORT=${EAST_PORT:-13306}
 WEST_PORT=${WEST_PORT:-13307}
 KEEP=false
+SHARED=0
 DURATION=30
 RATE=20
 SEEDED=1000
@@ -57,6 +60,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --keep) KEEP=true ;;
+    --conflicts) SHARED=20 ;;
     --duration) positive_integer "$@"; DURATION=$2; shift ;;
     --rate) positive_integer "$@"; RATE=$2; shift ;;
     *) refuse "unknown option '$1'" ;;
@@ -246,13 +250,17 @@ reverse_link() {
 
 run_writers() {
   EAST_SEQ=$(gtid_seq "$EAST_PORT"); WEST_SEQ=$(gtid_seq "$WEST_PORT")
-  step "Writers in both regions at once: $RATE statements/s each for ${DURATION}s (updates, inserts, deletes on each region's own keys)"
+  if [[ $SHARED -gt 0 ]]; then
+    step "Writers in both regions at once: $RATE statements/s each for ${DURATION}s (updates, inserts, deletes on each region's own keys; a quarter of them update accounts 1-$SHARED, which both regions change)"
+  else
+    step "Writers in both regions at once: $RATE statements/s each for ${DURATION}s (updates, inserts, deletes on each region's own keys)"
+  fi
   local index=0
   for region in east west; do
     local port=$EAST_PORT; [[ $region == west ]] && port=$WEST_PORT
     : >"$WORK/logs/writer-$region.log"
     python3 "$ROOT/quickstart/bin/writer.py" --region "$region" --index $index --seeded "$SEEDED" --rate "$RATE" \
-      --duration "$DURATION" --count-file "$WORK/$region.count" 2>>"$WORK/logs/writer-$region.log" \
+      --duration "$DURATION" --shared "$SHARED" --count-file "$WORK/$region.count" 2>>"$WORK/logs/writer-$region.log" \
       | mariadb --protocol=TCP -h 127.0.0.1 -P "$port" -u tandem -ptandem-secret shop >>"$WORK/logs/writer-$region.log" 2>&1 &
     PIDS+=($!)
     WRITERS+=($!)
@@ -284,6 +292,13 @@ audit() { # region port
     | python3 "$ROOT/quickstart/bin/binlog_audit.py" --after "$3"
 }
 
+conflicts() { # region port: what the region's sink recorded in tandem.tandem_conflict
+  local found
+  found=$(sql "$2" "SELECT CONCAT(conflict_type, ' -> ', outcome, ': ', COUNT(*)) FROM tandem.tandem_conflict
+    GROUP BY conflict_type, outcome ORDER BY conflict_type, outcome" 2>/dev/null | paste -sd ';' - | sed 's/;/; /g')
+  echo "  conflicts met in $1 (tandem.tandem_conflict, resolved by last-writer-wins on updated_at): ${found:-none}"
+}
+
 verify() {
   step "Verification"
   local i
@@ -301,6 +316,8 @@ verify() {
     echo "  FAILED: the regions differ (east $east_rows rows, west $west_rows rows); see $WORK/verification.json" >&2
     return 1
   fi
+  conflicts east "$EAST_PORT"
+  conflicts west "$WEST_PORT"
   local e1 w1
   e1=$(gtid_seq "$EAST_PORT"); w1=$(gtid_seq "$WEST_PORT")
   sleep 5

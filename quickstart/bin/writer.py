@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The quickstart's application in one region: single-statement transactions at a fixed rate on
-the keys this region owns (updates of its accounts, inserts, deletes of rows it inserted), printed
+the keys this region owns (updates of its accounts, inserts, deletes of rows it inserted), and with
+--shared N also on accounts 1..N that the other region's writer updates too (conflicts), printed
 as SQL for the mariadb client to execute. Writes how many statements it produced to --count-file."""
 import argparse, os, random, signal, sys, time
 
@@ -21,6 +22,7 @@ p.add_argument("--seeded", type=int, required=True)
 p.add_argument("--rate", type=float, required=True)     # statements per second
 p.add_argument("--duration", type=float, required=True) # seconds
 p.add_argument("--count-file", required=True)
+p.add_argument("--shared", type=int, default=0)         # ids 1..N that both regions' writers update (conflicts)
 a = p.parse_args()
 
 rnd = random.Random(a.index)
@@ -35,7 +37,11 @@ while True:
     if now >= deadline:
         break
     dice = rnd.randrange(100)
-    if dice < 70:
+    if a.shared and dice < 25:
+        i = rnd.randrange(1, a.shared + 1)
+        sql = (f"UPDATE shop.account SET balance = balance + {rnd.randrange(1, 50)}, note = 'shared {a.region} {count}', "
+               f"updated_at = NOW(6) WHERE id = {i};")
+    elif dice < 70:
         i = rnd.choice(owned)
         sql = (f"UPDATE shop.account SET balance = balance + {rnd.randrange(1, 50)}, note = '{a.region} {count}', "
                f"updated_at = NOW(6) WHERE id = {i};")

@@ -101,10 +101,17 @@ class ActiveActiveIT {
 
     /** A link; with {@code ddl}, DDL travels in the table topics and the sink applies it. */
     private static Link link(ConnectRest rest, String test, Region from, Region to, String database, boolean full, boolean ddl) {
+        return link(rest, test, from, to, database, full, ddl, Map.of());
+    }
+
+    /** A link whose sink has {@code sinkSettings} besides the usual ones. */
+    private static Link link(ConnectRest rest, String test, Region from, Region to, String database, boolean full, boolean ddl,
+                             Map<String, String> sinkSettings) {
         String prefix = test + "_" + from.name;
         Link link = new Link(prefix + "-source", test + "-" + from.name + "-to-" + to.name, prefix);
         Map<String, String> source = source(from, prefix, database, full);
         Map<String, String> sink = sink(from, to, prefix + "." + database);
+        sink.putAll(sinkSettings);
         if (ddl) {
             source.put("tandem.ddl.table.topics", "true");
             // This class's DDL test syncs DDL on both links of its pair: an explicit override of the one-link rule,
@@ -149,6 +156,16 @@ class ActiveActiveIT {
                         }
                     });
         }
+    }
+
+    /** Conflicts a region's sinks recorded for {@code table} (db.table). */
+    private static long conflicts(Region region, String table) {
+        if (region.server.query("", "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'tandem' "
+                + "AND TABLE_NAME = 'tandem_conflict'").isEmpty()) {
+            return 0;
+        }
+        return ((Number) region.server.queryValue("", "SELECT COUNT(*) FROM tandem.tandem_conflict WHERE table_name = '"
+                + table + "'")).longValue();
     }
 
     private static double metric(Link link, String name) {
@@ -245,11 +262,204 @@ class ActiveActiveIT {
         long intoWest = auditBinlog(west, westSeq, w);
         long intoEast = auditBinlog(east, eastSeq, e);
         assertThat(intoWest).as("sink transactions in west's binlog").isEqualTo((long) (metric(forward, "transactions-committed-total") - fwdTx));
+        for (Region r : List.of(east, west)) {
+            for (String table : List.of("pair.account", "pair.ledger")) {
+                assertThat(conflicts(r, table)).as("writers on disjoint keys make no conflict in " + r.name + " " + table)
+                        .isZero();
+            }
+        }
         assertThat(intoEast).as("sink transactions in east's binlog").isEqualTo((long) (metric(reverse, "transactions-committed-total") - revTx));
         System.out.printf("Active-active pair: east wrote %d transactions, west %d; west's binlog holds %d + %d sink "
                 + "transactions (all marked east), east's %d + %d (all marked west); no change came back%n", e, w, w, intoWest,
                 e, intoEast);
         delete(rest, forward, reverse);
+    }
+
+    /**
+     * Writers in both regions change the same rows at once (updates of shared rows, deletes racing
+     * updates, inserts of the same new keys): under last-writer-wins on a column the writers set,
+     * both regions end identical, every updated row holds the write with the greatest value, the
+     * conflict tables hold each conflict once, and nothing bounces.
+     */
+    @Test
+    void writersOnTheSameRowsConvergeUnderLastWriterWinsAndEveryConflictIsRecordedOnce() throws Exception {
+        String db = "lww";
+        for (Region r : List.of(east, west)) {
+            r.server.execute("", "CREATE DATABASE " + db);
+            r.server.execute(db, "CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(40), "
+                    + "updated_at DATETIME(6) NOT NULL)", "INSERT INTO item SELECT seq, 0, 'seed', '2026-01-01' FROM seq_1_to_30");
+        }
+        Map<String, String> lww = Map.of("tandem.conflict.strategy", "last-writer-wins",
+                "tandem.conflict.lww.column", "updated_at", "tandem.conflict.region.order", "east,west");
+        ConnectRest rest = connect.rest();
+        Link forward = link(rest, "lww", east, west, db, false, false, lww);
+        Link reverse = link(rest, "lww", west, east, db, false, false, lww);
+        DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);
+        DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
+
+        // One clock for both writers: every write gets a distinct updated_at, so the expected winner is known.
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(
+                java.time.LocalDateTime.of(2027, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L);
+        Map<Integer, long[]> newest = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, String> newestNote = new java.util.concurrent.ConcurrentHashMap<>();
+        long until = System.currentTimeMillis() + 12_000;
+        List<Thread> writers = new ArrayList<>();
+        AtomicInteger writes = new AtomicInteger();
+        for (Region r : List.of(east, west)) {
+            Thread t = new Thread(() -> {
+                java.util.Random random = new java.util.Random(r.name.hashCode());
+                try (var c = r.server.connect(db)) {
+                    for (int n = 0; System.currentTimeMillis() < until; n++) {
+                        String note = r.name + " " + n;
+                        int id;
+                        String sql;
+                        long ts;
+                        synchronized (clock) {
+                            ts = clock.addAndGet(1 + random.nextInt(5));
+                            if (n % 10 == 9) { // deletes in east racing updates in west
+                                id = 21 + random.nextInt(10);
+                                sql = r.name.equals("east") ? "DELETE FROM item WHERE id = " + id
+                                        : "UPDATE item SET v = v + 1, note = '" + note + "', updated_at = ? WHERE id = " + id;
+                            } else if (n % 10 == 4) { // both regions insert the same new keys
+                                id = 1000 + n / 10;
+                                sql = "INSERT IGNORE INTO item VALUES (" + id + ", 0, '" + note + "', ?)";
+                            } else {
+                                id = 1 + random.nextInt(20);
+                                sql = "UPDATE item SET v = v + 1, note = '" + note + "', updated_at = ? WHERE id = " + id;
+                                long[] best = newest.computeIfAbsent(id, k -> new long[1]);
+                                if (ts > best[0]) {
+                                    best[0] = ts;
+                                    newestNote.put(id, note);
+                                }
+                            }
+                        }
+                        try (var ps = c.prepareStatement(sql)) {
+                            if (sql.contains("?")) {
+                                ps.setString(1, java.time.LocalDateTime.ofEpochSecond(ts / 1_000_000L, (int) (ts % 1_000_000L) * 1000,
+                                        java.time.ZoneOffset.UTC).toString().replace('T', ' '));
+                            }
+                            ps.executeUpdate();
+                        }
+                        writes.incrementAndGet();
+                        Thread.sleep(random.nextInt(4));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(r.name + "'s writer failed", e);
+                }
+            }, "lww-writer-" + r.name);
+            t.start();
+            writers.add(t);
+        }
+        for (Thread t : writers) {
+            t.join();
+        }
+        await("east and west hold the same rows").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(TableComparison.rows(west.server, db, "item")).isEqualTo(TableComparison.rows(east.server, db, "item")));
+        long eastSeq = BinlogAudit.lastSeq(east.server);
+        long westSeq = BinlogAudit.lastSeq(west.server);
+        sleep(Duration.ofSeconds(5));
+        assertThat(BinlogAudit.lastSeq(east.server)).as("east's binlog is quiet: nothing bounces").isEqualTo(eastSeq);
+        assertThat(BinlogAudit.lastSeq(west.server)).as("west's binlog is quiet: nothing bounces").isEqualTo(westSeq);
+
+        for (var e : newestNote.entrySet()) {
+            Object note = east.server.queryValue(db, "SELECT note FROM item WHERE id = " + e.getKey());
+            assertThat(note).as("row " + e.getKey() + " holds its newest write in both regions").isEqualTo(e.getValue());
+        }
+        for (Region r : List.of(east, west)) {
+            long conflicts = conflicts(r, "lww.item");
+            long distinct = ((Number) r.server.queryValue("", "SELECT COUNT(DISTINCT kafka_topic, kafka_partition, kafka_offset) "
+                    + "FROM tandem.tandem_conflict WHERE table_name = 'lww.item'")).longValue();
+            System.out.printf("%s recorded %d conflicts: %s%n", r.name, conflicts, r.server.query("", "SELECT conflict_type, "
+                    + "outcome, COUNT(*) AS n FROM tandem.tandem_conflict WHERE table_name = 'lww.item' GROUP BY conflict_type, "
+                    + "outcome"));
+            assertThat(conflicts).as(r.name + " recorded conflicts").isPositive();
+            assertThat(distinct).as(r.name + ": no change recorded twice").isEqualTo(conflicts);
+        }
+        assertThat(east.server.query("", "SELECT DISTINCT conflict_type FROM tandem.tandem_conflict WHERE table_name = 'lww.item'"))
+                .extracting(row -> row.get("conflict_type")).contains("update-row-changed");
+        System.out.printf("Last-writer-wins: %d writes in both regions on shared rows; converged%n", writes.get());
+        delete(rest, forward, reverse);
+    }
+
+    /**
+     * A conflict made on purpose: both sinks paused, the same rows changed in both regions, the
+     * sinks resumed. Per-table strategies: {@code ignore} keeps each region's row (the verifier
+     * names exactly those rows), {@code region-priority} makes both regions take east's, and
+     * {@code fail} stops both sinks with a message naming the row.
+     */
+    @Test
+    void eachStrategyResolvesAConflictAsDocumented() throws Exception {
+        String db = "strat";
+        for (Region r : List.of(east, west)) {
+            r.server.execute("", "CREATE DATABASE " + db);
+            for (String t : List.of("t_ignore", "t_priority", "t_fail")) {
+                r.server.execute(db, "CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+                        "INSERT INTO " + t + " SELECT seq, 'seed' FROM seq_1_to_5");
+            }
+        }
+        Map<String, String> strategies = Map.of("tandem.conflict.tables",
+                db + ".t_ignore=ignore," + db + ".t_priority=region-priority," + db + ".t_fail=fail",
+                "tandem.conflict.region.order", "east,west");
+        ConnectRest rest = connect.rest();
+        Link forward = link(rest, "strat", east, west, db, false, false, strategies);
+        Link reverse = link(rest, "strat", west, east, db, false, false, strategies);
+        DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);
+        DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
+
+        whilePaused(rest, List.of(forward, reverse), () -> {
+            east.server.execute(db, "UPDATE t_ignore SET v = 'east' WHERE id = 1", "UPDATE t_priority SET v = 'east' WHERE id = 1",
+                    "DELETE FROM t_priority WHERE id = 2", "UPDATE t_priority SET v = 'east' WHERE id = 3");
+            west.server.execute(db, "UPDATE t_ignore SET v = 'west' WHERE id = 1", "UPDATE t_priority SET v = 'west' WHERE id = 1",
+                    "UPDATE t_priority SET v = 'west' WHERE id = 2", "DELETE FROM t_priority WHERE id = 3",
+                    "UPDATE t_ignore SET v = 'only west' WHERE id = 4");
+        });
+        await("region-priority: both regions hold east's rows").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(TableComparison.rows(west.server, db, "t_priority")).isEqualTo(TableComparison.rows(east.server, db,
+                            "t_priority"));
+                    assertThat(east.server.query(db, "SELECT id, v FROM t_priority ORDER BY id")).extracting(r -> r.get("id")
+                            + "=" + r.get("v")).containsExactly("1=east", "3=east", "4=seed", "5=seed");
+                    assertThat(east.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 4")).isEqualTo("only west");
+                    assertThat(conflicts(east, db + ".t_ignore") + conflicts(west, db + ".t_ignore")).isEqualTo(2);
+                });
+        assertThat(east.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 1")).as("ignore keeps east's row").isEqualTo("east");
+        assertThat(west.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 1")).as("ignore keeps west's row").isEqualTo("west");
+        var report = new dev.tandem.verifier.Verifier(new dev.tandem.verifier.Verifier.Options(east.server.jdbcUrl(""),
+                east.server.user(), east.server.password(), west.server.jdbcUrl(""), west.server.user(), west.server.password(),
+                dev.tandem.common.select.ObjectSelection.of(List.of(db + ".t_ignore", db + ".t_priority"), List.of()), List.of(),
+                List.of(), 1000, 1, 0, Duration.ofSeconds(1), 0, false)).run();
+        System.out.print(report.summary());
+        assertThat(report.tables().stream().flatMap(t -> t.differences().stream().map(d -> t.source() + " " + d.kind() + " "
+                + d.key()))).as("the verifier names exactly the rows ignore left apart").containsExactly(db + ".t_ignore DIFFERENT id=1");
+        assertThat(east.server.query("", "SELECT conflict_type, strategy, outcome FROM tandem.tandem_conflict WHERE table_name = '"
+                + db + ".t_priority' ORDER BY conflict_type")).extracting(r -> r.get("conflict_type") + " " + r.get("outcome"))
+                .as("east met west's changes of rows it changed: region-priority kept east's")
+                .containsExactly("delete-row-changed kept", "update-row-changed kept", "update-row-missing kept");
+
+        whilePaused(rest, List.of(forward, reverse), () -> {
+            east.server.execute(db, "UPDATE t_fail SET v = 'east' WHERE id = 5");
+            west.server.execute(db, "UPDATE t_fail SET v = 'west' WHERE id = 5");
+        });
+        await("fail stops the sink naming the row").atMost(TIMEOUT).untilAsserted(() -> {
+            String trace = rest.status(forward.sink).path("tasks").path(0).path("trace").asText("");
+            assertThat(trace).contains("Conflict on " + db + ".t_fail key {\"id\":5}").contains("update-row-changed")
+                    .contains("\"v\":\"west\"").contains("\"v\":\"east\"");
+        });
+        delete(rest, forward, reverse);
+    }
+
+    /** Pauses the links' sinks, runs {@code changes} in the regions, resumes: the sinks meet the changes as conflicts. */
+    private static void whilePaused(ConnectRest rest, List<Link> links, Runnable changes) {
+        for (Link l : links) {
+            rest.put("connectors/" + l.sink + "/pause", "");
+        }
+        await("sinks paused").atMost(TIMEOUT).until(() -> links.stream().allMatch(l ->
+                "PAUSED".equals(rest.status(l.sink).path("tasks").path(0).path("state").asText())));
+        changes.run();
+        sleep(Duration.ofSeconds(2)); // the sources capture the changes while the sinks wait
+        for (Link l : links) {
+            rest.put("connectors/" + l.sink + "/resume", "");
+        }
     }
 
     @Test

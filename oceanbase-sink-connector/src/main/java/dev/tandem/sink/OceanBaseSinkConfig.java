@@ -4,6 +4,8 @@ import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.conflict.ConflictSettings;
+import dev.tandem.sink.conflict.Strategy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -28,6 +30,7 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
     public static final String GROUP_MAPPING = "Data mapping";
     public static final String GROUP_ACTIVE_ACTIVE = "Active-active";
     public static final String GROUP_RETRIES = "Retries";
+    public static final String GROUP_CONFLICTS = "Conflicts";
 
     public static final String URL = "connection.url";
     private static final String URL_DOC = "JDBC URL of the destination: jdbc:mariadb://host:port/ (MariaDB), "
@@ -100,6 +103,37 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MS = "tandem.retry.backoff.ms";
     private static final String RETRY_BACKOFF_MS_DOC = "First wait before a retry; doubled each time, at most 60 s.";
 
+    public static final String CONFLICT_DETECTION = "tandem.conflict.detection";
+    private static final String CONFLICT_DETECTION_DOC = "With tandem.region set (active-active), compare every change of "
+            + "another region with the destination row inside the apply transaction (the row locked with SELECT ... FOR "
+            + "UPDATE): a row that is not the change's before image is a conflict, resolved by the table's strategy and "
+            + "recorded in tandem_conflict beside the checkpoint table. Off: changes are applied blindly.";
+    public static final String CONFLICT_STRATEGY = "tandem.conflict.strategy";
+    private static final String CONFLICT_STRATEGY_DOC = "What a conflict does, for tables without their own rule in "
+            + "tandem.conflict.tables: 'overwrite' (the incoming change is applied), 'ignore' (the destination row is kept), "
+            + "'last-writer-wins' (the greater tandem.conflict.lww.column wins; ties by tandem.conflict.region.order), "
+            + "'region-priority' (the region earlier in tandem.conflict.region.order wins) or 'fail' (the task stops, "
+            + "naming the row). Only last-writer-wins and region-priority make every region reach the same row, given the "
+            + "same settings on every link.";
+    public static final String CONFLICT_LWW_COLUMN = "tandem.conflict.lww.column";
+    private static final String CONFLICT_LWW_COLUMN_DOC = "The column last-writer-wins orders by: one the application "
+            + "sets on every insert and update, a TIMESTAMP(6)/DATETIME(6) (e.g. updated_at ... ON UPDATE "
+            + "CURRENT_TIMESTAMP(6)) or an integer version. Binlog timestamps (one-second resolution) cannot order writes.";
+    public static final String CONFLICT_TABLES = "tandem.conflict.tables";
+    private static final String CONFLICT_TABLES_DOC = "Per-table strategies, as destination db.table=strategy entries: "
+            + "e.g. 'shop.account=last-writer-wins:updated_at,shop.audit=ignore,shop.ledger=fail'.";
+    public static final String CONFLICT_REGION_ORDER = "tandem.conflict.region.order";
+    private static final String CONFLICT_REGION_ORDER_DOC = "Regions, first wins: the tie-break of last-writer-wins and "
+            + "the order of region-priority. Name every region of the pair or ring, in the same order on every link.";
+    public static final String CONFLICT_EXCLUDE = "tandem.conflict.compare.exclude";
+    private static final String CONFLICT_EXCLUDE_DOC = "Columns left out when the destination row is compared with a "
+            + "change's before image (e.g. a column the destination computes itself). By default every column of the "
+            + "before image is compared, NULL-safe; FLOAT columns compare through their exact double value.";
+    public static final String CONFLICT_TOMBSTONE_HOURS = "tandem.conflict.tombstone.retention.hours";
+    private static final String CONFLICT_TOMBSTONE_HOURS_DOC = "How long the tombstones of rows deleted by other regions "
+            + "are kept (table tandem_tombstone): under last-writer-wins a change arriving later that is not newer than "
+            + "the deleted row does not bring it back. Keep it longer than the longest delay a link can have.";
+
     public static final List<String> NON_EMPTY_VALUES = List.of("fail", "overwrite", "keep");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -135,6 +169,21 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             .define(CheckpointTable.CONFIG, Type.STRING, CheckpointTable.DEFAULT,
                     ConfigValidators.QUALIFIED_TABLE,
                     Importance.LOW, CheckpointTable.DOC, GROUP_ACTIVE_ACTIVE, 3, Width.MEDIUM, "Checkpoint table")
+            .define(CONFLICT_DETECTION, Type.BOOLEAN, true, Importance.MEDIUM, CONFLICT_DETECTION_DOC, GROUP_CONFLICTS, 1,
+                    Width.SHORT, "Conflict detection")
+            .define(CONFLICT_STRATEGY, Type.STRING, "overwrite",
+                    ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateStrategy, () -> String.join(", ", Strategy.names())),
+                    Importance.MEDIUM, CONFLICT_STRATEGY_DOC, GROUP_CONFLICTS, 2, Width.SHORT, "Conflict strategy")
+            .define(CONFLICT_LWW_COLUMN, Type.STRING, "", Importance.MEDIUM, CONFLICT_LWW_COLUMN_DOC, GROUP_CONFLICTS, 3,
+                    Width.SHORT, "Last-writer-wins column")
+            .define(CONFLICT_TABLES, Type.LIST, "", Importance.LOW, CONFLICT_TABLES_DOC, GROUP_CONFLICTS, 4, Width.LONG,
+                    "Per-table strategies")
+            .define(CONFLICT_REGION_ORDER, Type.LIST, "", Importance.MEDIUM, CONFLICT_REGION_ORDER_DOC, GROUP_CONFLICTS, 5,
+                    Width.MEDIUM, "Region order")
+            .define(CONFLICT_EXCLUDE, Type.LIST, "", Importance.LOW, CONFLICT_EXCLUDE_DOC, GROUP_CONFLICTS, 6, Width.MEDIUM,
+                    "Columns not compared")
+            .define(CONFLICT_TOMBSTONE_HOURS, Type.INT, 168, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    CONFLICT_TOMBSTONE_HOURS_DOC, GROUP_CONFLICTS, 7, Width.SHORT, "Tombstone retention (h)")
             .define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.LOW, MAX_RETRIES_DOC, GROUP_RETRIES, 1,
                     Width.SHORT, "Max retries")
             .define(RETRY_BACKOFF_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_BACKOFF_MS_DOC,
@@ -214,6 +263,17 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
         return getLong(RETRY_BACKOFF_MS);
     }
 
+    /** Whether changes are compared with the destination rows (an active-active sink with detection on). */
+    public boolean detectsConflicts() {
+        return !region().isEmpty() && getBoolean(CONFLICT_DETECTION);
+    }
+
+    /** The conflict options, parsed ({@link IllegalArgumentException} with the fix when they do not parse). */
+    public ConflictSettings conflictSettings() {
+        return ConflictSettings.parse(getString(CONFLICT_STRATEGY), getString(CONFLICT_LWW_COLUMN), getList(CONFLICT_TABLES),
+                getList(CONFLICT_REGION_ORDER), getList(CONFLICT_EXCLUDE), getInt(CONFLICT_TOMBSTONE_HOURS));
+    }
+
     /** Field to message for rules between fields. */
     public Map<String, String> crossFieldErrors() {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -221,7 +281,53 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             errors.put(REGION, "the sink's region (" + region() + ") equals " + SOURCE_REGION + ": every record without an "
                     + "origin header would be taken for a change made here and dropped; name the source's region");
         }
+        conflictErrors(errors);
         return errors;
+    }
+
+    private void conflictErrors(Map<String, String> errors) {
+        ConflictSettings settings;
+        try {
+            settings = conflictSettings();
+        } catch (IllegalArgumentException e) {
+            errors.put(CONFLICT_TABLES, e.getMessage());
+            return;
+        }
+        boolean handled = settings.rules().stream().anyMatch(r -> r.strategy() != Strategy.OVERWRITE);
+        if (handled && region().isEmpty()) {
+            errors.put(CONFLICT_STRATEGY, "conflict strategies other than overwrite need " + REGION + " (the region of this "
+                    + "sink's destination in an active-active pair or ring)");
+            return;
+        }
+        if (settings.rules().stream().anyMatch(r -> r.strategy() == Strategy.LAST_WRITER_WINS && r.column().isEmpty())) {
+            errors.put(CONFLICT_LWW_COLUMN, "last-writer-wins needs the column it orders by: set " + CONFLICT_LWW_COLUMN
+                    + " (e.g. updated_at), or name it per table (db.table=last-writer-wins:column)");
+        }
+        boolean ordered = settings.rules().stream().anyMatch(r -> r.strategy().converges());
+        if (ordered && !region().isEmpty()) {
+            List<String> missing = new java.util.ArrayList<>();
+            for (String r : List.of(region(), sourceRegion())) {
+                if (!r.isEmpty() && !settings.regionOrder().contains(r)) {
+                    missing.add(r);
+                }
+            }
+            if (!missing.isEmpty()) {
+                errors.put(CONFLICT_REGION_ORDER, "the region order " + settings.regionOrder() + " omits " + missing
+                        + ": name every region of the pair or ring, in the same order on every link (e.g. "
+                        + CONFLICT_REGION_ORDER + "=" + String.join(",", new java.util.LinkedHashSet<>(
+                                java.util.stream.Stream.concat(settings.regionOrder().stream(),
+                                        java.util.stream.Stream.of(region(), sourceRegion()).filter(r -> !r.isEmpty())).toList()))
+                        + ")");
+            }
+        }
+    }
+
+    private static void validateStrategy(String name, Object value) {
+        try {
+            Strategy.of(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
     }
 
     private static String dialectChoices() {

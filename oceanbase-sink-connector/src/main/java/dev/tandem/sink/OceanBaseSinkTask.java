@@ -13,6 +13,8 @@ import dev.tandem.sink.apply.LoadDataWriter;
 import dev.tandem.sink.apply.SinkMetrics;
 import dev.tandem.sink.apply.StatementWriter;
 import dev.tandem.sink.checkpoint.Checkpoints;
+import dev.tandem.sink.conflict.ConflictLog;
+import dev.tandem.sink.conflict.ConflictResolver;
 import dev.tandem.sink.schema.DdlApplier;
 import dev.tandem.sink.schema.DdlTranslator;
 import dev.tandem.sink.schema.DestinationDdl;
@@ -107,6 +109,14 @@ public class OceanBaseSinkTask extends SinkTask {
             StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c), loadData(c, dialect));
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());
+            if (config.detectsConflicts()) {
+                ConflictLog log = new ConflictLog(config.checkpointTable(), connector, config.region(), dialect);
+                log.create(c);
+                applier.detectConflicts(new ConflictResolver(config.conflictSettings(), log, config.region(),
+                        (table, type, failed) -> metrics.conflict(table.toString(), type.label(), failed)));
+                LOG.info("Sink task of '{}' detects conflicts with the rows of {} (strategy {}; recorded in {})", connector,
+                        config.region(), config.getString(OceanBaseSinkConfig.CONFLICT_STRATEGY), log.conflictTable());
+            }
             ddl = new DdlApplier(applier::connection, checkpoints,
                     new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect.name())),
                     metrics, config.ddlSync(),

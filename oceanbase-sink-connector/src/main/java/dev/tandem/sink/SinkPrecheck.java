@@ -39,6 +39,9 @@ final class SinkPrecheck {
             }
             checkVersion(version, errors);
             checkPrivileges(c, config, errors);
+            if (config.detectsConflicts()) {
+                checkResolutionColumns(c, config, errors);
+            }
         } catch (SQLException e) {
             String field = ConnectionFailure.field(e, OceanBaseSinkConfig.URL, OceanBaseSinkConfig.USER,
                     OceanBaseSinkConfig.PASSWORD);
@@ -64,6 +67,49 @@ final class SinkPrecheck {
         } else if (!mariadb && !other && major < 8) {
             errors.computeIfAbsent(OceanBaseSinkConfig.URL, f -> new ArrayList<>()).add("MySQL " + version
                     + " is older than the oldest supported destination, 8.0");
+        }
+    }
+
+    /** Types last-writer-wins can order exactly: integers, decimals, dates and times. */
+    private static final java.util.Set<String> ORDERED_TYPES = java.util.Set.of("tinyint", "smallint", "mediumint", "int",
+            "bigint", "decimal", "date", "datetime", "timestamp", "year");
+
+    /**
+     * The last-writer-wins column of every table named in tandem.conflict.tables that exists
+     * already: there, and of a type that orders writes.
+     */
+    private static void checkResolutionColumns(Connection c, OceanBaseSinkConfig config, Map<String, List<String>> errors)
+            throws SQLException {
+        var settings = config.conflictSettings();
+        for (var e : settings.tableRules().entrySet()) {
+            if (e.getValue().strategy() != dev.tandem.sink.conflict.Strategy.LAST_WRITER_WINS) {
+                continue;
+            }
+            TableId table = e.getKey();
+            String column = e.getValue().column();
+            try (var ps = c.prepareStatement("SELECT (SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
+                    + "AND TABLE_NAME = ? AND COLUMN_NAME = ?), (SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+                    + "AND TABLE_NAME = ?)")) {
+                ps.setString(1, table.database());
+                ps.setString(2, table.table());
+                ps.setString(3, column);
+                ps.setString(4, table.database());
+                ps.setString(5, table.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String type = rs.getString(1);
+                    boolean tableExists = rs.getObject(2) != null;
+                    if (tableExists && type == null) {
+                        errors.computeIfAbsent(OceanBaseSinkConfig.CONFLICT_TABLES, f -> new ArrayList<>()).add(table
+                                + " has no column '" + column + "' for last-writer-wins: name a column the application sets on "
+                                + "every write (a TIMESTAMP(6)/DATETIME(6) or an integer version)");
+                    } else if (type != null && !ORDERED_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
+                        errors.computeIfAbsent(OceanBaseSinkConfig.CONFLICT_TABLES, f -> new ArrayList<>()).add(table + "."
+                                + column + " is " + type + ", which cannot order writes exactly: use a TIMESTAMP(6)/DATETIME(6) "
+                                + "or an integer version column for last-writer-wins");
+                    }
+                }
+            }
         }
     }
 

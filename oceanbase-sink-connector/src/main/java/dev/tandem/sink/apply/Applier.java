@@ -56,6 +56,8 @@ public final class Applier implements AutoCloseable {
     private final int maxRetries;
     private final long backoffMs;
     private final boolean appliedBefore;
+    /** Conflict detection and resolution for changes of other regions, or null (one-way links). */
+    private ConflictCheck conflicts;
     private final Set<TableId> checkedForRows = new HashSet<>();
     private final Set<TableId> keepExisting = new HashSet<>();
     private Connection connection;
@@ -79,6 +81,11 @@ public final class Applier implements AutoCloseable {
 
     public Connection connection() {
         return connection;
+    }
+
+    /** Turns conflict handling on: every run's changes are compared with the destination before they are written. */
+    public void detectConflicts(ConflictCheck check) {
+        this.conflicts = check;
     }
 
     /** Applies {@code run} (records of one origin, in order) in one transaction, retrying transient failures. */
@@ -119,9 +126,14 @@ public final class Applier implements AutoCloseable {
         connection.setAutoCommit(false);
         checkpoints.write(connection, origin, lastOffsets);
         for (var e : byTable.entrySet()) {
-            writeTable(e.getKey(), reduce(e.getValue()));
+            writeTable(e.getKey(), reduce(resolved(e.getKey(), e.getValue(), origin)));
         }
         connection.commit();
+    }
+
+    /** The records to write after conflicts with the destination are resolved (all of them without conflict handling). */
+    private List<ChangeRecord> resolved(TableId table, List<ChangeRecord> records, String origin) throws SQLException {
+        return conflicts == null ? records : conflicts.resolve(connection, table, records, origin);
     }
 
     private static Map<TableId, List<ChangeRecord>> byTable(List<ChangeRecord> run) {
@@ -140,6 +152,9 @@ public final class Applier implements AutoCloseable {
         connection.setAutoCommit(true);
         for (var e : byTable.entrySet()) {
             prepareTable(e.getKey(), e.getValue());
+        }
+        if (conflicts != null) {
+            conflicts.purgeIfDue(connection);
         }
     }
 
@@ -265,7 +280,7 @@ public final class Applier implements AutoCloseable {
             for (ChangeRecord r : run) {
                 Savepoint savepoint = connection.setSavepoint();
                 try {
-                    writeTable(r.table(), List.of(r));
+                    writeTable(r.table(), resolved(r.table(), List.of(r), origin));
                     connection.releaseSavepoint(savepoint);
                 } catch (SQLException | RuntimeException e) {
                     if (e instanceof SQLException sql && writer.dialect().isTransient(sql)) {

@@ -111,12 +111,17 @@ public final class RecordReader {
                 if (after == null) {
                     throw new DataException("record " + where(record) + " (op=" + op + ") has no 'after' row");
                 }
-                yield new ChangeRecord(record, table, key, after, op, ts, origin);
+                yield new ChangeRecord(record, table, key, after, before(envelope), op, ts, origin);
             }
-            case Envelope.OP_DELETE -> new ChangeRecord(record, table, key, null, op, ts, origin);
+            case Envelope.OP_DELETE -> new ChangeRecord(record, table, key, null, before(envelope), op, ts, origin);
             default -> throw new DataException("record " + where(record) + " has op='" + op + "', which the sink does not "
                     + "apply (truncates are not replicated; skip them on the source with skipped.operations=t)");
         };
+    }
+
+    /** The envelope's before image (null for inserts and snapshot reads): what conflict detection compares with. */
+    private static Struct before(Struct envelope) {
+        return envelope.schema().field(Envelope.BEFORE) == null ? null : envelope.getStruct(Envelope.BEFORE);
     }
 
     /** The record's origin: its tandem.origin header, else the configured source region. */

@@ -28,6 +28,9 @@ public final class SinkMetrics {
     private final Sensor transactionSize;
     private final Sensor transactionLatency;
     private volatile long lastSourceTimestampMs = -1;
+    private final PluginMetrics pluginMetrics;
+    private final String scope;
+    private final java.util.Map<String, Sensor[]> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Registers the metrics. Sensors live in the worker's one metrics registry, where a name is one
@@ -35,7 +38,8 @@ public final class SinkMetrics {
      * metric names are already tagged with connector and task by Connect).
      */
     public SinkMetrics(PluginMetrics metrics) {
-        String scope = "tandem-sink-" + UUID.randomUUID() + ".";
+        this.pluginMetrics = metrics;
+        this.scope = "tandem-sink-" + UUID.randomUUID() + ".";
         applied = sensor(metrics, scope, "records-applied", "change records applied");
         skipped = sensor(metrics, scope, "records-skipped-own-origin", "change records not applied because they originated in this region");
         ddlApplied = sensor(metrics, scope, "ddl-applied", "DDL statements applied");
@@ -52,6 +56,29 @@ public final class SinkMetrics {
                 (Gauge<Long>) (config, now) -> lastSourceTimestampMs);
         metrics.addMetric(name(metrics, "lag-ms", "time since the source committed the last applied change"),
                 (Gauge<Long>) (config, now) -> lastSourceTimestampMs < 0 ? -1 : now - lastSourceTimestampMs);
+    }
+
+    /**
+     * Counts a conflict of {@code table}, by type: detected, and resolved or failed (the strategy
+     * fail). Sensors are made the first time a table and type meet, tagged with both.
+     */
+    public void conflict(String table, String type, boolean failed) {
+        String key = table + " " + type;
+        Sensor[] s = conflicts.computeIfAbsent(key, k -> new Sensor[] {
+            conflictSensor(table, type, "conflicts-detected", "conflicts detected with the destination row"),
+            conflictSensor(table, type, "conflicts-resolved", "conflicts resolved by the table's strategy"),
+            conflictSensor(table, type, "conflicts-failed", "conflicts that stopped the task (strategy fail)")});
+        s[0].record(1);
+        s[failed ? 2 : 1].record(1);
+    }
+
+    private Sensor conflictSensor(String table, String type, String name, String what) {
+        Sensor s = pluginMetrics.addSensor(scope + name + "." + table + "." + type);
+        LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+        tags.put("table", table);
+        tags.put("conflict", type);
+        s.add(pluginMetrics.metricName(name + "-total", "total " + what, tags), new CumulativeSum());
+        return s;
     }
 
     /** The LOAD DATA writer's counts (rows it loaded, loads rolled back to the upsert), when the task has one. */

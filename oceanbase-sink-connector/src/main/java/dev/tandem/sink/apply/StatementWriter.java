@@ -110,13 +110,7 @@ public final class StatementWriter {
                 }
             }
             for (Field f : matched) {
-                Object value = before.get(f);
-                if (value instanceof Float single) {
-                    // A FLOAT column compares as a double: send the float's exact double, not its shortest decimal.
-                    ps.setDouble(p++, single.doubleValue());
-                } else {
-                    ValueBinder.bind(ps, p++, f.schema(), value);
-                }
+                ValueBinder.bindCompared(ps, p++, f.schema(), before.get(f));
             }
             return ps.executeUpdate();
         }

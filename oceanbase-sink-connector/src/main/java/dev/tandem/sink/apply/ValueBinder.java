@@ -62,12 +62,25 @@ public final class ValueBinder {
     }
 
     /**
+     * Binds a value a column is compared with ({@code col <=> ?}): as {@link #bind}, except that a
+     * FLOAT value is sent as its exact double — a FLOAT column compares as a double, and the float's
+     * shortest decimal (what the driver would send) is another double.
+     */
+    public static void bindCompared(PreparedStatement ps, int index, Schema schema, Object value) throws SQLException {
+        if (value instanceof Float single) {
+            ps.setDouble(index, single.doubleValue());
+        } else {
+            bind(ps, index, schema, value);
+        }
+    }
+
+    /**
      * The value as the destination takes it: {@code null}, a {@link String} (temporal values as
      * text in UTC, JSON, ENUM, SET...), a {@link BigDecimal}, {@code byte[]} (BIT in the server's
      * byte order) or a boxed number or boolean. Statements bind it; {@code LOAD DATA} writes it as
      * text.
      */
-    static Object toSql(Schema schema, Object value) {
+    public static Object toSql(Schema schema, Object value) {
         if (value == null) {
             return null;
         }
