@@ -396,9 +396,13 @@ class ActiveActiveIT {
                 r.server.execute(db, "CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)",
                         "INSERT INTO " + t + " SELECT seq, 'seed' FROM seq_1_to_5");
             }
+            r.server.execute(db, "CREATE TABLE person (id INT PRIMARY KEY, email VARCHAR(40) NOT NULL, v VARCHAR(20) NOT NULL, "
+                    + "updated_at DATETIME(6) NOT NULL, UNIQUE KEY uk_email (email))",
+                    "INSERT INTO person VALUES (1, 'keep@x', 'seed', '2027-01-01 00:00:00')");
         }
         Map<String, String> strategies = Map.of("tandem.conflict.tables",
-                db + ".t_ignore=ignore," + db + ".t_priority=region-priority," + db + ".t_fail=fail",
+                db + ".t_ignore=ignore," + db + ".t_priority=region-priority," + db + ".t_fail=fail," + db
+                        + ".person=last-writer-wins:updated_at",
                 "tandem.conflict.region.order", "east,west");
         ConnectRest rest = connect.rest();
         Link forward = link(rest, "strat", east, west, db, false, false, strategies);
@@ -412,6 +416,10 @@ class ActiveActiveIT {
             west.server.execute(db, "UPDATE t_ignore SET v = 'west' WHERE id = 1", "UPDATE t_priority SET v = 'west' WHERE id = 1",
                     "UPDATE t_priority SET v = 'west' WHERE id = 2", "DELETE FROM t_priority WHERE id = 3",
                     "UPDATE t_ignore SET v = 'only west' WHERE id = 4");
+            // The same email under different primary keys: west's is newer. Upserting east's row in west would,
+            // through ON DUPLICATE KEY UPDATE on the email, overwrite west's row 20 with east's values.
+            east.server.execute(db, "INSERT INTO person VALUES (10, 'a@x', 'east', '2027-01-01 00:00:01')");
+            west.server.execute(db, "INSERT INTO person VALUES (20, 'a@x', 'west', '2027-01-01 00:00:02')");
         });
         await("region-priority: both regions hold east's rows").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
@@ -421,7 +429,18 @@ class ActiveActiveIT {
                             + "=" + r.get("v")).containsExactly("1=east", "3=east", "4=seed", "5=seed");
                     assertThat(east.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 4")).isEqualTo("only west");
                     assertThat(conflicts(east, db + ".t_ignore") + conflicts(west, db + ".t_ignore")).isEqualTo(2);
+                    for (Region r : List.of(east, west)) {
+                        assertThat(r.server.query(db, "SELECT id, email, v FROM person ORDER BY id")).as(r.name + "'s person")
+                                .extracting(row -> row.get("id") + " " + row.get("email") + " " + row.get("v"))
+                                .containsExactly("1 keep@x seed", "20 a@x west");
+                    }
                 });
+        for (Region r : List.of(east, west)) {
+            assertThat(r.server.query("", "SELECT conflict_type, outcome FROM tandem.tandem_conflict WHERE table_name = '" + db
+                    + ".person'")).extracting(row -> row.get("conflict_type") + " " + row.get("outcome"))
+                    .as(r.name + ": the unique key collision, resolved by last-writer-wins")
+                    .containsExactly(r == east ? "unique-key-collision applied" : "unique-key-collision kept");
+        }
         assertThat(east.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 1")).as("ignore keeps east's row").isEqualTo("east");
         assertThat(west.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 1")).as("ignore keeps west's row").isEqualTo("west");
         var report = new dev.tandem.verifier.Verifier(new dev.tandem.verifier.Verifier.Options(east.server.jdbcUrl(""),

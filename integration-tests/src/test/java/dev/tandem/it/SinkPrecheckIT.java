@@ -68,6 +68,41 @@ class SinkPrecheckIT {
     }
 
     @Test
+    void conflictOptionsAreCheckedOnTheirFields() {
+        Map<String, String> config = sinkConfig(dest, "t", "${db}.${table}");
+        config.put("tandem.region", "west");
+        config.put("tandem.source.region", "east");
+        config.put("tandem.conflict.strategy", "newest");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.conflict.strategy")
+                .hasEntrySatisfying("tandem.conflict.strategy", m -> assertThat(m.get(0)).contains("last-writer-wins"));
+
+        config.put("tandem.conflict.strategy", "last-writer-wins");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.conflict.lww.column",
+                "tandem.conflict.region.order");
+        config.put("tandem.conflict.lww.column", "updated_at");
+        config.put("tandem.conflict.region.order", "east");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.conflict.region.order")
+                .hasEntrySatisfying("tandem.conflict.region.order", m -> assertThat(m.get(0)).contains("omits [west]")
+                        .contains("tandem.conflict.region.order=east,west"));
+        config.put("tandem.conflict.region.order", "east,west");
+        assertThat(connect.validationErrors(SINK, config)).isEmpty();
+
+        dest.execute("", "CREATE DATABASE IF NOT EXISTS cshop", "CREATE TABLE cshop.account (id INT PRIMARY KEY, "
+                + "note VARCHAR(10), score DOUBLE)");
+        config.put("tandem.conflict.tables", "cshop.account=last-writer-wins:changed_at");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.conflict.tables")
+                .hasEntrySatisfying("tandem.conflict.tables", m -> assertThat(m.get(0)).contains("has no column 'changed_at'"));
+        config.put("tandem.conflict.tables", "cshop.account=last-writer-wins:score");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.conflict.tables")
+                .hasEntrySatisfying("tandem.conflict.tables", m -> assertThat(m.get(0)).contains("is double, which cannot order"));
+
+        config.remove("tandem.region");
+        config.remove("tandem.conflict.tables");
+        assertThat(connect.validationErrors(SINK, config)).containsOnlyKeys("tandem.conflict.strategy")
+                .hasEntrySatisfying("tandem.conflict.strategy", m -> assertThat(m.get(0)).contains("need tandem.region"));
+    }
+
+    @Test
     void anUnreachableDestinationAndFieldMistakesAreReportedOnTheirFields() {
         Map<String, String> config = sinkConfig(dest, "t", "${db}.${table}");
         config.put("connection.url", "jdbc:mariadb://127.0.0.1:1/");

@@ -54,6 +54,8 @@ public final class ConflictResolver implements ConflictCheck {
     private long lastPurge;
     /** Per table, the keys whose last change in the previous run was a delete: their tombstone may open the next run. */
     private final Map<TableId, java.util.Set<List<Object>>> deletedLastRun = new HashMap<>();
+    /** Per table, the column names of its unique keys other than the primary key. */
+    private final Map<TableId, List<List<String>>> uniqueKeyNames = new HashMap<>();
 
     public ConflictResolver(ConflictSettings settings, ConflictLog log, String region, Counter counter) {
         this.settings = settings;
@@ -173,6 +175,10 @@ public final class ConflictResolver implements ConflictCheck {
                 buried.put(RowKey.of(k.first()), resolutionText(k.last(), rule));
             }
         }
+        List<KeyChanges> writing = keys.stream().filter(k -> !dropped.contains(k) && !k.last().isDelete()).toList();
+        for (List<Field> unique : uniqueKeys(c, table, keys.get(0).first())) {
+            collisions(c, table, writing, unique, rule, origin, entries, dropped, byKey.keySet());
+        }
         log.record(c, entries);
         log.bury(c, table, buried, origin);
         warn(table, entries);
@@ -188,6 +194,185 @@ public final class ConflictResolver implements ConflictCheck {
             }
         }
         return kept;
+    }
+
+    /**
+     * Secondary unique keys: a row the run writes whose unique values another row already holds
+     * (under another primary key) would, through the upsert's ON DUPLICATE KEY UPDATE, overwrite
+     * that unrelated row. Such a collision is a conflict: when the incoming row wins, the row
+     * holding its values is deleted first (in this transaction); when it loses, it is not written.
+     * Rows the run itself changes are left to the run.
+     */
+    private void collisions(Connection c, TableId table, List<KeyChanges> writing, List<Field> unique, ConflictSettings.Rule rule,
+                            String origin, List<ConflictLog.Entry> entries, java.util.Set<KeyChanges> dropped,
+                            java.util.Set<List<Object>> changedKeys) throws SQLException {
+        List<KeyChanges> candidates = writing.stream().filter(k -> !dropped.contains(k) && unique.stream()
+                .allMatch(f -> k.last().row().schema().field(f.name()) != null && k.last().row().get(f.name()) != null)).toList();
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<Field> keyFields = candidates.get(0).first().keySchema().fields();
+        boolean lww = rule.strategy() == Strategy.LAST_WRITER_WINS;
+        for (int from = 0; from < candidates.size(); from += KEYS_PER_STATEMENT) {
+            List<KeyChanges> chunk = candidates.subList(from, Math.min(candidates.size(), from + KEYS_PER_STATEMENT));
+            StringBuilder sql = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ? AS n, ").append(lww ? newerThanRow(rule) : "NULL")
+                        .append(" AS cmp");
+                for (Field f : keyFields) {
+                    sql.append(", ").append(Dialect.quote(f.name()));
+                }
+                sql.append(" FROM ").append(qualified(table)).append(" WHERE ");
+                for (int j = 0; j < unique.size(); j++) {
+                    sql.append(j == 0 ? "" : " AND ").append(Dialect.quote(unique.get(j).name())).append(" = ?");
+                }
+                sql.append(" AND NOT ").append(keyMatch(keyFields));
+            }
+            List<Object[]> found = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (int i = 0; i < chunk.size(); i++) {
+                    KeyChanges k = chunk.get(i);
+                    Struct row = k.last().row();
+                    ps.setInt(p++, i);
+                    if (lww) {
+                        p = bindResolution(ps, p, k.last(), rule);
+                    }
+                    for (Field f : unique) {
+                        ValueBinder.bindCompared(ps, p++, row.schema().field(f.name()).schema(), row.get(f.name()));
+                    }
+                    for (Field f : keyFields) {
+                        ValueBinder.bind(ps, p++, f.schema(), k.first().key().get(f));
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Object[] other = new Object[keyFields.size() + 2];
+                        other[0] = rs.getInt(1);
+                        other[1] = integer(rs, 2);
+                        for (int j = 0; j < keyFields.size(); j++) {
+                            other[j + 2] = rs.getObject(j + 3);
+                        }
+                        found.add(other);
+                    }
+                }
+            }
+            for (Object[] other : found) {
+                KeyChanges k = chunk.get((Integer) other[0]);
+                List<Object> otherKey = java.util.Arrays.asList(other).subList(2, other.length);
+                if (dropped.contains(k) || changedKeys.stream().anyMatch(key -> sameKey(key, otherKey))) {
+                    continue;
+                }
+                String destination = rowByKey(c, table, keyFields, otherKey);
+                if (rule.strategy() == Strategy.FAIL) {
+                    counter.conflict(table, ConflictType.UNIQUE_KEY_COLLISION, true);
+                    throw new ConnectException("Conflict on " + table + " key " + RowKey.of(k.first()) + ": unique-key-collision "
+                            + "(tandem.conflict.strategy=fail): the row " + destination + " holds the unique values "
+                            + RowJson.of(k.last().row()) + " from region " + origin + " writes (" + k.last().describe() + ")");
+                }
+                Integer newer = (Integer) other[1];
+                boolean wins = switch (rule.strategy()) {
+                    case OVERWRITE -> true;
+                    case IGNORE, FAIL -> false;
+                    case REGION_PRIORITY -> settings.ranksBefore(origin, region);
+                    case LAST_WRITER_WINS -> newer != null && (newer > 0 || newer == 0 && settings.ranksBefore(origin, region));
+                };
+                if (wins) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified(table) + " WHERE "
+                            + keyMatch(keyFields))) {
+                        for (int j = 0; j < otherKey.size(); j++) {
+                            ps.setObject(j + 1, otherKey.get(j));
+                        }
+                        ps.executeUpdate();
+                    }
+                } else {
+                    dropped.add(k);
+                }
+                entries.add(entry(table, k, ConflictType.UNIQUE_KEY_COLLISION, rule.strategy(), wins ? "applied" : "kept",
+                        destination, origin));
+                counter.conflict(table, ConflictType.UNIQUE_KEY_COLLISION, false);
+            }
+        }
+    }
+
+    private static boolean sameKey(List<Object> recordKey, List<Object> rowKey) {
+        if (recordKey.size() != rowKey.size()) {
+            return false;
+        }
+        for (int i = 0; i < recordKey.size(); i++) {
+            if (!String.valueOf(recordKey.get(i)).equals(String.valueOf(rowKey.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The table's unique keys other than the primary key, as fields of the row schema, read once per table. */
+    private List<List<Field>> uniqueKeys(Connection c, TableId table, ChangeRecord sample) throws SQLException {
+        List<List<String>> names = uniqueKeyNames.get(table);
+        if (names == null) {
+            Map<String, List<String>> byIndex = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+                    + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' "
+                    + "ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
+                ps.setString(1, table.database());
+                ps.setString(2, table.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byIndex.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+            }
+            names = new ArrayList<>(byIndex.values());
+            uniqueKeyNames.put(table, names);
+        }
+        Struct row = sample.row() != null ? sample.row() : sample.before();
+        List<List<Field>> keys = new ArrayList<>();
+        for (List<String> index : names) {
+            List<Field> fields = new ArrayList<>();
+            for (String column : index) {
+                Field f = row == null ? null : row.schema().field(column);
+                if (f == null) {
+                    fields = null;
+                    break;
+                }
+                fields.add(f);
+            }
+            if (fields != null) {
+                keys.add(fields);
+            }
+        }
+        return keys;
+    }
+
+    private static String rowByKey(Connection c, TableId table, List<Field> keyFields, List<Object> key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + qualified(table) + " WHERE " + keyMatch(keyFields))) {
+            for (int j = 0; j < key.size(); j++) {
+                ps.setObject(j + 1, key.get(j));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? RowJson.of(rs) : null;
+            }
+        }
+    }
+
+    /** 1 when the bound resolution value is newer than the row's, 0 equal, -1 older (a NULL value counts oldest). */
+    private static String newerThanRow(ConflictSettings.Rule rule) {
+        String col = Dialect.quote(rule.column());
+        return "CASE WHEN ? IS NULL THEN -1 WHEN " + col + " IS NULL THEN 1 WHEN " + col + " < ? THEN 1 WHEN " + col
+                + " > ? THEN -1 ELSE 0 END";
+    }
+
+    /** Binds the last change's resolution value three times, for {@link #newerThanRow}. */
+    private static int bindResolution(PreparedStatement ps, int p, ChangeRecord last, ConflictSettings.Rule rule)
+            throws SQLException {
+        resolutionValue(last, rule); // fails with the fix when the table lacks the column
+        Struct row = last.isDelete() ? last.before() : last.row();
+        Field f = row.schema().field(rule.column());
+        for (int j = 0; j < 3; j++) {
+            ValueBinder.bindCompared(ps, p++, f.schema(), row.get(f));
+        }
+        return p;
     }
 
     /**
@@ -315,9 +500,7 @@ public final class ConflictResolver implements ConflictCheck {
             KeyChanges k = chunk.get(i);
             sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ? AS n, ").append(sameAs(k.first().before()))
                     .append(" AS sb, ").append(sameAs(k.last().row())).append(" AS sa, ")
-                    .append(lww ? "CASE WHEN ? IS NULL THEN -1 WHEN " + Dialect.quote(rule.column()) + " IS NULL THEN 1 WHEN "
-                            + Dialect.quote(rule.column()) + " < ? THEN 1 WHEN " + Dialect.quote(rule.column())
-                            + " > ? THEN -1 ELSE 0 END" : "NULL")
+                    .append(lww ? newerThanRow(rule) : "NULL")
                     .append(" AS cmp FROM ").append(qualified(table)).append(" WHERE ").append(keyMatch(keyFields));
         }
         Map<KeyChanges, Found> found = new HashMap<>();
@@ -329,12 +512,7 @@ public final class ConflictResolver implements ConflictCheck {
                 p = bindCompared(ps, p, k.first().before());
                 p = bindCompared(ps, p, k.last().row());
                 if (lww) {
-                    resolutionValue(k.last(), rule); // fails with the fix when the table lacks the column
-                    Struct row = k.last().isDelete() ? k.last().before() : k.last().row();
-                    Field f = row.schema().field(rule.column());
-                    for (int j = 0; j < 3; j++) {
-                        ValueBinder.bindCompared(ps, p++, f.schema(), row.get(f));
-                    }
+                    p = bindResolution(ps, p, k.last(), rule);
                 }
                 for (Field f : keyFields) {
                     ValueBinder.bind(ps, p++, f.schema(), k.first().key().get(f));
