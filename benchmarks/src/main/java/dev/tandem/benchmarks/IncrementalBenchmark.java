@@ -21,12 +21,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * Incremental synchronization, MariaDB → Tandem source → Kafka → Tandem sink → MariaDB: a writer
  * inserts rows at a fixed rate (transactions of 10 rows) with their commit time in a column; a
  * reader polls the destination every 10 ms and takes, for each row, the time it became visible
- * minus its commit time. Each rate runs once as a one-way link and once as an active-active link
- * (source with {@code tandem.region} and the OriginTagger, sink with its region: marker rows and
- * tagging), side by side in one worker. Prints p50/p95/p99 latency, the rates reached and the
- * active-active ratios.
+ * minus its commit time. Each rate runs as a one-way link, as an active-active link (source with
+ * {@code tandem.region} and the OriginTagger, sink with its region: marker rows, tagging and
+ * conflict detection) and as an active-active link without conflict detection, side by side in one
+ * worker. Prints p50/p95/p99 latency, the rates reached, the active-active ratios and what
+ * conflict detection costs.
  */
 public final class IncrementalBenchmark {
+
+    /** How a run's link is set up. */
+    private enum Mode {
+        ONE_WAY("one-way"), ACTIVE_ACTIVE("active-active"), NO_DETECTION("aa-no-detect");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
 
     private record Run(String mode, String rate, long rows, double writeRate, double applyRate, double p50, double p95,
                        double p99, double max) {
@@ -48,17 +60,17 @@ public final class IncrementalBenchmark {
                         + " (known: --seconds N, --rates 1000,5000,0 (0 = unthrottled), --out FILE)");
             }
         }
-        System.out.printf("Incremental benchmark: %d s per run, rates %s rows/s (0 = as fast as one writer goes), one-way and "
-                + "active-active%n", seconds, rates);
+        System.out.printf("Incremental benchmark: %d s per run, rates %s rows/s (0 = as fast as one writer goes), one-way, "
+                + "active-active, and active-active without conflict detection%n", seconds, rates);
         List<Run> runs = new ArrayList<>();
         try (MariaDbServer source = MariaDbServer.start("inc-src", Map.of("innodb_buffer_pool_size", "256M"));
              MariaDbServer dest = MariaDbServer.start("inc-dst", Map.of("innodb_buffer_pool_size", "256M"));
              ConnectCluster connect = ConnectCluster.builder().name("incremental-benchmark").start()) {
             int n = 0;
             for (int rate : rates) {
-                for (boolean activeActive : List.of(false, true)) {
+                for (Mode mode : Mode.values()) {
                     n++;
-                    runs.add(run(connect, source, dest, "inc" + n, rate, seconds, activeActive));
+                    runs.add(run(connect, source, dest, "inc" + n, rate, seconds, mode));
                 }
             }
         }
@@ -74,11 +86,15 @@ public final class IncrementalBenchmark {
                     r.mode, r.rate, r.rows, r.writeRate, r.applyRate, r.p50, r.p95, r.p99, r.max));
         }
         System.out.println();
-        for (int i = 0; i + 1 < runs.size(); i += 2) {
+        int modes = Mode.values().length;
+        for (int i = 0; i + modes - 1 < runs.size(); i += modes) {
             Run plain = runs.get(i);
             Run aa = runs.get(i + 1);
+            Run blind = runs.get(i + 2);
             System.out.printf(Locale.ROOT, "target %-10s active-active / one-way: applied/s %.3f, p50 latency %.2f, p99 latency %.2f%n",
                     plain.rate, aa.applyRate / plain.applyRate, aa.p50 / plain.p50, aa.p99 / plain.p99);
+            System.out.printf(Locale.ROOT, "target %-10s conflict detection on / off: applied/s %.3f, p50 latency %.2f, "
+                    + "p99 latency %.2f%n", plain.rate, aa.applyRate / blind.applyRate, aa.p50 / blind.p50, aa.p99 / blind.p99);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.append("]}\n").toString());
@@ -86,7 +102,7 @@ public final class IncrementalBenchmark {
     }
 
     private static Run run(ConnectCluster connect, MariaDbServer source, MariaDbServer dest, String name, int rate, int seconds,
-                           boolean activeActive) throws Exception {
+                           Mode mode) throws Exception {
         String db = name;
         source.execute("", "CREATE DATABASE " + db);
         source.execute(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, payload VARCHAR(100), committed_at DATETIME(6) NOT NULL)");
@@ -95,13 +111,14 @@ public final class IncrementalBenchmark {
         Map<String, String> src = Links.source(connect, source, name, 8100 + Math.abs(name.hashCode() % 500), db + ".t");
         src.put("tandem.migration.types", "incremental");
         Map<String, String> sink = Links.sink(dest, name + "." + db + ".t", "${db}.${table}");
-        if (activeActive) {
+        if (mode != Mode.ONE_WAY) {
             src.put("tandem.region", "east");
             src.put("transforms", "origin");
             src.put("transforms.origin.type", "dev.tandem.smt.origin.OriginTagger");
             src.put("transforms.origin.region", "east");
             sink.put("tandem.region", "west");
             sink.put("tandem.source.region", "east");
+            sink.put("tandem.conflict.detection", Boolean.toString(mode == Mode.ACTIVE_ACTIVE));
         }
         connect.configure(name + "-source", src);
         connect.configure(name + "-sink", sink);
@@ -159,7 +176,7 @@ public final class IncrementalBenchmark {
         Arrays.sort(sorted);
         connect.delete(name + "-sink");
         connect.delete(name + "-source");
-        Run r = new Run(activeActive ? "active-active" : "one-way", rate == 0 ? "unthrottled" : String.format("%,d/s", rate),
+        Run r = new Run(mode.label, rate == 0 ? "unthrottled" : String.format("%,d/s", rate),
                 written.get(), written.get() / writeSeconds, count[0] / applySeconds, pct(sorted, 50), pct(sorted, 95),
                 pct(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
         System.out.printf(Locale.ROOT, "  %-13s %-12s %,d rows written at %,.0f/s, applied at %,.0f/s, latency p50 %.0f ms, "
