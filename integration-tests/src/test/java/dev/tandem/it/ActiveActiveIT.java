@@ -281,50 +281,52 @@ class ActiveActiveIT {
      * both regions end identical, every updated row holds the write with the greatest value, the
      * conflict tables hold each conflict once, and nothing bounces.
      */
-    @Test
-    void writersOnTheSameRowsConvergeUnderLastWriterWinsAndEveryConflictIsRecordedOnce() throws Exception {
-        String db = "lww";
-        for (Region r : List.of(east, west)) {
+    private static final Map<String, String> LWW = Map.of("tandem.conflict.strategy", "last-writer-wins",
+            "tandem.conflict.lww.column", "updated_at", "tandem.conflict.region.order", "east,west,north");
+
+    /** Table {@code item} with 30 identical rows in each region. */
+    private static void sharedSchema(String db, List<Region> regions) {
+        for (Region r : regions) {
             r.server.execute("", "CREATE DATABASE " + db);
             r.server.execute(db, "CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(40), "
                     + "updated_at DATETIME(6) NOT NULL)", "INSERT INTO item SELECT seq, 0, 'seed', '2026-01-01' FROM seq_1_to_30");
         }
-        Map<String, String> lww = Map.of("tandem.conflict.strategy", "last-writer-wins",
-                "tandem.conflict.lww.column", "updated_at", "tandem.conflict.region.order", "east,west");
-        ConnectRest rest = connect.rest();
-        Link forward = link(rest, "lww", east, west, db, false, false, lww);
-        Link reverse = link(rest, "lww", west, east, db, false, false, lww);
-        DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);
-        DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
+    }
 
-        // One clock for both writers: every write gets a distinct updated_at, so the expected winner is known.
+    /**
+     * A writer per region on the same rows for {@code time}: updates of rows 1-20, deletes (first
+     * region) racing updates (the others) of rows 21-30, inserts of the same new keys in every
+     * region. One clock gives every write a distinct updated_at, so each shared row's winner is
+     * known; {@code midway} runs halfway. Returns the note of each shared row's newest write.
+     */
+    private static Map<Integer, String> sharedWriters(String db, List<Region> regions, Duration time, Runnable midway)
+            throws InterruptedException {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(
                 java.time.LocalDateTime.of(2027, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L);
         Map<Integer, long[]> newest = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Integer, String> newestNote = new java.util.concurrent.ConcurrentHashMap<>();
-        long until = System.currentTimeMillis() + 12_000;
-        List<Thread> writers = new ArrayList<>();
-        AtomicInteger writes = new AtomicInteger();
-        for (Region r : List.of(east, west)) {
+        long until = System.currentTimeMillis() + time.toMillis();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (Region r : regions) {
+            boolean deleter = r == regions.get(0);
             Thread t = new Thread(() -> {
                 java.util.Random random = new java.util.Random(r.name.hashCode());
                 try (var c = r.server.connect(db)) {
                     for (int n = 0; System.currentTimeMillis() < until; n++) {
                         String note = r.name + " " + n;
-                        int id;
                         String sql;
                         long ts;
                         synchronized (clock) {
                             ts = clock.addAndGet(1 + random.nextInt(5));
-                            if (n % 10 == 9) { // deletes in east racing updates in west
-                                id = 21 + random.nextInt(10);
-                                sql = r.name.equals("east") ? "DELETE FROM item WHERE id = " + id
+                            if (n % 10 == 9) {
+                                int id = 21 + random.nextInt(10);
+                                sql = deleter ? "DELETE FROM item WHERE id = " + id
                                         : "UPDATE item SET v = v + 1, note = '" + note + "', updated_at = ? WHERE id = " + id;
-                            } else if (n % 10 == 4) { // both regions insert the same new keys
-                                id = 1000 + n / 10;
-                                sql = "INSERT IGNORE INTO item VALUES (" + id + ", 0, '" + note + "', ?)";
+                            } else if (n % 10 == 4) {
+                                sql = "INSERT IGNORE INTO item VALUES (" + (1000 + n / 10) + ", 0, '" + note + "', ?)";
                             } else {
-                                id = 1 + random.nextInt(20);
+                                int id = 1 + random.nextInt(20);
                                 sql = "UPDATE item SET v = v + 1, note = '" + note + "', updated_at = ? WHERE id = " + id;
                                 long[] best = newest.computeIfAbsent(id, k -> new long[1]);
                                 if (ts > best[0]) {
@@ -335,50 +337,100 @@ class ActiveActiveIT {
                         }
                         try (var ps = c.prepareStatement(sql)) {
                             if (sql.contains("?")) {
-                                ps.setString(1, java.time.LocalDateTime.ofEpochSecond(ts / 1_000_000L, (int) (ts % 1_000_000L) * 1000,
-                                        java.time.ZoneOffset.UTC).toString().replace('T', ' '));
+                                ps.setString(1, java.time.LocalDateTime.ofEpochSecond(ts / 1_000_000L,
+                                        (int) (ts % 1_000_000L) * 1000, java.time.ZoneOffset.UTC).toString().replace('T', ' '));
                             }
                             ps.executeUpdate();
                         }
-                        writes.incrementAndGet();
                         Thread.sleep(random.nextInt(4));
                     }
                 } catch (Exception e) {
-                    throw new IllegalStateException(r.name + "'s writer failed", e);
+                    failures.add(e);
                 }
-            }, "lww-writer-" + r.name);
+            }, "shared-writer-" + r.name);
             t.start();
-            writers.add(t);
+            threads.add(t);
         }
-        for (Thread t : writers) {
+        Thread.sleep(time.toMillis() / 2);
+        midway.run();
+        for (Thread t : threads) {
             t.join();
         }
-        await("east and west hold the same rows").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(TableComparison.rows(west.server, db, "item")).isEqualTo(TableComparison.rows(east.server, db, "item")));
-        long eastSeq = BinlogAudit.lastSeq(east.server);
-        long westSeq = BinlogAudit.lastSeq(west.server);
-        sleep(Duration.ofSeconds(5));
-        assertThat(BinlogAudit.lastSeq(east.server)).as("east's binlog is quiet: nothing bounces").isEqualTo(eastSeq);
-        assertThat(BinlogAudit.lastSeq(west.server)).as("west's binlog is quiet: nothing bounces").isEqualTo(westSeq);
+        assertThat(failures).as("the writers' errors").isEmpty();
+        return newestNote;
+    }
 
-        for (var e : newestNote.entrySet()) {
-            Object note = east.server.queryValue(db, "SELECT note FROM item WHERE id = " + e.getKey());
-            assertThat(note).as("row " + e.getKey() + " holds its newest write in both regions").isEqualTo(e.getValue());
+    /**
+     * After shared writers: every region holds the same rows, each shared row its newest write,
+     * binlogs are quiet, and each region recorded conflicts, none twice (the same source change of
+     * the same row).
+     */
+    private static void assertConvergedOnNewest(String db, List<Region> regions, Map<Integer, String> newest) {
+        await("every region holds the same rows").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            var expected = TableComparison.rows(regions.get(0).server, db, "item");
+            for (Region r : regions.subList(1, regions.size())) {
+                assertThat(TableComparison.rows(r.server, db, "item")).as(r.name).isEqualTo(expected);
+            }
+        });
+        Map<Region, Long> seqs = new LinkedHashMap<>();
+        regions.forEach(r -> seqs.put(r, BinlogAudit.lastSeq(r.server)));
+        sleep(Duration.ofSeconds(5));
+        regions.forEach(r -> assertThat(BinlogAudit.lastSeq(r.server)).as(r.name + "'s binlog is quiet: nothing bounces")
+                .isEqualTo(seqs.get(r)));
+        for (var e : newest.entrySet()) {
+            assertThat(regions.get(0).server.queryValue(db, "SELECT note FROM item WHERE id = " + e.getKey()))
+                    .as("row " + e.getKey() + " holds its newest write").isEqualTo(e.getValue());
         }
-        for (Region r : List.of(east, west)) {
-            long conflicts = conflicts(r, "lww.item");
-            long distinct = ((Number) r.server.queryValue("", "SELECT COUNT(DISTINCT kafka_topic, kafka_partition, kafka_offset) "
-                    + "FROM tandem.tandem_conflict WHERE table_name = 'lww.item'")).longValue();
+        for (Region r : regions) {
+            long conflicts = conflicts(r, db + ".item");
+            long distinct = ((Number) r.server.queryValue("", "SELECT COUNT(DISTINCT row_key, source_position) "
+                    + "FROM tandem.tandem_conflict WHERE table_name = '" + db + ".item'")).longValue();
             System.out.printf("%s recorded %d conflicts: %s%n", r.name, conflicts, r.server.query("", "SELECT conflict_type, "
-                    + "outcome, COUNT(*) AS n FROM tandem.tandem_conflict WHERE table_name = 'lww.item' GROUP BY conflict_type, "
-                    + "outcome"));
+                    + "outcome, COUNT(*) AS n FROM tandem.tandem_conflict WHERE table_name = '" + db + ".item' GROUP BY "
+                    + "conflict_type, outcome"));
             assertThat(conflicts).as(r.name + " recorded conflicts").isPositive();
-            assertThat(distinct).as(r.name + ": no change recorded twice").isEqualTo(conflicts);
+            assertThat(distinct).as(r.name + ": no change of a row recorded twice").isEqualTo(conflicts);
         }
+    }
+
+    /**
+     * Writers in both regions change the same rows at once (updates of shared rows, deletes racing
+     * updates, inserts of the same new keys): under last-writer-wins on a column the writers set,
+     * both regions end identical, every updated row holds the write with the greatest value, the
+     * conflict tables hold each conflict once, and nothing bounces.
+     */
+    @Test
+    void writersOnTheSameRowsConvergeUnderLastWriterWinsAndEveryConflictIsRecordedOnce() throws Exception {
+        String db = "lww";
+        sharedSchema(db, List.of(east, west));
+        ConnectRest rest = connect.rest();
+        Link forward = link(rest, "lww", east, west, db, false, false, LWW);
+        Link reverse = link(rest, "lww", west, east, db, false, false, LWW);
+        DebeziumMetrics.awaitStreaming(forward.prefix, TIMEOUT);
+        DebeziumMetrics.awaitStreaming(reverse.prefix, TIMEOUT);
+        Map<Integer, String> newest = sharedWriters(db, List.of(east, west), Duration.ofSeconds(12), () -> { });
+        assertConvergedOnNewest(db, List.of(east, west), newest);
         assertThat(east.server.query("", "SELECT DISTINCT conflict_type FROM tandem.tandem_conflict WHERE table_name = 'lww.item'"))
                 .extracting(row -> row.get("conflict_type")).contains("update-row-changed");
-        System.out.printf("Last-writer-wins: %d writes in both regions on shared rows; converged%n", writes.get());
         delete(rest, forward, reverse);
+    }
+
+    /** The same in a ring of three regions: each change travels the ring, and every region ends on the newest writes. */
+    @Test
+    void aRingOfThreeRegionsWritingTheSameRowsConvergesUnderLastWriterWins() throws Exception {
+        String db = "ringlww";
+        List<Region> regions = List.of(east, west, north);
+        sharedSchema(db, regions);
+        ConnectRest rest = connect.rest();
+        Link eastToWest = link(rest, "ringlww", east, west, db, false, false, LWW);
+        Link westToNorth = link(rest, "ringlww", west, north, db, false, false, LWW);
+        Link northToEast = link(rest, "ringlww", north, east, db, false, false, LWW);
+        for (Link l : List.of(eastToWest, westToNorth, northToEast)) {
+            DebeziumMetrics.awaitStreaming(l.prefix, TIMEOUT);
+        }
+        Map<Integer, String> newest = sharedWriters(db, regions, Duration.ofSeconds(10), () -> { });
+        assertConvergedOnNewest(db, regions, newest);
+        delete(rest, eastToWest, westToNorth, northToEast);
     }
 
     /**
@@ -584,6 +636,37 @@ class ActiveActiveIT {
         assertThat(westTxs.stream().filter(BinlogAudit.Transaction::ddl).count()).as("west's binlog: the ALTER, once").isEqualTo(1);
         assertThat(eastTxs).as("nothing marked as coming from east reached east").noneMatch(t -> "east".equals(t.origin()));
         delete(rest, forward, reverse);
+    }
+
+    /** Shared writers again, and the worker running both links killed with SIGKILL halfway: still converged, nothing twice. */
+    @Test
+    void killingTheWorkerDuringConflictingTrafficStillConvergesAndRecordsNothingTwice() throws Exception {
+        String db = "lwwkill";
+        sharedSchema(db, List.of(east, west));
+        String group = "active-active-lww-kill";
+        ConnectWorkerProcess first = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work);
+        ConnectWorkerProcess[] second = new ConnectWorkerProcess[1];
+        try {
+            Link forward = link(first.rest(), "lwwkill", east, west, db, false, false, LWW);
+            Link reverse = link(first.rest(), "lwwkill", west, east, db, false, false, LWW);
+            // The worker is another process (its metrics are not here): a probe each way proves both links stream.
+            east.server.execute(db, "INSERT INTO item VALUES (5000, 0, 'probe from east', '2026-01-01')");
+            west.server.execute(db, "INSERT INTO item VALUES (5001, 0, 'probe from west', '2026-01-01')");
+            await("a probe each way").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() ->
+                    !west.server.query(db, "SELECT 1 FROM item WHERE id = 5000").isEmpty()
+                            && !east.server.query(db, "SELECT 1 FROM item WHERE id = 5001").isEmpty());
+            Map<Integer, String> newest = sharedWriters(db, List.of(east, west), Duration.ofSeconds(16), () -> {
+                first.kill(); // SIGKILL: no task stops, no offsets flushed
+                second[0] = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work);
+            });
+            assertConvergedOnNewest(db, List.of(east, west), newest);
+            delete(second[0].rest(), forward, reverse);
+        } finally {
+            first.kill();
+            if (second[0] != null) {
+                second[0].close();
+            }
+        }
     }
 
     @Test

@@ -127,8 +127,9 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "the order of region-priority. Name every region of the pair or ring, in the same order on every link.";
     public static final String CONFLICT_EXCLUDE = "tandem.conflict.compare.exclude";
     private static final String CONFLICT_EXCLUDE_DOC = "Columns left out when the destination row is compared with a "
-            + "change's before image (e.g. a column the destination computes itself). By default every column of the "
-            + "before image is compared, NULL-safe; FLOAT columns compare through their exact double value.";
+            + "change's before image (e.g. a column the destination computes itself): a name alone for every table, or "
+            + "db.table.column for one table. By default every column of the before image is compared, NULL-safe; FLOAT "
+            + "columns compare through their exact double value.";
     public static final String CONFLICT_TOMBSTONE_HOURS = "tandem.conflict.tombstone.retention.hours";
     private static final String CONFLICT_TOMBSTONE_HOURS_DOC = "How long the tombstones of rows deleted by other regions "
             + "are kept (table tandem_tombstone): under last-writer-wins a change arriving later that is not newer than "

@@ -55,7 +55,7 @@ public final class Verifier {
             renames = List.copyOf(renames);
         }
 
-        /** The seed's Smooth / Normal / Fast presets as concurrency: 1, 2 and 4 tables-and-chunks at once. */
+        /** OceanBase Migration Service's Smooth / Normal / Fast presets as concurrency: 1, 2 and 4 tables-and-chunks at once. */
         public static int concurrencyOf(String preset) {
             return switch (preset.toLowerCase(Locale.ROOT)) {
                 case "smooth" -> 1;

@@ -61,7 +61,8 @@ public final class ConflictLog {
                         + "row_key TEXT NOT NULL, conflict_type VARCHAR(32) NOT NULL, strategy VARCHAR(32) NOT NULL, "
                         + "outcome VARCHAR(32) NOT NULL, incoming_before LONGTEXT NULL, incoming_after LONGTEXT NULL, "
                         + "destination_row LONGTEXT NULL, source_position VARCHAR(512) NULL, kafka_topic VARCHAR(249) NOT NULL, "
-                        + "kafka_partition INT NOT NULL, kafka_offset BIGINT NOT NULL, KEY (table_name, detected_at)) "
+                        + "kafka_partition INT NOT NULL, kafka_offset BIGINT NOT NULL, KEY (table_name, detected_at), "
+                        + "KEY (source_position(120))) "
                         + "CHARACTER SET utf8mb4 COMMENT 'Tandem: conflicts between regions, one row each'");
             }
         }
@@ -84,6 +85,38 @@ public final class ConflictLog {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * Which of {@code entries} are recorded already: the same change (source position) of the same
+     * row, met again because the source sent it twice — at least once, as Connect sources do after
+     * a worker dies — under another Kafka offset.
+     */
+    public java.util.Set<Entry> known(Connection c, List<Entry> entries) throws SQLException {
+        List<Entry> positioned = entries.stream().filter(e -> e.sourcePosition() != null).toList();
+        java.util.Set<Entry> known = new java.util.HashSet<>();
+        for (int from = 0; from < positioned.size(); from += 500) {
+            List<Entry> chunk = positioned.subList(from, Math.min(positioned.size(), from + 500));
+            String sql = "SELECT table_name, row_key, source_position FROM " + conflicts + " WHERE source_position IN ("
+                    + "?, ".repeat(chunk.size() - 1) + "?)";
+            java.util.Set<List<String>> found = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i).sourcePosition());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            for (Entry e : chunk) {
+                if (found.contains(List.of(e.table().toString(), e.key(), e.sourcePosition()))) {
+                    known.add(e);
+                }
+            }
+        }
+        return known;
     }
 
     /** Records conflicts, in the caller's transaction. */

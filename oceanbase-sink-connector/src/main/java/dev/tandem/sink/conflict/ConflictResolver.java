@@ -141,8 +141,11 @@ public final class ConflictResolver implements ConflictCheck {
         Map<KeyChanges, Found> found = new HashMap<>();
         for (int from = 0; from < keys.size(); from += KEYS_PER_STATEMENT) {
             List<KeyChanges> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_STATEMENT));
-            lock(c, table, chunk);
-            found.putAll(compare(c, table, chunk, rule));
+            List<KeyChanges> present = lock(c, table, chunk);
+            if (!present.isEmpty()) {
+                found.putAll(compare(c, table, present, rule));
+            }
+            chunk.forEach(k -> found.putIfAbsent(k, Found.MISSING));
         }
         Map<String, String> tombstones = rule.strategy() == Strategy.LAST_WRITER_WINS
                 ? log.tombstones(c, table, keys.stream().filter(k -> !found.get(k).present()).map(k -> RowKey.of(k.first())).toList())
@@ -167,7 +170,6 @@ public final class ConflictResolver implements ConflictCheck {
                             + destination + " (" + k.last().describe() + ")");
                 }
                 entries.add(entry(table, k, type, rule.strategy(), apply ? "applied" : "kept", destination, origin));
-                counter.conflict(table, type, false);
             }
             if (!apply) {
                 dropped.add(k);
@@ -179,7 +181,14 @@ public final class ConflictResolver implements ConflictCheck {
         for (List<Field> unique : uniqueKeys(c, table, keys.get(0).first())) {
             collisions(c, table, writing, unique, rule, origin, entries, dropped, byKey.keySet());
         }
+        if (!entries.isEmpty()) {
+            java.util.Set<ConflictLog.Entry> known = log.known(c, entries);
+            if (!known.isEmpty()) {
+                entries = entries.stream().filter(e -> !known.contains(e)).toList();
+            }
+        }
         log.record(c, entries);
+        entries.forEach(e -> counter.conflict(table, e.type(), false));
         log.bury(c, table, buried, origin);
         warn(table, entries);
         if (dropped.isEmpty() && echoes.isEmpty()) {
@@ -290,7 +299,6 @@ public final class ConflictResolver implements ConflictCheck {
                 }
                 entries.add(entry(table, k, ConflictType.UNIQUE_KEY_COLLISION, rule.strategy(), wins ? "applied" : "kept",
                         destination, origin));
-                counter.conflict(table, ConflictType.UNIQUE_KEY_COLLISION, false);
             }
         }
     }
@@ -464,13 +472,26 @@ public final class ConflictResolver implements ConflictCheck {
         return v == null ? null : v.toString();
     }
 
-    private static void lock(Connection c, TableId table, List<KeyChanges> chunk) throws SQLException {
+    /**
+     * Locks the rows of a chunk of keys ({@code FOR UPDATE}: no local write slips in between the
+     * check and the write) and returns the keys whose row is there: only those need comparing.
+     */
+    private static List<KeyChanges> lock(Connection c, TableId table, List<KeyChanges> chunk) throws SQLException {
         List<Field> keyFields = chunk.get(0).first().keySchema().fields();
-        StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(qualified(table)).append(" WHERE ");
-        for (int i = 0; i < chunk.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append(keyMatch(keyFields));
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int j = 0; j < keyFields.size(); j++) {
+            sql.append(j == 0 ? "" : ", ").append(Dialect.quote(keyFields.get(j).name()));
+        }
+        sql.append(" FROM ").append(qualified(table)).append(" WHERE ");
+        if (keyFields.size() == 1) {
+            sql.append(Dialect.quote(keyFields.get(0).name())).append(" IN (").append("?, ".repeat(chunk.size() - 1)).append("?)");
+        } else {
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append(keyMatch(keyFields));
+            }
         }
         sql.append(" FOR UPDATE");
+        java.util.Set<List<String>> there = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
             for (KeyChanges k : chunk) {
@@ -480,10 +501,36 @@ public final class ConflictResolver implements ConflictCheck {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    // reading locks the rows
+                    List<String> key = new ArrayList<>(keyFields.size());
+                    for (int j = 1; j <= keyFields.size(); j++) {
+                        key.add(rs.getString(j));
+                    }
+                    there.add(key);
                 }
             }
         }
+        if (there.isEmpty()) {
+            return List.of();
+        }
+        boolean integerKey = keyFields.stream().allMatch(f -> f.schema().name() == null && switch (f.schema().type()) {
+            case INT8, INT16, INT32, INT64 -> true;
+            default -> false;
+        });
+        if (there.size() == chunk.size() || !integerKey) {
+            return chunk; // other keys (text under a collation, temporal, decimal) are matched by the comparison itself
+        }
+        // Some rows are missing: integer keys print as the server prints them, so the rows there are found by text.
+        List<KeyChanges> present = new ArrayList<>();
+        for (KeyChanges k : chunk) {
+            List<String> key = new ArrayList<>(keyFields.size());
+            for (Field f : keyFields) {
+                key.add(String.valueOf(k.first().key().get(f)));
+            }
+            if (there.contains(key)) {
+                present.add(k);
+            }
+        }
+        return present;
     }
 
     /**
@@ -498,8 +545,8 @@ public final class ConflictResolver implements ConflictCheck {
         StringBuilder sql = new StringBuilder();
         for (int i = 0; i < chunk.size(); i++) {
             KeyChanges k = chunk.get(i);
-            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ? AS n, ").append(sameAs(k.first().before()))
-                    .append(" AS sb, ").append(sameAs(k.last().row())).append(" AS sa, ")
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ? AS n, ").append(sameAs(table, k.first().before()))
+                    .append(" AS sb, ").append(sameAs(table, k.last().row())).append(" AS sa, ")
                     .append(lww ? newerThanRow(rule) : "NULL")
                     .append(" AS cmp FROM ").append(qualified(table)).append(" WHERE ").append(keyMatch(keyFields));
         }
@@ -509,8 +556,8 @@ public final class ConflictResolver implements ConflictCheck {
             for (int i = 0; i < chunk.size(); i++) {
                 KeyChanges k = chunk.get(i);
                 ps.setInt(p++, i);
-                p = bindCompared(ps, p, k.first().before());
-                p = bindCompared(ps, p, k.last().row());
+                p = bindCompared(ps, p, table, k.first().before());
+                p = bindCompared(ps, p, table, k.last().row());
                 if (lww) {
                     p = bindResolution(ps, p, k.last(), rule);
                 }
@@ -542,23 +589,23 @@ public final class ConflictResolver implements ConflictCheck {
     }
 
     /** {@code (c1 <=> ?) AND (c2 <=> ?) ...} over the row's compared columns, or NULL without a row. */
-    private String sameAs(Struct row) {
+    private String sameAs(TableId table, Struct row) {
         if (row == null) {
             return "NULL";
         }
         StringBuilder out = new StringBuilder();
         for (Field f : row.schema().fields()) {
-            if (!settings.excluded(f.name())) {
+            if (!settings.excluded(table, f.name())) {
                 out.append(out.isEmpty() ? "(" : " AND ").append(Dialect.quote(f.name())).append(" <=> ?");
             }
         }
         return out.isEmpty() ? "1" : out.append(')').toString();
     }
 
-    private int bindCompared(PreparedStatement ps, int p, Struct row) throws SQLException {
+    private int bindCompared(PreparedStatement ps, int p, TableId table, Struct row) throws SQLException {
         if (row != null) {
             for (Field f : row.schema().fields()) {
-                if (!settings.excluded(f.name())) {
+                if (!settings.excluded(table, f.name())) {
                     ValueBinder.bindCompared(ps, p++, f.schema(), row.get(f));
                 }
             }

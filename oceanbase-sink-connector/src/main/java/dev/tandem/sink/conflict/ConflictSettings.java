@@ -90,9 +90,10 @@ public final class ConflictSettings {
         return regionOrder;
     }
 
-    /** Whether a column is left out of comparisons with the destination row. */
-    public boolean excluded(String column) {
-        return excluded.contains(column.toLowerCase(java.util.Locale.ROOT));
+    /** Whether a column of a table is left out of comparisons: named alone (every table) or as db.table.column. */
+    public boolean excluded(TableId table, String column) {
+        String c = column.toLowerCase(java.util.Locale.ROOT);
+        return excluded.contains(c) || excluded.contains((table + "." + column).toLowerCase(java.util.Locale.ROOT));
     }
 
     public int tombstoneRetentionHours() {

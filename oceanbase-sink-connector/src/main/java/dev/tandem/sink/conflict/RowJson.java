@@ -1,5 +1,6 @@
 package dev.tandem.sink.conflict;
 
+import dev.tandem.common.JsonText;
 import dev.tandem.sink.apply.ValueBinder;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -56,24 +57,6 @@ final class RowJson {
     }
 
     private static StringBuilder quoted(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"');
+        return out.append(JsonText.quoted(s));
     }
 }

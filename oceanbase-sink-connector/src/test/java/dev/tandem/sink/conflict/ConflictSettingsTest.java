@@ -14,7 +14,7 @@ class ConflictSettingsTest {
     void tablesHaveTheirOwnRulesAndTheOthersTheLinks() {
         ConflictSettings s = ConflictSettings.parse("last-writer-wins", "updated_at",
                 List.of("shop.audit=ignore", "shop.ledger = fail", "shop.stock=last-writer-wins:version", "shop.x=last-writer-wins"),
-                List.of("east", " west "), List.of("touched_at"), 24);
+                List.of("east", " west "), List.of("touched_at", "shop.stock.cached_total"), 24);
         assertThat(s.rule(TableId.parse("shop.audit"))).isEqualTo(new ConflictSettings.Rule(Strategy.IGNORE, ""));
         assertThat(s.rule(TableId.parse("shop.ledger")).strategy()).isEqualTo(Strategy.FAIL);
         assertThat(s.rule(TableId.parse("shop.stock"))).isEqualTo(new ConflictSettings.Rule(Strategy.LAST_WRITER_WINS, "version"));
@@ -22,8 +22,10 @@ class ConflictSettingsTest {
         assertThat(s.rule(TableId.parse("shop.account"))).isEqualTo(new ConflictSettings.Rule(Strategy.LAST_WRITER_WINS,
                 "updated_at"));
         assertThat(s.regionOrder()).containsExactly("east", "west");
-        assertThat(s.excluded("TOUCHED_AT")).isTrue();
-        assertThat(s.excluded("updated_at")).isFalse();
+        assertThat(s.excluded(TableId.parse("shop.account"), "TOUCHED_AT")).isTrue();
+        assertThat(s.excluded(TableId.parse("shop.account"), "updated_at")).isFalse();
+        assertThat(s.excluded(TableId.parse("shop.stock"), "cached_total")).as("one table's column").isTrue();
+        assertThat(s.excluded(TableId.parse("shop.account"), "cached_total")).isFalse();
     }
 
     @Test
