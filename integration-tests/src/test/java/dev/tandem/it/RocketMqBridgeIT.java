@@ -152,7 +152,7 @@ class RocketMqBridgeIT {
         sink.put("rocketmq.topic.map", "rq." + shop + ".orders:" + rocketTopic);
         assertThat(connect.validationErrors(SINK, sink)).isEmpty();
         connect.configure("rq-sink", sink);
-        // The same topic in Canal JSON, the format the commercial service writes to RocketMQ: the MessageFormat SMT first.
+        // The same topic in Canal JSON, the format OceanBase Migration Service writes to RocketMQ: the MessageFormat SMT first.
         Map<String, String> canal = sink("rq." + shop + ".orders");
         canal.put("rocketmq.topic.map", "rq." + shop + ".orders:canal_" + shop);
         canal.put("transforms", "canal");

@@ -114,8 +114,8 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
 
     public static final String FULL_CONCURRENCY = "tandem.full.concurrency";
     public static final String FULL_CONCURRENCY_DEFAULT = "normal";
-    private static final String FULL_CONCURRENCY_DOC = "Preset for the chunked full migration, as the seed's "
-            + "Smooth/Normal/Fast: 'smooth' = 1 task, chunks of 10,000 rows, at most 5,000 rows/s (spares the source); "
+    private static final String FULL_CONCURRENCY_DOC = "Preset for the chunked full migration, like the "
+            + "Smooth/Normal/Fast of OceanBase Migration Service: 'smooth' = 1 task, chunks of 10,000 rows, at most 5,000 rows/s (spares the source); "
             + "'normal' = 2 tasks, chunks of 20,000 rows, no rate limit; 'fast' = 4 tasks, chunks of 50,000 rows, no "
             + "rate limit. tandem.full.tasks, tandem.full.chunk.size and tandem.full.rows.per.second override the "
             + "preset's values; tasks.max caps the number of tasks.";
