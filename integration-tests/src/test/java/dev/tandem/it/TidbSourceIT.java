@@ -264,7 +264,9 @@ class TidbSourceIT {
         assertThat(connect.validationErrors(SOURCE, config)).containsOnlyKeys("tidb.start.tso");
         config.put("database.password", "wrong");
         config.put("tidb.start.tso", "1");
-        assertThat(connect.validationErrors(SOURCE, config)).containsOnlyKeys("database.hostname");
+        assertThat(connect.validationErrors(SOURCE, config)).as("a refused login is the password's (or the user's)")
+                .containsOnlyKeys("database.password")
+                .hasEntrySatisfying("database.password", m -> assertThat(m.get(0)).contains("refused the login"));
     }
 
     private static String queryOrNull(String db, String sql) {
