@@ -2,6 +2,7 @@ package dev.tandem.sink.conflict;
 
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.schema.TableCreator;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,7 +53,7 @@ public final class ConflictLog {
 
     /** Creates both tables when missing; looks first, as a CREATE ... IF NOT EXISTS would still reach the binlog. */
     public void create(Connection c) throws SQLException {
-        if (!exists(c, conflictTable)) {
+        if (!TableCreator.exists(c, conflictTable)) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + Dialect.quote(conflictTable.database()));
                 s.execute("CREATE TABLE IF NOT EXISTS " + conflicts + " (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
@@ -66,23 +67,12 @@ public final class ConflictLog {
                         + "CHARACTER SET utf8mb4 COMMENT 'Tandem: conflicts between regions, one row each'");
             }
         }
-        if (!exists(c, tombstoneTable)) {
+        if (!TableCreator.exists(c, tombstoneTable)) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + tombstones + " (table_name VARCHAR(200) NOT NULL, "
                         + "row_key VARCHAR(500) NOT NULL, resolution_value VARCHAR(100) NULL, origin VARCHAR(64) NOT NULL, "
                         + "deleted_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (table_name, row_key), "
                         + "KEY (deleted_at)) CHARACTER SET utf8mb4 COMMENT 'Tandem: rows deleted under last-writer-wins'");
-            }
-        }
-    }
-
-    private static boolean exists(Connection c, TableId table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
-                + "AND TABLE_NAME = ?")) {
-            ps.setString(1, table.database());
-            ps.setString(2, table.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
             }
         }
     }

@@ -148,7 +148,7 @@ public final class ConflictResolver implements ConflictCheck {
             chunk.forEach(k -> found.putIfAbsent(k, Found.MISSING));
         }
         Map<String, String> tombstones = rule.strategy() == Strategy.LAST_WRITER_WINS
-                ? log.tombstones(c, table, keys.stream().filter(k -> !found.get(k).present()).map(k -> RowKey.of(k.first())).toList())
+                ? log.tombstones(c, table, keys.stream().filter(k -> !found.get(k).present()).map(k -> RowJson.of(k.first().key())).toList())
                 : Map.of();
 
         List<ChangeRecord> kept = new ArrayList<>(records.size());
@@ -164,7 +164,7 @@ public final class ConflictResolver implements ConflictCheck {
                 String destination = f.present() ? destinationRow(c, table, k) : null;
                 if (rule.strategy() == Strategy.FAIL) {
                     counter.conflict(table, type, true);
-                    throw new ConnectException("Conflict on " + table + " key " + RowKey.of(k.first()) + ": " + type.label()
+                    throw new ConnectException("Conflict on " + table + " key " + RowJson.of(k.first().key()) + ": " + type.label()
                             + " (tandem.conflict.strategy=fail). Incoming from region " + origin + ": before "
                             + RowJson.of(k.first().before()) + ", after " + RowJson.of(k.last().row()) + "; destination row "
                             + destination + " (" + k.last().describe() + ")");
@@ -174,7 +174,7 @@ public final class ConflictResolver implements ConflictCheck {
             if (!apply) {
                 dropped.add(k);
             } else if (rule.strategy() == Strategy.LAST_WRITER_WINS && k.last().isDelete() && f.present()) {
-                buried.put(RowKey.of(k.first()), resolutionText(k.last(), rule));
+                buried.put(RowJson.of(k.first().key()), resolutionText(k.last(), rule));
             }
         }
         List<KeyChanges> writing = keys.stream().filter(k -> !dropped.contains(k) && !k.last().isDelete()).toList();
@@ -275,7 +275,7 @@ public final class ConflictResolver implements ConflictCheck {
                 String destination = rowByKey(c, table, keyFields, otherKey);
                 if (rule.strategy() == Strategy.FAIL) {
                     counter.conflict(table, ConflictType.UNIQUE_KEY_COLLISION, true);
-                    throw new ConnectException("Conflict on " + table + " key " + RowKey.of(k.first()) + ": unique-key-collision "
+                    throw new ConnectException("Conflict on " + table + " key " + RowJson.of(k.first().key()) + ": unique-key-collision "
                             + "(tandem.conflict.strategy=fail): the row " + destination + " holds the unique values "
                             + RowJson.of(k.last().row()) + " from region " + origin + " writes (" + k.last().describe() + ")");
                 }
@@ -435,7 +435,7 @@ public final class ConflictResolver implements ConflictCheck {
         if (rule.strategy() != Strategy.LAST_WRITER_WINS || f.present() || k.last().isDelete()) {
             return false;
         }
-        String deletedAt = tombstones.get(RowKey.of(k.first()));
+        String deletedAt = tombstones.get(RowJson.of(k.first().key()));
         if (deletedAt == null) {
             return false;
         }
@@ -637,7 +637,7 @@ public final class ConflictResolver implements ConflictCheck {
     private static ConflictLog.Entry entry(TableId table, KeyChanges k, ConflictType type, Strategy strategy, String outcome,
                                            String destination, String origin) {
         ChangeRecord last = k.last();
-        return new ConflictLog.Entry(origin, table, RowKey.of(k.first()), type, strategy, outcome, RowJson.of(k.first().before()),
+        return new ConflictLog.Entry(origin, table, RowJson.of(k.first().key()), type, strategy, outcome, RowJson.of(k.first().before()),
                 RowJson.of(last.row()), destination, sourcePosition(last), last.source().topic(),
                 last.source().kafkaPartition() == null ? -1 : last.source().kafkaPartition(), last.source().kafkaOffset());
     }
