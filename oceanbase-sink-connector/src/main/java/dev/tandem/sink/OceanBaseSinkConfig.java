@@ -73,6 +73,14 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
     public static final String DDL_UNSUPPORTED = "tandem.ddl.unsupported";
     private static final String DDL_UNSUPPORTED_DOC = "What DDL outside the supported list does: 'fail' stops the task with "
             + "the statement in the error; 'skip' logs it and counts it (metric ddl-skipped-total).";
+    public static final String DDL_MULTI_TABLE_WAIT = "tandem.ddl.multi.table.wait.ms";
+    private static final String DDL_MULTI_TABLE_WAIT_DOC = "A statement that names several tables (RENAME TABLE a TO b, "
+            + "c TO a, as gh-ost and pt-online-schema-change switch tables; DROP TABLE a, b) reaches the topic of each of them; "
+            + "it is applied once, when every one of those topics this sink reads has reached it, so that the rows before it "
+            + "in each table are in first. The longest wait, in milliseconds, before the task fails naming the statement "
+            + "and the topics that did not arrive: a topic the statement creates is read only after the next metadata "
+            + "refresh (consumer.override.metadata.max.age.ms), and every topic of the link must be read by the same task "
+            + "(tasks.max=1).";
     public static final String POST_INDEXING = "tandem.schema.post.indexing";
     private static final String POST_INDEXING_DOC = "Create a table's non-unique secondary indexes (KEY, INDEX, FULLTEXT, "
             + "SPATIAL) only after its snapshot rows are applied, which loads large tables faster. Needs the snapshot's "
@@ -159,6 +167,8 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             .define(DDL_SYNC, Type.BOOLEAN, false, Importance.MEDIUM, DDL_SYNC_DOC, GROUP_MAPPING, 3, Width.SHORT, "DDL sync")
             .define(DDL_UNSUPPORTED, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "skip"), Importance.LOW,
                     DDL_UNSUPPORTED_DOC, GROUP_MAPPING, 4, Width.SHORT, "Unsupported DDL")
+            .define(DDL_MULTI_TABLE_WAIT, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000L), Importance.LOW,
+                    DDL_MULTI_TABLE_WAIT_DOC, GROUP_MAPPING, 6, Width.SHORT, "Multi-table DDL wait")
             .define(POST_INDEXING, Type.BOOLEAN, false, Importance.LOW, POST_INDEXING_DOC, GROUP_MAPPING, 5, Width.SHORT,
                     "Post-indexing")
             .define(CREATE_TABLES, Type.BOOLEAN, true, Importance.MEDIUM, CREATE_TABLES_DOC, GROUP_MAPPING, 2, Width.SHORT,
@@ -226,6 +236,10 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
 
     public boolean skipUnsupportedDdl() {
         return "skip".equals(getString(DDL_UNSUPPORTED));
+    }
+
+    public long multiTableDdlWaitMs() {
+        return getLong(DDL_MULTI_TABLE_WAIT);
     }
 
     public boolean postIndexing() {

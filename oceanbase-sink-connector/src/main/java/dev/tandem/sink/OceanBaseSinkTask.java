@@ -16,6 +16,7 @@ import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.sink.conflict.ConflictLog;
 import dev.tandem.sink.conflict.ConflictResolver;
 import dev.tandem.sink.schema.DdlApplier;
+import dev.tandem.sink.schema.DdlBarrier;
 import dev.tandem.sink.schema.DdlTranslator;
 import dev.tandem.sink.schema.DestinationDdl;
 
@@ -75,6 +76,10 @@ public class OceanBaseSinkTask extends SinkTask {
     private ExecutorService applyThread;
     /** The transaction in flight (its last offsets when done), or null. */
     private Future<Map<TopicPartition, Long>> inFlight;
+    /** Statements naming several tables that wait for their copies in other topics. */
+    private DdlBarrier barrier;
+    /** Partitions paused at such a copy (its offset), until the statement is applied. */
+    private final Map<TopicPartition, Long> held = new HashMap<>();
     /** A transaction's failure seen by preCommit, for the next put to fail the task with. */
     private ConnectException failure;
 
@@ -94,6 +99,7 @@ public class OceanBaseSinkTask extends SinkTask {
             reporter = null; // a worker older than Kafka 2.6
         }
         metrics = new SinkMetrics(context.pluginMetrics());
+        barrier = new DdlBarrier(reads(props), config.multiTableDdlWaitMs(), System::currentTimeMillis);
         String thread = "tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0");
         applyThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, thread);
@@ -125,6 +131,19 @@ public class OceanBaseSinkTask extends SinkTask {
         } catch (SQLException e) {
             throw new ConnectException("Cannot prepare the destination " + Jdbc.redacted(config.url()) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether this sink reads a topic: one of its topics, or matched by its topics.regex. */
+    private static java.util.function.Predicate<String> reads(Map<String, String> props) {
+        String regex = props.getOrDefault(SinkTask.TOPICS_REGEX_CONFIG, "");
+        Set<String> topics = new java.util.HashSet<>();
+        for (String t : props.getOrDefault(SinkTask.TOPICS_CONFIG, "").split(",")) {
+            if (!t.isBlank()) {
+                topics.add(t.trim());
+            }
+        }
+        java.util.regex.Pattern pattern = regex.isBlank() ? null : java.util.regex.Pattern.compile(regex);
+        return t -> topics.contains(t) || pattern != null && pattern.matcher(t).matches();
     }
 
     private Connection openConnection() throws SQLException {
@@ -177,6 +196,18 @@ public class OceanBaseSinkTask extends SinkTask {
     public void close(Collection<TopicPartition> partitions) {
         awaitApplied();
         partitions.forEach(applied::remove);
+        // A partition waiting at a copy is no longer paused: whoever reads it next (from the checkpoints) meets the
+        // copy again and gathers the statement anew. Connect would pause it again on a new assignment otherwise.
+        for (TopicPartition tp : partitions) {
+            if (held.remove(tp) != null) {
+                try {
+                    context.resume(tp);
+                } catch (RuntimeException notAssigned) {
+                    LOG.debug("{} was not assigned any more when released: {}", tp, notAssigned.getMessage());
+                }
+            }
+        }
+        barrier.forget(partitions);
     }
 
     /**
@@ -193,7 +224,12 @@ public class OceanBaseSinkTask extends SinkTask {
             failure = e;
             return Map.of();
         }
-        return failure == null ? super.preCommit(currentOffsets) : Map.of();
+        if (failure != null) {
+            return Map.of();
+        }
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>(super.preCommit(currentOffsets));
+        offsets.keySet().removeAll(held.keySet()); // read past a waiting copy, which is read again
+        return offsets;
     }
 
     /** Starts the next transaction on the apply thread once the one in flight is done. */
@@ -236,13 +272,14 @@ public class OceanBaseSinkTask extends SinkTask {
             awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
         }
         Run run = new Run();
+        Set<TopicPartition> waited = new java.util.HashSet<>();
         Set<TableId> loaded = new LinkedHashSet<>();
         int skipped = 0;
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
             Long done = applied.get(tp);
-            if (done != null && record.kafkaOffset() <= done) {
-                continue; // applied before a restart: the checkpoint says so
+            if (done != null && record.kafkaOffset() <= done || held.containsKey(tp) || waited.contains(tp)) {
+                continue; // applied before a restart (the checkpoint says so), or after a copy that waited: read again
             }
             org.apache.kafka.connect.header.Header complete = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE);
             if (complete != null) {
@@ -264,8 +301,8 @@ public class OceanBaseSinkTask extends SinkTask {
                     skipped++;
                     continue; // our own DDL, back from the other region
                 }
-                if (ddl.apply(record, origin)) {
-                    applied.put(tp, record.kafkaOffset());
+                if (!applyDdl(record, tp, origin)) {
+                    waited.add(tp);
                 }
                 continue;
             }
@@ -289,6 +326,7 @@ public class OceanBaseSinkTask extends SinkTask {
             run.add(change, tp, record.kafkaOffset());
         }
         run.flush(); // in flight while Connect reads the next records
+        barrier.check();
         if (!loaded.isEmpty()) {
             awaitApplied();
             loaded.forEach(ddl::tableLoaded);
@@ -296,6 +334,36 @@ public class OceanBaseSinkTask extends SinkTask {
         if (skipped > 0) {
             metrics.skipped(skipped);
         }
+    }
+
+    /**
+     * Applies a DDL copy. One of a statement naming several tables waits (its partition paused and
+     * read again from the copy) until the copies in the other topics arrive; the last one applies it
+     * once for all and lets the others go on after their copies. Returns false when the copy waits.
+     */
+    private boolean applyDdl(SinkRecord record, TopicPartition tp, String origin) {
+        Map<TopicPartition, Long> at = Map.of(tp, record.kafkaOffset());
+        List<String> topics = DdlBarrier.topics(record);
+        if (topics.size() > 1) {
+            at = barrier.arrive(record, topics);
+            if (at == null) {
+                held.put(tp, record.kafkaOffset());
+                context.pause(tp);
+                context.offset(tp, record.kafkaOffset());
+                LOG.info("{}-{}@{} waits for the copies of '{}' in {}", tp.topic(), tp.partition(), record.kafkaOffset(),
+                        ((Struct) record.value()).getString("ddl"), topics);
+                return false;
+            }
+        }
+        ddl.apply(record, origin, at);
+        applied.putAll(at);
+        for (var e : at.entrySet()) {
+            if (held.remove(e.getKey()) != null) {
+                context.offset(e.getKey(), e.getValue() + 1);
+                context.resume(e.getKey());
+            }
+        }
+        return true;
     }
 
     /** Whether a change was made in this sink's own region (so applying it would make a loop). */

@@ -34,6 +34,8 @@ public class OceanBaseSourceTask extends SourceTask {
     private List<SourceRecord> before = List.of();
     private boolean ddlTableTopics;
     private String topicPrefix;
+    private java.util.function.Predicate<dev.tandem.common.select.TableId> captured;
+    private DatabaseDefaults databaseDefaults;
     /** The partition of Debezium's own records: only those are handed back to it on commit. */
     private Map<String, String> debeziumPartition;
 
@@ -49,6 +51,8 @@ public class OceanBaseSourceTask extends SourceTask {
         Map<String, String> taskProps = new HashMap<>(props);
         OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
         ddlTableTopics = config.ddlTableTopics();
+        captured = Precheck.captures(props, config);
+        databaseDefaults = new DatabaseDefaults(props);
         topicPrefix = props.get("topic.prefix");
         debeziumPartition = StartingOffsets.debeziumPartition(props);
         if (StreamStart.isCopyTask(props)) {
@@ -115,15 +119,13 @@ public class OceanBaseSourceTask extends SourceTask {
         if (!ddlTableTopics || records == null) {
             return records;
         }
-        List<SourceRecord> out = new ArrayList<>(records.size() + 4);
         for (SourceRecord r : records) {
-            out.add(r);
-            SourceRecord copy = DdlCopies.copyForTableTopic(r, topicPrefix);
-            if (copy != null) {
-                out.add(copy);
+            String database = DdlCopies.databaseChanged(r);
+            if (database != null) {
+                databaseDefaults.changed(database);
             }
         }
-        return out;
+        return DdlCopies.withCopies(records, topicPrefix, captured, databaseDefaults);
     }
 
     @Override
@@ -149,6 +151,9 @@ public class OceanBaseSourceTask extends SourceTask {
         }
         if (debezium != null) {
             debezium.stop();
+        }
+        if (databaseDefaults != null) {
+            databaseDefaults.close();
         }
     }
 }

@@ -347,9 +347,7 @@ final class Precheck {
 
     /** Base tables on the server that the link captures (system databases and the checkpoint table left out). */
     static List<TableId> selectedTables(Connection c, Map<String, String> props, OceanBaseSourceConfig config) throws SQLException {
-        ObjectSelection selection = config.selection();
-        List<Pattern> debeziumIncludes = regexList(props.get("table.include.list"));
-        List<Pattern> debeziumExcludes = regexList(props.get("table.exclude.list"));
+        java.util.function.Predicate<TableId> captured = captures(props, config);
         TableId checkpoint = config.checkpointTable();
         List<TableId> tables = new ArrayList<>();
         try (Statement s = c.createStatement();
@@ -360,16 +358,25 @@ final class Precheck {
                 if (SYSTEM_DATABASES.contains(id.database().toLowerCase(Locale.ROOT)) || id.equals(checkpoint)) {
                     continue;
                 }
-                String qualified = id.toString();
-                boolean included = selection.selects(id)
-                        && (debeziumIncludes.isEmpty() || debeziumIncludes.stream().anyMatch(p -> p.matcher(qualified).matches()))
-                        && debeziumExcludes.stream().noneMatch(p -> p.matcher(qualified).matches());
-                if (included) {
+                if (captured.test(id)) {
                     tables.add(id);
                 }
             }
         }
         return tables;
+    }
+
+    /** Whether the link captures a table: selected by tandem.objects and by Debezium's table include/exclude lists. */
+    static java.util.function.Predicate<TableId> captures(Map<String, String> props, OceanBaseSourceConfig config) {
+        ObjectSelection selection = config.selection();
+        List<Pattern> debeziumIncludes = regexList(props.get("table.include.list"));
+        List<Pattern> debeziumExcludes = regexList(props.get("table.exclude.list"));
+        return id -> {
+            String qualified = id.toString();
+            return selection.selects(id)
+                    && (debeziumIncludes.isEmpty() || debeziumIncludes.stream().anyMatch(p -> p.matcher(qualified).matches()))
+                    && debeziumExcludes.stream().noneMatch(p -> p.matcher(qualified).matches());
+        };
     }
 
     private static List<Pattern> regexList(String value) {

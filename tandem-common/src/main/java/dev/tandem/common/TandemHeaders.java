@@ -17,6 +17,19 @@ public final class TandemHeaders {
     public static final String DDL_COPY = "tandem.ddl.copy";
 
     /**
+     * Set on the copies of a statement that names several tables (a multi-table RENAME, DROP TABLE
+     * a, b): the topics, comma-separated, that received a copy. A sink applies the statement once
+     * every one of them it reads has reached its copy.
+     */
+    public static final String DDL_TOPICS = "tandem.ddl.topics";
+
+    /** Set on DDL copies: the source database's default character set when the event was captured. */
+    public static final String DATABASE_CHARSET = "tandem.database.charset";
+
+    /** Set on DDL copies: the source database's default collation when the event was captured. */
+    public static final String DATABASE_COLLATION = "tandem.database.collation";
+
+    /**
      * Set on the record a source writes into a table's topic once every row of the table's
      * chunked snapshot is in that topic before it (value: the table, db.table); a sink adds the
      * secondary indexes it held back (post-indexing) when it meets it.

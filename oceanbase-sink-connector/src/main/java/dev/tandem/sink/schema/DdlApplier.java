@@ -2,7 +2,9 @@ package dev.tandem.sink.schema;
 
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.Envelope;
+import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.select.TableId;
+import dev.tandem.sink.apply.Dialect;
 import dev.tandem.sink.apply.SinkMetrics;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import org.apache.kafka.common.TopicPartition;
@@ -69,8 +71,30 @@ public final class DdlApplier {
         return !deferred.isEmpty();
     }
 
-    /** Applies one schema-change event; returns whether it changed the destination. */
-    public boolean apply(SinkRecord record, String origin) {
+    /**
+     * Applies one schema-change event whose copies are at {@code at} (one partition, or each topic of
+     * a statement naming several tables); returns whether it changed the destination. Either way the
+     * checkpoints move past the copies, so a DDL passed over (ignored, skipped, a table that exists)
+     * is not met again after a restart or rebalance, when it might no longer be a no-op (a table
+     * renamed since would come back under its old name).
+     */
+    public boolean apply(SinkRecord record, String origin, Map<TopicPartition, Long> at) {
+        if (run(record, origin, at)) {
+            return true;
+        }
+        Connection c = connection.get();
+        try {
+            c.setAutoCommit(false);
+            checkpoints.write(c, origin, at);
+            c.commit();
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot write the checkpoint past the DDL at " + at + ": " + e.getMessage(), e);
+        }
+        return false;
+    }
+
+    private boolean run(SinkRecord record, String origin, Map<TopicPartition, Long> at) {
         Struct value = (Struct) record.value();
         String ddl = value.getString("ddl");
         Struct source = value.schema().field(Envelope.SOURCE) == null ? null : value.getStruct(Envelope.SOURCE);
@@ -102,9 +126,10 @@ public final class DdlApplier {
         if (isCreate ? !(createTables || sync) : !sync) {
             return false;
         }
-        TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
         Connection c = connection.get();
         try {
+            // A table created, or renamed into another database, may be the first of its database in the destination.
+            alignDatabase(c, t.table().database(), record, isCreate || t.kind().equals("RENAME TABLE"));
             if (isCreate && TableCreator.exists(c, t.table())) {
                 // Already there (migrated before, or the incremental link's schema snapshot): checked, not re-run, so
                 // the destination's binlog gets no DDL for it.
@@ -117,14 +142,16 @@ public final class DdlApplier {
             }
             c.setAutoCommit(false);
             // The DDL marker: committed before the DDL, at the offset before it (not applied yet).
-            checkpoints.write(c, origin, Map.of(tp, record.kafkaOffset() - 1), CheckpointTable.normaliseDdl(t.statements().get(0)));
+            Map<TopicPartition, Long> before = new LinkedHashMap<>();
+            at.forEach((tp, offset) -> before.put(tp, offset - 1));
+            checkpoints.write(c, origin, before, CheckpointTable.normaliseDdl(t.statements().get(0)));
             c.commit();
             c.setAutoCommit(true);
             for (String statement : t.statements()) {
                 execute(c, statement, record);
             }
             c.setAutoCommit(false);
-            checkpoints.write(c, origin, Map.of(tp, record.kafkaOffset()));
+            checkpoints.write(c, origin, at);
             c.commit();
             c.setAutoCommit(true);
         } catch (SQLException e) {
@@ -139,6 +166,55 @@ public final class DdlApplier {
         }
         LOG.info("Applied {} on {}: {}", t.kind(), t.table(), t.statements().get(0).replaceAll("\\s+", " "));
         return true;
+    }
+
+    /**
+     * Gives the destination database the source database's default character set and collation
+     * (headers of the DDL copy, mapped to the destination's nearest): a missing database is created
+     * with them; with DDL sync, an existing one whose defaults differ is altered (the source ran
+     * ALTER DATABASE, or the database was created before with the server's defaults). A CREATE
+     * TABLE that names no collation then gets the same one on both sides.
+     */
+    private void alignDatabase(Connection c, String database, SinkRecord record, boolean creates) throws SQLException {
+        org.apache.kafka.connect.header.Header charset = record.headers().lastWithName(TandemHeaders.DATABASE_CHARSET);
+        org.apache.kafka.connect.header.Header collation = record.headers().lastWithName(TandemHeaders.DATABASE_COLLATION);
+        if (charset == null || collation == null || charset.value() == null || collation.value() == null) {
+            if (creates) { // defaults unknown (a source that does not send them): the destination server's
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE IF NOT EXISTS " + Dialect.quote(database));
+                }
+            }
+            return;
+        }
+        String[] wanted = translator.databaseDefaults(charset.value().toString(), collation.value().toString());
+        String[] current = null;
+        try (var ps = c.prepareStatement("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
+                + "WHERE SCHEMA_NAME = ?")) {
+            ps.setString(1, database);
+            try (var rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    current = new String[] {rs.getString(1), rs.getString(2)};
+                }
+            }
+        }
+        String options = " CHARACTER SET " + wanted[0] + " COLLATE " + wanted[1];
+        String statement;
+        if (current == null) {
+            if (!creates) {
+                return;
+            }
+            statement = "CREATE DATABASE IF NOT EXISTS " + Dialect.quote(database) + options;
+        } else if (sync && !(current[0].equalsIgnoreCase(wanted[0]) && current[1].equalsIgnoreCase(wanted[1]))) {
+            statement = "ALTER DATABASE " + Dialect.quote(database) + options;
+        } else {
+            return;
+        }
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+        LOG.info("{} (the source database's defaults)", statement);
     }
 
     /**

@@ -146,6 +146,11 @@ public final class DdlTranslator {
         }
     }
 
+    /** A source database's default character set and collation as the destination names them (its nearest). */
+    public String[] databaseDefaults(String charset, String collation) {
+        return new String[] {target.charset(charset), target.collation(collation)};
+    }
+
     private Translation createTable(String ddl, Lexer l, String db, boolean postIndexing) throws UnsupportedDdlException {
         if (l.peekWord().equals("IF")) {
             l.word();
@@ -154,8 +159,15 @@ public final class DdlTranslator {
         }
         TableId t = dest(l.name(db));
         int open = l.position();
+        if (l.peekWord().equals("LIKE")) {
+            // CREATE TABLE ... LIKE, as gh-ost and pt-online-schema-change create their shadow tables
+            l.word();
+            TableId like = dest(l.name(db));
+            return new Translation("CREATE TABLE", List.of("CREATE DATABASE IF NOT EXISTS " + Dialect.quote(t.database())),
+                    List.of("CREATE TABLE IF NOT EXISTS " + quoted(t) + " LIKE " + quoted(like)), List.of(), t);
+        }
         if (!l.acceptSymbol('(')) {
-            throw new UnsupportedDdlException("CREATE TABLE without a column list (LIKE or AS SELECT) is not supported: " + ddl);
+            throw new UnsupportedDdlException("CREATE TABLE without a column list (AS SELECT) is not supported: " + ddl);
         }
         int close = l.matchingParenthesis(open);
         List<String> definitions = l.splitTopLevel(open + 1, close);

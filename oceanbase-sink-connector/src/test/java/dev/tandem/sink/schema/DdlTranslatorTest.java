@@ -58,6 +58,17 @@ class DdlTranslatorTest {
         assertThatThrownBy(() -> tr("ALTER TABLE t ADD COLUMN x INT, PARTITION BY HASH(id)", false, false))
                 .hasMessageContaining("PARTITION BY HASH(id)");
         assertThatThrownBy(() -> tr("CREATE VIEW v AS SELECT 1", false, false)).hasMessageContaining("CREATE VIEW v AS SELECT 1");
-        assertThatThrownBy(() -> tr("CREATE TABLE t2 LIKE t", false, false)).hasMessageContaining("LIKE");
+        assertThatThrownBy(() -> tr("CREATE TABLE t2 AS SELECT * FROM t", false, false)).hasMessageContaining("AS SELECT");
+    }
+
+    @Test
+    void onlineSchemaChangeToolsStatementsAreTranslated() throws Exception {
+        // pt-online-schema-change 3.2 and gh-ost create their shadow tables with LIKE and switch with one RENAME.
+        assertThat(tr("CREATE TABLE `p`.`_t_new` LIKE `p`.`t`", false, false).statements())
+                .containsExactly("CREATE TABLE IF NOT EXISTS `p_copy`.`_t_new` LIKE `p_copy`.`t`");
+        assertThat(tr("create /* gh-ost */ table `p`.`_t_gho` like `p`.`t`", false, false).statements())
+                .containsExactly("CREATE TABLE IF NOT EXISTS `p_copy`.`_t_gho` LIKE `p_copy`.`t`");
+        assertThat(tr("rename /* gh-ost */ table `p`.`t` to `p`.`_t_del`, `p`.`_t_gho` to `p`.`t`", false, false).statements())
+                .containsExactly("RENAME TABLE `p_copy`.`t` TO `p_copy`.`_t_del`, `p_copy`.`_t_gho` TO `p_copy`.`t`");
     }
 }

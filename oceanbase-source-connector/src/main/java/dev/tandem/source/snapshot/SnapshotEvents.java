@@ -46,6 +46,7 @@ import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -403,17 +404,36 @@ public final class SnapshotEvents implements AutoCloseable {
      * The table's CREATE TABLE as Debezium's snapshot emits it on the schema change topic, addressed
      * to the table's own topic with header {@link TandemHeaders#DDL_COPY} and no key (as the source's DDL copies).
      */
-    SourceRecord createTableCopy(Shape shape, Struct source, Map<String, ?> partition, Map<String, ?> offset) {
+    SourceRecord createTableCopy(Shape shape, Struct source, Map<String, ?> partition, Map<String, ?> offset) throws SQLException {
         SourceRecord change = schemaChange(shape.id().database(), shape.ddl(), new TableChanges().create(shape.table()), source,
                 partition, offset);
         ConnectHeaders headers = new ConnectHeaders();
         headers.addBoolean(TandemHeaders.DDL_COPY, true);
+        Map<String, String> defaults = databaseDefaults(jdbc(), shape.id().database());
+        if (defaults != null) {
+            defaults.forEach(headers::addString);
+        }
         return new SourceRecord(partition, offset, shape.topic(), 0, null, null, change.valueSchema(),
                 change.value(), null, headers);
     }
 
     private static TableId debeziumId(dev.tandem.common.select.TableId id) {
         return new TableId(id.database(), null, id.table());
+    }
+
+    /**
+     * A database's default character set and collation as DDL-copy headers ({@link TandemHeaders#DATABASE_CHARSET},
+     * {@link TandemHeaders#DATABASE_COLLATION}), or null when there is no such database.
+     */
+    public static Map<String, String> databaseDefaults(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
+                + "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Map.of(TandemHeaders.DATABASE_CHARSET, rs.getString(1), TandemHeaders.DATABASE_COLLATION,
+                        rs.getString(2)) : null;
+            }
+        }
     }
 
     public static String quote(String identifier) {

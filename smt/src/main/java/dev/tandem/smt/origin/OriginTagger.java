@@ -2,6 +2,7 @@ package dev.tandem.smt.origin;
 
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
+import dev.tandem.common.DdlNames;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.select.TableId;
@@ -100,8 +101,9 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
         if (schema.field("ddl") != null && schema.field(Envelope.OP) == null) {
             String ddl = struct.getString("ddl");
             if (record.headers().lastWithName(TandemHeaders.DDL_COPY) != null && ddl != null && lastDdl != null
-                    && lastDdl[0].equals(normalise(ddl))) {
-                return tagged(record, lastDdl[1]); // the copy in the table topic follows its original
+                    && DdlNames.clauses(normalise(ddl)).contains(lastDdl[0])) {
+                // The copy in the table topic follows its original (a multi-table RENAME's copy, its last pair).
+                return tagged(record, lastDdl[1]);
             }
             String origin = ddlOrigin(ddl);
             lastDdl = ddl == null ? null : new String[] {normalise(ddl), origin};
@@ -120,8 +122,11 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
                 }
                 Object ddl = row.schema().field(CheckpointTable.DDL) == null ? null : row.get(CheckpointTable.DDL);
                 if (ddl != null && origin != null) {
-                    pendingDdl.addLast(new String[] {normalise(ddl.toString()), origin});
-                    if (pendingDdl.size() > MAX_PENDING_DDL) {
+                    // A multi-table RENAME is captured as one event per pair: each pair is announced.
+                    for (String statement : DdlNames.clauses(normalise(ddl.toString()))) {
+                        pendingDdl.addLast(new String[] {statement, origin});
+                    }
+                    while (pendingDdl.size() > MAX_PENDING_DDL) {
                         pendingDdl.removeFirst();
                     }
                 }

@@ -164,6 +164,22 @@ class OriginTaggerTest {
     }
 
     @Test
+    void aMultiTableRenameAppliedByTheSinkIsRecognisedInEachOfItsPairsAndInItsJoinedCopies() {
+        // The sink announces the statement it runs; the destination's binlog reader reports it one pair per event.
+        OriginTagger<SourceRecord> t = tagger(Map.of("region", "west"));
+        run(t, marker("m", "east", "RENAME TABLE `shop`.`products` TO `shop`.`_products_del`, `shop`.`_products_gho` TO `shop`.`products`"));
+        assertThat(origin(t.apply(ddl("RENAME TABLE `shop`.`products` TO `shop`.`_products_del`")))).isEqualTo("east");
+        assertThat(origin(t.apply(ddl("RENAME TABLE `shop`.`_products_gho` TO `shop`.`products`")))).isEqualTo("east");
+        for (int i = 0; i < 3; i++) { // one copy per table topic, with the pairs joined back
+            SourceRecord copy = ddl("RENAME TABLE `shop`.`products` TO `shop`.`_products_del`, `shop`.`_products_gho` TO `shop`.`products`");
+            copy.headers().addBoolean("tandem.ddl.copy", true);
+            assertThat(origin(t.apply(copy))).isEqualTo("east");
+        }
+        assertThat(origin(t.apply(ddl("RENAME TABLE `shop`.`products` TO `shop`.`_products_del`")))).as("a local one later")
+                .isEqualTo("west");
+    }
+
+    @Test
     void configErrorsSayWhatIsExpected() {
         assertThatThrownBy(() -> tagger(Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("region");
         assertThatThrownBy(() -> tagger(Map.of("region", ""))).hasMessageContaining("needs this source's region");

@@ -220,10 +220,7 @@ public final class ChangeEvents {
         SourceRecord change = events.schemaChange(e.table().database(), e.ddl(), effect.changes(), source, partition, offset);
         List<SourceRecord> out = new ArrayList<>(List.of(change));
         if (ddlTableTopics) {
-            SourceRecord copy = DdlCopies.copyForTableTopic(change, prefix);
-            if (copy != null) {
-                out.add(copy);
-            }
+            out.addAll(DdlCopies.copiesOf(change, prefix, events::captures));
         }
         LOG.info("DDL at commit ts {} in {}: {}", commitTs, e.table().database(), e.ddl());
         return out;
