@@ -70,6 +70,12 @@ class DdlCopiesTest {
     }
 
     @Test
+    void topicNamesAreSpelledAsDebeziumSpellsTheTablesTopics() {
+        assertThat(DdlCopies.topic("east", new TableId("shop", "price$list"))).isEqualTo("east.shop.price_list");
+        assertThat(DdlCopies.topic("east", new TableId("shop", "_products_gho"))).isEqualTo("east.shop._products_gho");
+    }
+
+    @Test
     void databaseLevelStatementsAreRecognised() {
         Struct value = new Struct(VALUE).put("source", new Struct(SOURCE).put("db", "shop")).put("databaseName", "shop")
                 .put("ddl", "ALTER  DATABASE shop COLLATE utf8mb4_bin").put("tableChanges", List.of());

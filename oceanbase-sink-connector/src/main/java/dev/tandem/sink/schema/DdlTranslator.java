@@ -1,5 +1,6 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.common.SqlLexer;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Dialect;
 
@@ -70,7 +71,16 @@ public final class DdlTranslator {
      */
     public Translation translate(String ddl, String defaultDatabase, boolean snapshot, boolean postIndexing)
             throws UnsupportedDdlException {
-        Lexer l = new Lexer(ddl);
+        try {
+            return translated(ddl, defaultDatabase, snapshot, postIndexing);
+        } catch (SqlLexer.SyntaxException e) {
+            throw new UnsupportedDdlException(e.getMessage());
+        }
+    }
+
+    private Translation translated(String ddl, String defaultDatabase, boolean snapshot, boolean postIndexing)
+            throws UnsupportedDdlException {
+        SqlLexer l = new SqlLexer(ddl);
         String first = l.word();
         switch (first) {
             case "CREATE" -> {
@@ -151,7 +161,7 @@ public final class DdlTranslator {
         return new String[] {target.charset(charset), target.collation(collation)};
     }
 
-    private Translation createTable(String ddl, Lexer l, String db, boolean postIndexing) throws UnsupportedDdlException {
+    private Translation createTable(String ddl, SqlLexer l, String db, boolean postIndexing) throws UnsupportedDdlException {
         if (l.peekWord().equals("IF")) {
             l.word();
             l.expectWord("NOT");
@@ -191,7 +201,7 @@ public final class DdlTranslator {
 
     /** Whether a CREATE TABLE definition is a column (not a key, index, constraint or period). */
     static boolean isColumn(String definition) {
-        Lexer l = new Lexer(definition);
+        SqlLexer l = new SqlLexer(definition);
         return l.isIdentifierNext() && !NOT_COLUMNS.contains(l.peekWord()); // a `quoted` name peeks as ""
     }
 
@@ -202,12 +212,12 @@ public final class DdlTranslator {
                 || d.startsWith("FULLTEXT ") || d.startsWith("SPATIAL ");
     }
 
-    private Translation alterTable(String ddl, Lexer l, String db) throws UnsupportedDdlException {
+    private Translation alterTable(String ddl, SqlLexer l, String db) throws UnsupportedDdlException {
         TableId t = dest(l.name(db));
         List<String> clauses = l.splitTopLevel(l.position(), ddl.length());
         List<String> translated = new ArrayList<>();
         for (String clause : clauses) {
-            Lexer c = new Lexer(clause);
+            SqlLexer c = new SqlLexer(clause);
             String w = c.word();
             String n = c.peekWord();
             boolean ok = switch (w) {
@@ -245,7 +255,7 @@ public final class DdlTranslator {
      * An ALTER TABLE clause with its column definition (ADD [COLUMN], MODIFY, CHANGE) written for
      * the destination; other clauses as they are.
      */
-    private String columnClause(Lexer c, String w, String next, String clause) throws UnsupportedDdlException {
+    private String columnClause(SqlLexer c, String w, String next, String clause) throws UnsupportedDdlException {
         // ADD [COLUMN] [IF NOT EXISTS] col ...; ADD INDEX/KEY/CONSTRAINT/... is not a column
         boolean add = w.equals("ADD") && c.isIdentifierNext() && !NOT_COLUMNS.contains(next);
         if (!add && !w.equals("MODIFY") && !w.equals("CHANGE")) {
@@ -272,12 +282,12 @@ public final class DdlTranslator {
     }
 
     /** CREATE INDEX ... ON t (...) or DROP INDEX ... ON t: the table after ON gets its destination name. */
-    private Translation index(String kind, String ddl, Lexer l, String db) throws UnsupportedDdlException {
+    private Translation index(String kind, String ddl, SqlLexer l, String db) throws UnsupportedDdlException {
         int on = l.indexOfWord("ON");
         if (on < 0) {
             throw unsupported(ddl);
         }
-        Lexer after = new Lexer(ddl);
+        SqlLexer after = new SqlLexer(ddl);
         after.seek(on + 2);
         int nameStart = after.skipSpace();
         TableId t = dest(after.name(db));
@@ -299,209 +309,5 @@ public final class DdlTranslator {
     private static UnsupportedDdlException unsupported(String ddl) {
         return new UnsupportedDdlException("DDL not supported by the sink (supported: CREATE/DROP/RENAME/TRUNCATE TABLE, "
                 + "CREATE/DROP INDEX, ALTER TABLE on columns and indexes): " + ddl);
-    }
-
-    /** Just enough of MySQL's lexical rules: words, `quoted` and "quoted" identifiers, strings, comments, symbols. */
-    static final class Lexer {
-        private final String s;
-        private int i;
-
-        Lexer(String s) {
-            this.s = s;
-        }
-
-        int position() {
-            skipSpace();
-            return i;
-        }
-
-        /** Where the lexer is, without skipping what follows. */
-        int here() {
-            return i;
-        }
-
-        void seek(int p) {
-            i = p;
-        }
-
-        int skipSpace() {
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                if (Character.isWhitespace(c)) {
-                    i++;
-                } else if (s.startsWith("/*", i)) {
-                    int end = s.indexOf("*/", i + 2);
-                    i = end < 0 ? s.length() : end + 2;
-                } else if (s.startsWith("--", i) || c == '#') {
-                    int end = s.indexOf('\n', i);
-                    i = end < 0 ? s.length() : end + 1;
-                } else {
-                    break;
-                }
-            }
-            return i;
-        }
-
-        /** The next bare word, upper-cased ("" when the next token is not a bare word). */
-        String word() {
-            skipSpace();
-            int start = i;
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) {
-                i++;
-            }
-            return s.substring(start, i).toUpperCase(Locale.ROOT);
-        }
-
-        String peekWord() {
-            int saved = i;
-            String w = word();
-            i = saved;
-            return w;
-        }
-
-        void expectWord(String w) throws UnsupportedDdlException {
-            String got = word();
-            if (!got.equals(w)) {
-                throw new UnsupportedDdlException("expected " + w + " at position " + i + " of: " + s);
-            }
-        }
-
-        boolean acceptSymbol(char c) {
-            skipSpace();
-            if (i < s.length() && s.charAt(i) == c) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        boolean peekSymbol(char c) {
-            skipSpace();
-            return i < s.length() && s.charAt(i) == c;
-        }
-
-        boolean isIdentifierNext() {
-            skipSpace();
-            return i < s.length() && (s.charAt(i) == '`' || Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_');
-        }
-
-        private String identifier() throws UnsupportedDdlException {
-            skipSpace();
-            if (i >= s.length()) {
-                throw new UnsupportedDdlException("a name was expected at the end of: " + s);
-            }
-            char c = s.charAt(i);
-            if (c == '`' || c == '"') {
-                StringBuilder out = new StringBuilder();
-                i++;
-                while (i < s.length()) {
-                    char ch = s.charAt(i++);
-                    if (ch == c) {
-                        if (i < s.length() && s.charAt(i) == c) {
-                            out.append(c);
-                            i++;
-                        } else {
-                            return out.toString();
-                        }
-                    } else {
-                        out.append(ch);
-                    }
-                }
-                throw new UnsupportedDdlException("unterminated name in: " + s);
-            }
-            int start = i;
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) {
-                i++;
-            }
-            if (start == i) {
-                throw new UnsupportedDdlException("a name was expected at position " + i + " of: " + s);
-            }
-            return s.substring(start, i);
-        }
-
-        /** A table name, qualified or in {@code db}. */
-        TableId name(String db) throws UnsupportedDdlException {
-            String first = identifier();
-            if (i < s.length() && s.charAt(i) == '.') {
-                i++;
-                return new TableId(first, identifier());
-            }
-            return new TableId(db, first);
-        }
-
-        /** Position of the matching ')' for the '(' at {@code open}, skipping strings and quoted names. */
-        int matchingParenthesis(int open) throws UnsupportedDdlException {
-            int depth = 0;
-            for (int p = open; p < s.length(); p++) {
-                char c = s.charAt(p);
-                if (c == '\'' || c == '"' || c == '`') {
-                    p = endOfQuoted(p);
-                } else if (c == '(') {
-                    depth++;
-                } else if (c == ')' && --depth == 0) {
-                    return p;
-                }
-            }
-            throw new UnsupportedDdlException("unbalanced parentheses in: " + s);
-        }
-
-        /** Position of the quote that ends the quoted text starting at {@code p} (its length when unterminated). */
-        int endOfQuoted(int p) {
-            char q = s.charAt(p);
-            for (int k = p + 1; k < s.length(); k++) {
-                char c = s.charAt(k);
-                if (c == '\\' && q == '\'') {
-                    k++;
-                } else if (c == q) {
-                    if (k + 1 < s.length() && s.charAt(k + 1) == q) {
-                        k++;
-                    } else {
-                        return k;
-                    }
-                }
-            }
-            return s.length();
-        }
-
-        /** The comma-separated parts of {@code s[from, to)} at parenthesis depth 0. */
-        List<String> splitTopLevel(int from, int to) {
-            List<String> parts = new ArrayList<>();
-            int depth = 0;
-            int start = from;
-            for (int p = from; p < to; p++) {
-                char c = s.charAt(p);
-                if (c == '\'' || c == '"' || c == '`') {
-                    p = endOfQuoted(p);
-                } else if (c == '(') {
-                    depth++;
-                } else if (c == ')') {
-                    depth--;
-                } else if (c == ',' && depth == 0) {
-                    parts.add(s.substring(start, p));
-                    start = p + 1;
-                }
-            }
-            String last = s.substring(start, to);
-            if (!last.isBlank()) {
-                parts.add(last);
-            }
-            return parts;
-        }
-
-        /** Start of the first bare word {@code w} from here on (outside quotes), or -1. */
-        int indexOfWord(String w) {
-            for (int p = i; p < s.length(); p++) {
-                char c = s.charAt(p);
-                if (c == '\'' || c == '"' || c == '`') {
-                    p = endOfQuoted(p);
-                    continue;
-                }
-                if (s.regionMatches(true, p, w, 0, w.length()) && (p == 0 || !Character.isLetterOrDigit(s.charAt(p - 1)))
-                        && (p + w.length() >= s.length() || !Character.isLetterOrDigit(s.charAt(p + w.length())))) {
-                    return p;
-                }
-            }
-            return -1;
-        }
     }
 }

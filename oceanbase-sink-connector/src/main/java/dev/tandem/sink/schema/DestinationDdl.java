@@ -1,5 +1,7 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.common.SqlLexer;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -309,7 +311,7 @@ public final class DestinationDdl {
 
     /** {@code change} applied to the parts of {@code text} outside '...' strings (comments, defaults stay as written). */
     private static String outsideQuotes(String text, java.util.function.UnaryOperator<String> change) {
-        DdlTranslator.Lexer lexer = new DdlTranslator.Lexer(text);
+        SqlLexer lexer = new SqlLexer(text);
         StringBuilder out = new StringBuilder();
         int from = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -332,7 +334,7 @@ public final class DestinationDdl {
 
     /** Start and end of the type word after the column name (with its arguments when asked), or null. */
     private static int[] typeSpan(String definition, boolean withArguments) {
-        DdlTranslator.Lexer l = new DdlTranslator.Lexer(definition);
+        SqlLexer l = new SqlLexer(definition);
         try {
             l.name("");
             int start = l.position();
@@ -344,7 +346,7 @@ public final class DestinationDdl {
                 end = l.matchingParenthesis(l.position()) + 1;
             }
             return new int[] {start, end};
-        } catch (DdlTranslator.UnsupportedDdlException e) {
+        } catch (SqlLexer.SyntaxException e) {
             return null; // not a column definition we can read: left as written
         }
     }
