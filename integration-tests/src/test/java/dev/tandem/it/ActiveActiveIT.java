@@ -487,12 +487,16 @@ class ActiveActiveIT {
                                 .containsExactly("1 keep@x seed", "20 a@x west");
                     }
                 });
-        for (Region r : List.of(east, west)) {
-            assertThat(r.server.query("", "SELECT conflict_type, outcome FROM tandem.tandem_conflict WHERE table_name = '" + db
-                    + ".person'")).extracting(row -> row.get("conflict_type") + " " + row.get("outcome"))
-                    .as(r.name + ": the unique key collision, resolved by last-writer-wins")
-                    .containsExactly(r == east ? "unique-key-collision applied" : "unique-key-collision kept");
-        }
+        // West's person table looks final before east's row 10 reaches it: wait for its conflict record too.
+        await("both regions recorded the unique key collision").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (Region r : List.of(east, west)) {
+                        assertThat(r.server.query("", "SELECT conflict_type, outcome FROM tandem.tandem_conflict WHERE table_name = '"
+                                + db + ".person'")).extracting(row -> row.get("conflict_type") + " " + row.get("outcome"))
+                                .as(r.name + ": the unique key collision, resolved by last-writer-wins")
+                                .containsExactly(r == east ? "unique-key-collision applied" : "unique-key-collision kept");
+                    }
+                });
         assertThat(east.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 1")).as("ignore keeps east's row").isEqualTo("east");
         assertThat(west.server.queryValue(db, "SELECT v FROM t_ignore WHERE id = 1")).as("ignore keeps west's row").isEqualTo("west");
         var report = new dev.tandem.verifier.Verifier(new dev.tandem.verifier.Verifier.Options(east.server.jdbcUrl(""),
@@ -502,10 +506,13 @@ class ActiveActiveIT {
         System.out.print(report.summary());
         assertThat(report.tables().stream().flatMap(t -> t.differences().stream().map(d -> t.source() + " " + d.kind() + " "
                 + d.key()))).as("the verifier names exactly the rows ignore left apart").containsExactly(db + ".t_ignore DIFFERENT id=1");
-        assertThat(east.server.query("", "SELECT conflict_type, strategy, outcome FROM tandem.tandem_conflict WHERE table_name = '"
-                + db + ".t_priority' ORDER BY conflict_type")).extracting(r -> r.get("conflict_type") + " " + r.get("outcome"))
-                .as("east met west's changes of rows it changed: region-priority kept east's")
-                .containsExactly("delete-row-changed kept", "update-row-changed kept", "update-row-missing kept");
+        // East's t_priority is final before west's changes reach it (each table is its own topic): wait for them.
+        await("east recorded west's changes of t_priority").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(east.server.query("", "SELECT conflict_type, strategy, outcome FROM "
+                        + "tandem.tandem_conflict WHERE table_name = '" + db + ".t_priority' ORDER BY conflict_type"))
+                        .extracting(r -> r.get("conflict_type") + " " + r.get("outcome"))
+                        .as("east met west's changes of rows it changed: region-priority kept east's")
+                        .containsExactly("delete-row-changed kept", "update-row-changed kept", "update-row-missing kept"));
 
         whilePaused(rest, List.of(forward, reverse), () -> {
             east.server.execute(db, "UPDATE t_fail SET v = 'east' WHERE id = 5");
