@@ -2,6 +2,7 @@ package dev.tandem.it;
 
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.testkit.TableComparison;
 import org.junit.jupiter.api.AfterAll;
@@ -72,16 +73,7 @@ class OnlineSchemaChangeIT {
                 "INSERT INTO products SELECT seq, CONCAT('p', seq), seq / 10 FROM seq_1_to_20000",
                 "CREATE TABLE order_items (id INT PRIMARY KEY, product_id INT NOT NULL, qty INT NOT NULL)",
                 "INSERT INTO order_items SELECT seq, seq % 500 + 1, seq % 7 FROM seq_1_to_3000");
-        Map<String, String> src = sourceConfig(connect, source, "east", 6901);
-        src.put("tandem.objects", "osc.*,osc_b.*");
-        src.put("tandem.ddl.table.topics", "true");
-        connect.configure("osc-source", src);
-        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
-        sink.remove("topics");
-        sink.put("topics.regex", "east\\.osc(_b)?\\..*");
-        sink.put("consumer.override.metadata.max.age.ms", "2000");
-        sink.put("tandem.ddl.sync", "true");
-        connect.configure("osc-sink", sink);
+        link("osc", "east", 6901, "osc.*,osc_b.*", "east\\.osc(_b)?\\..*");
         awaitSame("the full migration");
 
         try (Writer writer = new Writer()) {
@@ -128,6 +120,42 @@ class OnlineSchemaChangeIT {
         assertThat(connect.status("osc-sink").tasks()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("RUNNING"));
         connect.delete("osc-sink");
         connect.delete("osc-source");
+    }
+
+    /**
+     * A statement the source cannot read (MariaDB's INET6 type is not in Debezium's grammar) stops
+     * the source; the sink fails too, naming the statement, instead of staying RUNNING with nothing
+     * arriving. Restarted, the sink goes on past the notice (it fails again only if the source stops again).
+     */
+    @Test
+    void aStatementTheSourceCannotReadFailsBothConnectorsNamingIt() {
+        source.execute("", "CREATE DATABASE osc_stop");
+        source.execute("osc_stop", "CREATE TABLE a (id INT PRIMARY KEY)", "CREATE TABLE b (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO b VALUES (1, 1)");
+        link("stop", "stop", 6902, "osc_stop.*", "stop\\.osc_stop\\..*");
+        await("the full migration").atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(TableComparison.rows(dest, "osc_stop", "b")).isEqualTo(TableComparison.rows(source, "osc_stop", "b")));
+
+        DebeziumMetrics.awaitStreaming("stop", TIMEOUT); // the statement reaches the binlog reader, not the schema rebuild
+        String statement = "ALTER TABLE b ADD COLUMN ip INET6";
+        source.execute("osc_stop", statement, "INSERT INTO b VALUES (2, 2, '::1')");
+        await("both connectors fail naming the statement").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            var sourceTask = connect.status("stop-source").tasks().get(0);
+            assertThat(sourceTask.state()).isEqualTo("FAILED");
+            assertThat(sourceTask.trace()).contains(statement);
+            var sinkTask = connect.status("stop-sink").tasks().get(0);
+            assertThat(sinkTask.state()).isEqualTo("FAILED");
+            assertThat(sinkTask.trace()).contains("The source of this link stopped").contains("'" + statement + "'")
+                    .contains("Debezium's parser").contains("stop.osc_stop.b-0@");
+        });
+
+        var answer = connect.rest().send("POST", "connectors/stop-sink/restart?includeTasks=true", null);
+        assertThat(answer.status()).isBetween(200, 204);
+        connect.awaitRunning("stop-sink", 1, TIMEOUT);
+        await("the restarted sink went on past the notice").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(connect.status("stop-sink").tasks().get(0).state()).isEqualTo("RUNNING"));
+        connect.delete("stop-sink");
+        connect.delete("stop-source");
     }
 
     /**
@@ -222,6 +250,20 @@ class OnlineSchemaChangeIT {
             ps.setString(3, value);
             ps.executeUpdate();
         }
+    }
+
+    /** A link with DDL sync from the source server to the destination: {@code <name>-source} and {@code <name>-sink}. */
+    private static void link(String name, String prefix, int serverId, String objects, String topicsRegex) {
+        Map<String, String> src = sourceConfig(connect, source, prefix, serverId);
+        src.put("tandem.objects", objects);
+        src.put("tandem.ddl.table.topics", "true");
+        connect.configure(name + "-source", src);
+        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
+        sink.remove("topics");
+        sink.put("topics.regex", topicsRegex);
+        sink.put("consumer.override.metadata.max.age.ms", "2000"); // topics created later are read within seconds
+        sink.put("tandem.ddl.sync", "true");
+        connect.configure(name + "-sink", sink);
     }
 
     private static void restartSink() {

@@ -281,6 +281,12 @@ public class OceanBaseSinkTask extends SinkTask {
             if (done != null && record.kafkaOffset() <= done || held.containsKey(tp) || waited.contains(tp)) {
                 continue; // applied before a restart (the checkpoint says so), or after a copy that waited: read again
             }
+            org.apache.kafka.connect.header.Header stopped = record.headers().lastWithName(TandemHeaders.SOURCE_STOPPED);
+            if (stopped != null) {
+                run.flush();
+                awaitApplied();
+                sourceStopped(record, tp, stopped.value());
+            }
             org.apache.kafka.connect.header.Header complete = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE);
             if (complete != null) {
                 // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
@@ -364,6 +370,19 @@ public class OceanBaseSinkTask extends SinkTask {
             }
         }
         return true;
+    }
+
+    /**
+     * The link's source stopped on something it cannot go past and said so in this topic: this
+     * task fails too, naming the cause, rather than wait for changes that will not come. The
+     * checkpoint moves past the notice first, so a restart of this task goes on after it.
+     */
+    private void sourceStopped(SinkRecord record, TopicPartition tp, Object cause) {
+        ddl.passOver(reader.origin(record), Map.of(tp, record.kafkaOffset()));
+        applied.put(tp, record.kafkaOffset());
+        throw new ConnectException("The source of this link stopped, so nothing more arrives: " + cause + " (notice at "
+                + tp.topic() + "-" + tp.partition() + "@" + record.kafkaOffset() + "). Fix the cause, restart the source's task, "
+                + "then restart this task: it goes on after the notice.");
     }
 
     /** Whether a change was made in this sink's own region (so applying it would make a loop). */

@@ -23,7 +23,8 @@ import java.util.Optional;
  * stored offset and rebuilds its schema history from the current table definitions ({@code
  * snapshot.mode=recovery}); afterwards it resumes from its own offsets. With a region
  * (active-active), a restart replays an interrupted transaction from its start
- * ({@link TransactionReplayOffsets}).
+ * ({@link TransactionReplayOffsets}). When Debezium stops on something it cannot go past, the
+ * link's sink is told before the task fails ({@link SourceStop}).
  */
 public class OceanBaseSourceTask extends SourceTask {
 
@@ -38,6 +39,12 @@ public class OceanBaseSourceTask extends SourceTask {
     private DatabaseDefaults databaseDefaults;
     /** The partition of Debezium's own records: only those are handed back to it on commit. */
     private Map<String, String> debeziumPartition;
+    private Map<String, String> props;
+    private OceanBaseSourceConfig config;
+    /** The table of the last row this task read: told of a stop when the captured tables cannot be listed. */
+    private dev.tandem.common.select.TableId lastTable;
+    /** Set when Debezium stopped on something it cannot go past: the sink is told before the task fails. */
+    private SourceStop stop;
 
     @Override
     public String version() {
@@ -50,6 +57,8 @@ public class OceanBaseSourceTask extends SourceTask {
                 SourceFlavor.MYSQL.configValue()));
         Map<String, String> taskProps = new HashMap<>(props);
         OceanBaseSourceConfig config = new OceanBaseSourceConfig(props);
+        this.props = props;
+        this.config = config;
         ddlTableTopics = config.ddlTableTopics();
         captured = Precheck.captures(props, config);
         databaseDefaults = new DatabaseDefaults(props);
@@ -115,7 +124,25 @@ public class OceanBaseSourceTask extends SourceTask {
             Thread.sleep(1000);
             return null;
         }
-        List<SourceRecord> records = KeylessOrder.pin(debezium.poll());
+        if (stop != null) {
+            return stop.poll(System.currentTimeMillis());
+        }
+        List<SourceRecord> records;
+        try {
+            records = KeylessOrder.pin(debezium.poll());
+        } catch (org.apache.kafka.connect.errors.RetriableException e) {
+            throw e; // Connect polls again
+        } catch (RuntimeException e) {
+            stop = SourceStop.of(e, props.getOrDefault("name", topicPrefix), topicPrefix, capturedTables(),
+                    System.currentTimeMillis());
+            if (stop.records().isEmpty()) {
+                throw e;
+            }
+            return stop.records();
+        }
+        if (records != null && !records.isEmpty()) {
+            lastTable = tableOf(records.get(records.size() - 1));
+        }
         if (!ddlTableTopics || records == null) {
             return records;
         }
@@ -128,6 +155,34 @@ public class OceanBaseSourceTask extends SourceTask {
         return DdlCopies.withCopies(records, topicPrefix, captured, databaseDefaults);
     }
 
+    /** The tables the link captures, the one of the last row read first; as many as are known when the server is not reachable. */
+    private List<dev.tandem.common.select.TableId> capturedTables() {
+        List<dev.tandem.common.select.TableId> tables = new ArrayList<>();
+        if (lastTable != null) {
+            tables.add(lastTable);
+        }
+        try (var c = ServerConnection.open(props)) {
+            tables.addAll(Precheck.selectedTables(c, props, config));
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("Cannot list the captured tables: {}", e.getMessage());
+        }
+        return tables;
+    }
+
+    private static dev.tandem.common.select.TableId tableOf(SourceRecord record) {
+        if (!(record.value() instanceof org.apache.kafka.connect.data.Struct v)
+                || v.schema().field(dev.tandem.common.Envelope.SOURCE) == null) {
+            return null;
+        }
+        org.apache.kafka.connect.data.Struct source = v.getStruct(dev.tandem.common.Envelope.SOURCE);
+        if (source == null || source.schema().field(dev.tandem.common.Envelope.SOURCE_TABLE) == null
+                || source.get(dev.tandem.common.Envelope.SOURCE_TABLE) == null || source.get(dev.tandem.common.Envelope.SOURCE_DB) == null) {
+            return null;
+        }
+        return new dev.tandem.common.select.TableId(source.getString(dev.tandem.common.Envelope.SOURCE_DB),
+                source.getString(dev.tandem.common.Envelope.SOURCE_TABLE));
+    }
+
     @Override
     public void commit() throws InterruptedException {
         if (debezium != null) {
@@ -137,6 +192,10 @@ public class OceanBaseSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
+        if (stop != null && SourceStop.isStop(record)) {
+            stop.delivered();
+            return;
+        }
         if (debezium == null || record.headers().lastWithName(TandemHeaders.DDL_COPY) != null
                 || !debeziumPartition.equals(record.sourcePartition())) {
             return; // ours: Debezium knows only its own records

@@ -59,6 +59,38 @@ public final class DdlNames {
     }
 
     /**
+     * The first table a {@code CREATE|ALTER|DROP|TRUNCATE|RENAME TABLE} statement names, qualified
+     * or in {@code defaultDatabase}; empty for any other statement or one this cannot read.
+     */
+    public static java.util.Optional<TableId> firstTable(String ddl, String defaultDatabase) {
+        try {
+            SqlLexer l = new SqlLexer(ddl);
+            String verb = l.word();
+            if (!List.of("CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME").contains(verb)) {
+                return java.util.Optional.empty();
+            }
+            String word = l.word();
+            while (!word.equals("TABLE")) { // CREATE OR REPLACE TEMPORARY TABLE, ALTER ONLINE IGNORE TABLE
+                if (word.isEmpty() || word.equals("INDEX") || word.equals("VIEW") || word.equals("DATABASE")
+                        || word.equals("SCHEMA") || word.equals("TRIGGER") || word.equals("PROCEDURE") || word.equals("FUNCTION")) {
+                    return java.util.Optional.empty();
+                }
+                word = l.word();
+            }
+            if (l.peekWord().equals("IF")) {
+                l.word();
+                if (l.peekWord().equals("NOT")) {
+                    l.word();
+                }
+                l.expectWord("EXISTS");
+            }
+            return java.util.Optional.of(l.name(defaultDatabase == null ? "" : defaultDatabase));
+        } catch (SqlLexer.SyntaxException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * A RENAME TABLE statement of several pairs as one statement per pair, each the statement's text
      * up to its first pair followed by the pair (Debezium's events of it carry exactly these); any
      * other statement as it is.

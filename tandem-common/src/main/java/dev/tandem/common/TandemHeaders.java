@@ -35,4 +35,12 @@ public final class TandemHeaders {
      * secondary indexes it held back (post-indexing) when it meets it.
      */
     public static final String SNAPSHOT_COMPLETE = "tandem.snapshot.complete";
+
+    /**
+     * Set on the record a source writes into a table's topic when it stops on something it cannot
+     * go past (a statement its parser does not read, say); value: what stopped it. The record has no
+     * key and no value. A sink meeting it fails, naming the cause, instead of waiting for changes
+     * that will not come; restarted, it goes on past it.
+     */
+    public static final String SOURCE_STOPPED = "tandem.source.stopped";
 }

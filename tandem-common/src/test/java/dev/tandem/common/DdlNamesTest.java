@@ -48,4 +48,18 @@ class DdlNamesTest {
         assertThat(DdlNames.clauses("RENAME TABLE a TO b")).containsExactly("RENAME TABLE a TO b");
         assertThat(DdlNames.clauses("DROP TABLE a, b")).containsExactly("DROP TABLE a, b");
     }
+
+    @Test
+    void theFirstTableAStatementNames() {
+        assertThat(DdlNames.firstTable("ALTER TABLE shop.t ADD COLUMN ip INET6", "db")).contains(t("shop", "t"));
+        assertThat(DdlNames.firstTable("create or replace temporary table if not exists `a b` (x INT)", "db"))
+                .contains(t("db", "a b"));
+        assertThat(DdlNames.firstTable("DROP TABLE IF EXISTS a, b", "")).contains(t("", "a"));
+        assertThat(DdlNames.firstTable("ALTER ONLINE IGNORE TABLE s.x ENGINE=InnoDB", "db")).contains(t("s", "x"));
+        assertThat(DdlNames.firstTable("RENAME TABLE a TO b", "db")).contains(t("db", "a"));
+        assertThat(DdlNames.firstTable("CREATE INDEX i ON t (x)", "db")).isEmpty();
+        assertThat(DdlNames.firstTable("CREATE DATABASE shop", "db")).isEmpty();
+        assertThat(DdlNames.firstTable("GRANT SELECT ON *.* TO 'u'", "db")).isEmpty();
+        assertThat(DdlNames.firstTable("ALTER TABLE", "db")).isEmpty();
+    }
 }

@@ -82,6 +82,12 @@ public final class DdlApplier {
         if (run(record, origin, at)) {
             return true;
         }
+        passOver(origin, at);
+        return false;
+    }
+
+    /** Moves the checkpoints past records that change nothing in the destination, so they are not met again. */
+    public void passOver(String origin, Map<TopicPartition, Long> at) {
         Connection c = connection.get();
         try {
             c.setAutoCommit(false);
@@ -89,9 +95,8 @@ public final class DdlApplier {
             c.commit();
             c.setAutoCommit(true);
         } catch (SQLException e) {
-            throw new ConnectException("Cannot write the checkpoint past the DDL at " + at + ": " + e.getMessage(), e);
+            throw new ConnectException("Cannot write the checkpoint past " + at + ": " + e.getMessage(), e);
         }
-        return false;
     }
 
     private boolean run(SinkRecord record, String origin, Map<TopicPartition, Long> at) {
