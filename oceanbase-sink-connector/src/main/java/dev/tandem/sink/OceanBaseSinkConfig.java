@@ -50,6 +50,17 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "changes to the same key are reduced to the last state and rows are written with multi-row statements "
             + "kept under the server's max_allowed_packet. Raise consumer.override.max.poll.records to match.";
 
+    public static final String TRANSACTIONS = "tandem.transactions";
+    private static final String TRANSACTIONS_DOC = "How source transactions become destination transactions. 'whole': "
+            + "each source transaction commits as one destination transaction, whatever its size and however many tables "
+            + "it touches, so a reader of the destination never sees part of one (small ones that follow one another may "
+            + "share a destination transaction; none is split). Its records are written as they arrive into a destination "
+            + "transaction kept open until the source transaction's last record, so memory stays bounded by "
+            + "tandem.batch.size. Needs the source's transaction topic (<topic.prefix>.transaction) among the topics, "
+            + "the default table topic names, and tasks.max=1 (one task reads every topic of the link). 'batched': up to "
+            + "tandem.batch.size records per destination transaction, a large source transaction becoming visible in "
+            + "slices; faster when transactions are small and many, as no record waits for the end of its transaction.";
+
     public static final String LOAD_DATA = "tandem.load.data";
     private static final String LOAD_DATA_DOC = "Write rows the source created (snapshot reads and inserts, 100 or more "
             + "of a table in one transaction) with LOAD DATA LOCAL INFILE streamed from memory, in the same transaction "
@@ -157,6 +168,8 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, DIALECT_DOC, GROUP_CONNECTION, 4, Width.SHORT, "Dialect")
             .define(BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM, BATCH_SIZE_DOC,
                     GROUP_WRITES, 1, Width.SHORT, "Batch size")
+            .define(TRANSACTIONS, Type.STRING, "batched", ConfigDef.ValidString.in("whole", "batched"), Importance.MEDIUM,
+                    TRANSACTIONS_DOC, GROUP_WRITES, 4, Width.SHORT, "Source transactions")
             .define(LOAD_DATA, Type.BOOLEAN, true, Importance.LOW, LOAD_DATA_DOC, GROUP_WRITES, 3, Width.SHORT,
                     "LOAD DATA for new rows")
             .define(NON_EMPTY, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "overwrite", "keep"), Importance.MEDIUM,
@@ -297,7 +310,33 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
                     + "origin header would be taken for a change made here and dropped; name the source's region");
         }
         conflictErrors(errors);
+        transactionErrors(errors);
         return errors;
+    }
+
+    /** Whether each source transaction is applied as one destination transaction. */
+    public boolean wholeTransactions() {
+        return "whole".equals(getString(TRANSACTIONS));
+    }
+
+    private void transactionErrors(Map<String, String> errors) {
+        if (!wholeTransactions()) {
+            return;
+        }
+        Object tasks = originals().get("tasks.max");
+        if (tasks != null && !"1".equals(tasks.toString().trim())) {
+            errors.put(TRANSACTIONS, "whole transactions need tasks.max=1: a transaction's records are spread over the topics "
+                    + "of its tables, and one task must read them all to commit them together (tasks.max is " + tasks + ")");
+            return;
+        }
+        Object topics = originals().get("topics");
+        Object regex = originals().get("topics.regex");
+        boolean listed = topics != null && java.util.Arrays.stream(topics.toString().split(","))
+                .anyMatch(t -> t.trim().endsWith(dev.tandem.common.TopicNames.TRANSACTION_SUFFIX));
+        if (!listed && (regex == null || regex.toString().isBlank())) {
+            errors.put(TRANSACTIONS, "whole transactions need the source's transaction topic among the topics: add "
+                    + "<topic.prefix>.transaction to topics (its BEGIN and END events say where each transaction ends)");
+        }
     }
 
     private void conflictErrors(Map<String, String> errors) {

@@ -17,6 +17,8 @@ import dev.tandem.sink.conflict.ConflictLog;
 import dev.tandem.sink.conflict.ConflictResolver;
 import dev.tandem.sink.schema.DdlApplier;
 import dev.tandem.sink.schema.DdlBarrier;
+import dev.tandem.sink.txn.SourceTransactions;
+import dev.tandem.sink.txn.WholeTransactions;
 import dev.tandem.sink.schema.DdlTranslator;
 import dev.tandem.sink.schema.DestinationDdl;
 
@@ -82,6 +84,12 @@ public class OceanBaseSinkTask extends SinkTask {
     private final Map<TopicPartition, Long> held = new HashMap<>();
     /** A transaction's failure seen by preCommit, for the next put to fail the task with. */
     private ConnectException failure;
+    /** Whole source transactions (tandem.transactions=whole), or null (batched). */
+    private WholeTransactions whole;
+    /** The put in progress on the batched path (also for records outside transactions with whole transactions). */
+    private Batch current;
+    /** Destination transactions lost in a row (a deadlock, a lost connection) while whole transactions were read again. */
+    private int lostInARow;
 
     @Override
     public String version() {
@@ -100,6 +108,10 @@ public class OceanBaseSinkTask extends SinkTask {
         }
         metrics = new SinkMetrics(context.pluginMetrics());
         barrier = new DdlBarrier(reads(props), config.multiTableDdlWaitMs(), System::currentTimeMillis);
+        if (config.wholeTransactions()) {
+            whole = new WholeTransactions(new SourceTransactions(reads(props)), new WholeTarget(), context, config.batchSize(),
+                    applied);
+        }
         String thread = "tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0");
         applyThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, thread);
@@ -208,6 +220,10 @@ public class OceanBaseSinkTask extends SinkTask {
             }
         }
         barrier.forget(partitions);
+        if (whole != null) {
+            abandonOpen();
+            whole.forget(partitions);
+        }
     }
 
     /**
@@ -220,12 +236,25 @@ public class OceanBaseSinkTask extends SinkTask {
             Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> currentOffsets) {
         try {
             awaitApplied();
+        } catch (ReadAgain e) {
+            readAgain(e);
         } catch (ConnectException e) {
             failure = e;
             return Map.of();
         }
         if (failure != null) {
             return Map.of();
+        }
+        if (whole != null) {
+            // Only what is committed in the destination: records read ahead belong to transactions still open.
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : currentOffsets.keySet()) {
+                long done = Math.max(applied.getOrDefault(tp, -1L), whole.passed().getOrDefault(tp, -1L));
+                if (done >= 0) {
+                    offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(done + 1));
+                }
+            }
+            return offsets;
         }
         Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>(super.preCommit(currentOffsets));
         offsets.keySet().removeAll(held.keySet()); // read past a waiting copy, which is read again
@@ -249,12 +278,19 @@ public class OceanBaseSinkTask extends SinkTask {
         }
         inFlight = null;
         try {
-            applied.putAll(pending.get());
+            Map<TopicPartition, Long> done = pending.get();
+            applied.putAll(done);
+            if (!done.isEmpty()) {
+                lostInARow = 0;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("interrupted while a transaction was being applied", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof Applier.OpenTransactionLost lost && lost.isTransient() && lostInARow < config.maxRetries()) {
+                throw new ReadAgain(lost);
+            }
             if (cause instanceof ConnectException ce && !(cause instanceof org.apache.kafka.connect.errors.RetriableException)) {
                 throw ce;
             }
@@ -271,74 +307,104 @@ public class OceanBaseSinkTask extends SinkTask {
         if (inFlight != null && (records.isEmpty() || inFlight.isDone())) {
             awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
         }
-        Run run = new Run();
-        Set<TopicPartition> waited = new java.util.HashSet<>();
-        Set<TableId> loaded = new LinkedHashSet<>();
-        int skipped = 0;
+        Batch batch = new Batch();
+        current = batch;
+        if (whole != null) {
+            try {
+                whole.put(records, held.keySet());
+            } catch (ReadAgain e) {
+                readAgain(e);
+            }
+            return;
+        }
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
             Long done = applied.get(tp);
-            if (done != null && record.kafkaOffset() <= done || held.containsKey(tp) || waited.contains(tp)) {
+            if (done != null && record.kafkaOffset() <= done || held.containsKey(tp) || batch.waited.contains(tp)) {
                 continue; // applied before a restart (the checkpoint says so), or after a copy that waited: read again
             }
-            org.apache.kafka.connect.header.Header stopped = record.headers().lastWithName(TandemHeaders.SOURCE_STOPPED);
-            if (stopped != null) {
-                run.flush();
-                awaitApplied();
-                sourceStopped(record, tp, stopped.value());
-            }
-            org.apache.kafka.connect.header.Header complete = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE);
-            if (complete != null) {
-                // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
-                run.flush();
-                awaitApplied();
-                TableId source = TableId.parse(String.valueOf(complete.value()));
-                String createTable = record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : null;
-                ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
-                        source.database());
-                applied.put(tp, record.kafkaOffset());
-                continue;
-            }
-            if (DdlApplier.isSchemaChange(record)) {
-                run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table
-                awaitApplied();
-                String origin = reader.origin(record);
-                if (ownOrigin(origin)) {
-                    skipped++;
-                    continue; // our own DDL, back from the other region
-                }
-                if (!applyDdl(record, tp, origin)) {
-                    waited.add(tp);
-                }
-                continue;
-            }
-            ChangeRecord change;
-            try {
-                change = reader.read(record);
-            } catch (DataException e) {
-                report(record, e);
-                continue;
-            }
-            if (change == null) {
-                continue; // a tombstone without a key names no row: nothing to apply
-            }
-            if (ownOrigin(change.origin())) {
-                skipped++;
-                continue;
-            }
-            if (ddl.hasDeferred() && ddl.waits(change.table()) && snapshotDone(record)) {
-                loaded.add(change.table());
-            }
-            run.add(change, tp, record.kafkaOffset());
+            handle(batch, record, tp);
         }
-        run.flush(); // in flight while Connect reads the next records
-        barrier.check();
-        if (!loaded.isEmpty()) {
+        finish(batch);
+    }
+
+    /** What one put gathers on the batched path. */
+    private final class Batch {
+        final Run run = new Run();
+        final Set<TopicPartition> waited = new java.util.HashSet<>();
+        final Set<TableId> loaded = new LinkedHashSet<>();
+        int skipped;
+    }
+
+    /** One record on the batched path: a change joins the next destination transaction; DDL and markers are handled in order. */
+    private void handle(Batch batch, SinkRecord record, TopicPartition tp) {
+        Run run = batch.run;
+        org.apache.kafka.connect.header.Header stopped = record.headers().lastWithName(TandemHeaders.SOURCE_STOPPED);
+        if (stopped != null) {
+            run.flush();
             awaitApplied();
-            loaded.forEach(ddl::tableLoaded);
+            sourceStopped(record, tp, stopped.value());
         }
-        if (skipped > 0) {
-            metrics.skipped(skipped);
+        org.apache.kafka.connect.header.Header complete = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE);
+        if (complete != null) {
+            // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
+            run.flush();
+            awaitApplied();
+            TableId source = TableId.parse(String.valueOf(complete.value()));
+            String createTable = record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : null;
+            ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
+                    source.database());
+            applied.put(tp, record.kafkaOffset());
+            return;
+        }
+        if (DdlApplier.isSchemaChange(record)) {
+            run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table
+            awaitApplied();
+            String origin = reader.origin(record);
+            if (ownOrigin(origin)) {
+                batch.skipped++;
+                return; // our own DDL, back from the other region
+            }
+            if (!applyDdl(record, tp, origin)) {
+                batch.waited.add(tp);
+            }
+            return;
+        }
+        ChangeRecord change = read(record);
+        if (change == null) {
+            return; // a tombstone without a key names no row, or the record went to the dead-letter queue
+        }
+        if (ownOrigin(change.origin())) {
+            batch.skipped++;
+            return;
+        }
+        if (ddl.hasDeferred() && ddl.waits(change.table()) && snapshotDone(record)) {
+            batch.loaded.add(change.table());
+        }
+        run.add(change, tp, record.kafkaOffset());
+    }
+
+    /** The change a record carries; null for a tombstone without a key, or when it went to the dead-letter queue. */
+    private ChangeRecord read(SinkRecord record) {
+        try {
+            return reader.read(record);
+        } catch (DataException e) {
+            report(record, e);
+            return null;
+        }
+    }
+
+    /** The end of a put on the batched path: its last transaction in flight while Connect reads the next records. */
+    private void finish(Batch batch) {
+        batch.run.flush();
+        barrier.check();
+        if (!batch.loaded.isEmpty()) {
+            awaitApplied();
+            batch.loaded.forEach(ddl::tableLoaded);
+        }
+        if (batch.skipped > 0) {
+            metrics.skipped(batch.skipped);
+            batch.skipped = 0;
         }
     }
 
@@ -383,6 +449,85 @@ public class OceanBaseSinkTask extends SinkTask {
         throw new ConnectException("The source of this link stopped, so nothing more arrives: " + cause + " (notice at "
                 + tp.topic() + "-" + tp.partition() + "@" + record.kafkaOffset() + "). Fix the cause, restart the source's task, "
                 + "then restart this task: it goes on after the notice.");
+    }
+
+    /** The destination transaction of an open source transaction was lost for a transient cause: read it again. */
+    private static final class ReadAgain extends RuntimeException {
+        ReadAgain(Applier.OpenTransactionLost cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Reads everything not committed again after a transient loss, after the usual backoff. */
+    private void readAgain(ReadAgain e) {
+        long wait = Math.min(60_000L, config.retryBackoffMs() << Math.min(lostInARow, 16));
+        lostInARow++;
+        LOG.warn("The open source transaction's destination transaction was lost ({}); reading it again in {} ms (attempt {} of {})",
+                e.getMessage(), wait, lostInARow, config.maxRetries());
+        whole.readAgain();
+        context.timeout(wait);
+    }
+
+    /** Rolls back a destination transaction kept open for a source transaction (nothing of it stays). */
+    private void abandonOpen() {
+        try {
+            awaitApplied();
+        } catch (ReadAgain e) {
+            // rolled back already
+        }
+        try {
+            applyThread.submit(applier::abandonOpen).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("Rolling back the open destination transaction failed: {}", e.getCause().getMessage());
+        }
+    }
+
+    /** Whole source transactions: what {@link WholeTransactions} asks of this task. */
+    private final class WholeTarget implements WholeTransactions.Target {
+        @Override
+        public void other(SinkRecord record, TopicPartition tp) {
+            handle(current, record, tp);
+        }
+
+        @Override
+        public void flushOther() {
+            finish(current);
+        }
+
+        @Override
+        public ChangeRecord read(SinkRecord record) {
+            return OceanBaseSinkTask.this.read(record);
+        }
+
+        @Override
+        public boolean own(String origin) {
+            return ownOrigin(origin);
+        }
+
+        @Override
+        public void applyPart(List<ChangeRecord> part, String origin, Map<TopicPartition, Long> offsets) {
+            awaitApplied();
+            inFlight = applyThread.submit(() -> {
+                applier.applyOpen(part, origin, offsets);
+                return Map.of();
+            });
+        }
+
+        @Override
+        public void commit(String origin, Map<TopicPartition, Long> offsets, int records, long sourceTimestampMs) {
+            awaitApplied();
+            inFlight = applyThread.submit(() -> {
+                applier.commitOpen(origin, offsets, records, sourceTimestampMs);
+                return offsets;
+            });
+        }
+
+        @Override
+        public void abandon() {
+            abandonOpen();
+        }
     }
 
     /** Whether a change was made in this sink's own region (so applying it would make a loop). */

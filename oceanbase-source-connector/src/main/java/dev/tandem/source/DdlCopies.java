@@ -3,6 +3,7 @@ package dev.tandem.source;
 import dev.tandem.common.DdlNames;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemHeaders;
+import dev.tandem.common.TopicNames;
 import dev.tandem.common.select.TableId;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Headers;
@@ -78,7 +79,7 @@ public final class DdlCopies {
                     tables.add(new TableId(event.database, table.trim()));
                 }
             }
-            List<String> topics = tables.stream().filter(captured).map(t -> topic(prefix, t)).distinct().toList();
+            List<String> topics = tables.stream().filter(captured).map(t -> TopicNames.table(prefix, t)).distinct().toList();
             Map<String, String> dbDefaults = defaults == null ? null : defaults.apply(event.database);
             for (String topic : topics) {
                 out.add(copy(r, statements.size() == 1 ? r.value() : withDdl((Struct) r.value(), ddl), topic, topics, dbDefaults));
@@ -91,20 +92,6 @@ public final class DdlCopies {
     public static List<SourceRecord> copiesOf(SourceRecord record, String prefix, Predicate<TableId> captured) {
         List<SourceRecord> all = withCopies(List.of(record), prefix, captured, null);
         return all.subList(1, all.size());
-    }
-
-    /**
-     * The table's topic as Debezium's default topic naming writes it: {@code prefix.db.table}, each
-     * character Kafka does not allow in a topic name replaced by an underscore.
-     */
-    static String topic(String prefix, TableId table) {
-        String name = prefix + "." + table.database() + "." + table.table();
-        StringBuilder b = new StringBuilder(name.length());
-        for (char c : name.toCharArray()) {
-            boolean valid = c == '.' || c == '_' || c == '-' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
-            b.append(valid ? c : '_');
-        }
-        return b.toString();
     }
 
     private static SourceRecord copy(SourceRecord record, Object value, String topic, List<String> topics,

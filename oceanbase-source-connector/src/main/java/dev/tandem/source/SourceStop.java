@@ -56,7 +56,7 @@ final class SourceStop {
             ConnectHeaders headers = new ConnectHeaders();
             headers.addString(TandemHeaders.SOURCE_STOPPED, "'" + connector + "' stopped: " + description);
             records.add(new SourceRecord(Map.of("tandem.stopped", connector), Map.of("at", now),
-                    DdlCopies.topic(prefix, table.get()), 0, null, null, null, null, now, headers));
+                    dev.tandem.common.TopicNames.table(prefix, table.get()), 0, null, null, null, null, now, headers));
             LOG.error("The source of '{}' stops: {}. Its sink is told so through {}", connector, description,
                     records.get(0).topic());
         } else {

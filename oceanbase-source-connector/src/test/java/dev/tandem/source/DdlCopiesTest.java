@@ -71,8 +71,8 @@ class DdlCopiesTest {
 
     @Test
     void topicNamesAreSpelledAsDebeziumSpellsTheTablesTopics() {
-        assertThat(DdlCopies.topic("east", new TableId("shop", "price$list"))).isEqualTo("east.shop.price_list");
-        assertThat(DdlCopies.topic("east", new TableId("shop", "_products_gho"))).isEqualTo("east.shop._products_gho");
+        assertThat(dev.tandem.common.TopicNames.table("east", new TableId("shop", "price$list"))).isEqualTo("east.shop.price_list");
+        assertThat(dev.tandem.common.TopicNames.table("east", new TableId("shop", "_products_gho"))).isEqualTo("east.shop._products_gho");
     }
 
     @Test

@@ -61,6 +61,9 @@ public final class Applier implements AutoCloseable {
     private final Set<TableId> checkedForRows = new HashSet<>();
     private final Set<TableId> keepExisting = new HashSet<>();
     private Connection connection;
+    /** Whether the connection holds a destination transaction kept open for a source transaction. */
+    private boolean openTransaction;
+    private long openedNanos;
 
     public Applier(ConnectionFactory connections, Connection connection, StatementWriter writer, Checkpoints checkpoints,
                    boolean createTables, String nonEmptyPolicy, ErrantRecordReporter reporter, SinkMetrics metrics,
@@ -151,7 +154,7 @@ public final class Applier implements AutoCloseable {
     private void prepareTables(Map<TableId, List<ChangeRecord>> byTable) throws SQLException {
         connection.setAutoCommit(true);
         for (var e : byTable.entrySet()) {
-            prepareTable(e.getKey(), e.getValue());
+            prepareTable(connection, e.getKey(), e.getValue());
         }
         if (conflicts != null) {
             conflicts.purgeIfDue(connection);
@@ -235,13 +238,13 @@ public final class Applier implements AutoCloseable {
     }
 
     /** Creates a missing table; on a first full migration, applies the policy for tables that already hold rows. */
-    private void prepareTable(TableId table, List<ChangeRecord> records) throws SQLException {
+    private void prepareTable(Connection c, TableId table, List<ChangeRecord> records) throws SQLException {
         ChangeRecord withRow = records.stream().filter(r -> !r.isDelete()).findFirst().orElse(null);
         if (createTables && withRow != null) {
-            tables.ensure(connection, table, withRow.keySchema(), withRow.row().schema());
+            tables.ensure(c, table, withRow.keySchema(), withRow.row().schema());
         }
         boolean snapshot = records.stream().anyMatch(ChangeRecord::snapshot);
-        if (snapshot && !appliedBefore && checkedForRows.add(table) && TableCreator.exists(connection, table) && hasRows(table)) {
+        if (snapshot && !appliedBefore && checkedForRows.add(table) && TableCreator.exists(c, table) && hasRows(c, table)) {
             if (withRow != null && withRow.keyless()) {
                 throw new ConnectException("Destination table " + table + " has no key and already has rows: a full "
                         + "migration cannot tell which source rows are there already. Empty the table first");
@@ -259,8 +262,8 @@ public final class Applier implements AutoCloseable {
         }
     }
 
-    private boolean hasRows(TableId table) throws SQLException {
-        try (Statement s = connection.createStatement();
+    private static boolean hasRows(Connection c, TableId table) throws SQLException {
+        try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT 1 FROM " + StatementWriter.qualified(table) + " LIMIT 1")) {
             return rs.next();
         }
@@ -277,19 +280,7 @@ public final class Applier implements AutoCloseable {
             prepareTables(byTable(run));
             connection.setAutoCommit(false);
             checkpoints.write(connection, origin, lastOffsets);
-            for (ChangeRecord r : run) {
-                Savepoint savepoint = connection.setSavepoint();
-                try {
-                    writeTable(r.table(), resolved(r.table(), List.of(r), origin));
-                    connection.releaseSavepoint(savepoint);
-                } catch (SQLException | RuntimeException e) {
-                    if (e instanceof SQLException sql && writer.dialect().isTransient(sql)) {
-                        throw sql;
-                    }
-                    connection.rollback(savepoint);
-                    report(r, e);
-                }
-            }
+            writeEach(run, origin);
             connection.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -301,6 +292,141 @@ public final class Applier implements AutoCloseable {
             }
             throw new ConnectException("Cannot apply records ending at " + run.get(run.size() - 1).describe() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Writes each record behind its own savepoint; one that fails is reported (or fails the task) and the others go on. */
+    private void writeEach(List<ChangeRecord> run, String origin) throws SQLException {
+        for (ChangeRecord r : run) {
+            Savepoint savepoint = connection.setSavepoint();
+            try {
+                writeTable(r.table(), resolved(r.table(), List.of(r), origin));
+                connection.releaseSavepoint(savepoint);
+            } catch (SQLException | RuntimeException e) {
+                if (e instanceof SQLException sql && writer.dialect().isTransient(sql)) {
+                    throw sql;
+                }
+                connection.rollback(savepoint);
+                report(r, e);
+            }
+        }
+    }
+
+    /**
+     * Writes part of a source transaction into the destination transaction kept open for it,
+     * committing nothing ({@link #commitOpen} does). The first part opens it with the checkpoint
+     * rows (the loop marker heads the transaction, as always). A part that fails as a batch is
+     * written again record by record behind savepoints (dead-letter queue, or a task failure naming
+     * the record); anything else that fails rolls the whole transaction back and is thrown as
+     * {@link OpenTransactionLost}, for the caller to read the source transaction again.
+     */
+    public void applyOpen(List<ChangeRecord> part, String origin, Map<TopicPartition, Long> offsets) {
+        try {
+            ensureConnection();
+            Map<TableId, List<ChangeRecord>> byTable = byTable(part);
+            if (!openTransaction) {
+                prepareTables(byTable);
+                connection.setAutoCommit(false);
+                checkpoints.write(connection, origin, offsets);
+                openTransaction = true;
+                openedNanos = System.nanoTime();
+            } else {
+                prepareAside(byTable);
+            }
+            Savepoint savepoint = connection.setSavepoint();
+            try {
+                for (var e : byTable.entrySet()) {
+                    writeTable(e.getKey(), reduce(resolved(e.getKey(), e.getValue(), origin)));
+                }
+                connection.releaseSavepoint(savepoint);
+            } catch (SQLException e) {
+                if (writer.dialect().isTransient(e)) {
+                    throw e;
+                }
+                connection.rollback(savepoint);
+                LOG.warn("Writing {} records of an open source transaction as one batch failed ({}); writing them one by one "
+                        + "to find the record at fault", part.size(), e.getMessage());
+                writeEach(part, origin);
+            }
+        } catch (SQLException e) {
+            abandonOpen();
+            throw new OpenTransactionLost(e, writer.dialect().isTransient(e));
+        } catch (RuntimeException e) {
+            abandonOpen();
+            throw e;
+        }
+    }
+
+    /** Commits the destination transaction kept open, its checkpoint rows moved to {@code lastOffsets}. */
+    public void commitOpen(String origin, Map<TopicPartition, Long> lastOffsets, int records, long sourceTimestampMs) {
+        try {
+            if (!openTransaction) { // nothing written (every change was this region's own): the checkpoint alone
+                ensureConnection();
+                connection.setAutoCommit(false);
+                openedNanos = System.nanoTime();
+            }
+            checkpoints.write(connection, origin, lastOffsets);
+            connection.commit();
+            connection.setAutoCommit(true);
+            openTransaction = false;
+        } catch (SQLException e) {
+            abandonOpen();
+            throw new OpenTransactionLost(e, writer.dialect().isTransient(e));
+        }
+        metrics.transaction(records, (System.nanoTime() - openedNanos) / 1_000_000L, sourceTimestampMs);
+    }
+
+    /** Rolls the destination transaction kept open back (nothing of it stays). */
+    public void abandonOpen() {
+        openTransaction = false;
+        rollbackQuietly();
+        try {
+            if (connection != null && !connection.isClosed()) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            closeQuietly();
+        }
+    }
+
+    /** Whether a destination transaction is kept open for a source transaction. */
+    public boolean hasOpen() {
+        return openTransaction;
+    }
+
+    /**
+     * Creates tables a part of an open transaction needs on a connection of their own: DDL on the
+     * transaction's connection would commit it half-way.
+     */
+    private void prepareAside(Map<TableId, List<ChangeRecord>> byTable) throws SQLException {
+        List<TableId> missing = new ArrayList<>();
+        for (TableId t : byTable.keySet()) {
+            if (createTables && !tables.known(t)) {
+                missing.add(t);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try (Connection aside = connections.open()) {
+            for (TableId t : missing) {
+                prepareTable(aside, t, byTable.get(t));
+            }
+        }
+    }
+
+    /** A destination transaction kept open for a source transaction was rolled back: the source transaction must be read again. */
+    public static final class OpenTransactionLost extends ConnectException {
+        private final boolean transientCause;
+
+        OpenTransactionLost(SQLException cause, boolean transientCause) {
+            super("The destination transaction of an open source transaction was rolled back: " + cause.getMessage(), cause);
+            this.transientCause = transientCause;
+        }
+
+        /** Whether reading the source transaction again may succeed (a lost connection, a deadlock). */
+        public boolean isTransient() {
+            return transientCause;
         }
     }
 

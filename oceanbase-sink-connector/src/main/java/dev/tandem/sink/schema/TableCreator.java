@@ -34,6 +34,11 @@ public final class TableCreator {
 
     private final Set<TableId> known = new HashSet<>();
 
+    /** Whether {@code table} is known to exist (created or checked by this task). */
+    public boolean known(TableId table) {
+        return known.contains(table);
+    }
+
     /** Creates {@code table} unless it exists (checked once per table and task). */
     public void ensure(Connection c, TableId table, Schema keySchema, Schema rowSchema) throws SQLException {
         if (known.contains(table)) {

@@ -1,0 +1,201 @@
+package dev.tandem.it;
+
+import dev.tandem.testkit.Closing;
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.DebeziumMetrics;
+import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TableComparison;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.tandem.it.SinkApplyIT.sinkConfig;
+import static dev.tandem.it.SourceCaptureIT.sourceConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Source transactions applied whole ({@code tandem.transactions=whole}): a bank whose money is in
+ * two tables, every source transaction moving money between accounts of either table, while a
+ * reader polls the destination's total in one statement; and one transaction of 300,000 new rows.
+ * The reader never sees a wrong total, nor part of the large transaction.
+ */
+class WholeTransactionsIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(240);
+    private static final int ACCOUNTS = 500;
+    private static final long OPENING = 1_000;
+    private static final int LEDGER_ROWS = 300_000;
+    private static ConnectCluster connect;
+    private static MariaDbServer source;
+    private static MariaDbServer dest;
+
+    @BeforeAll
+    static void start() {
+        source = MariaDbServer.start("whole-src");
+        dest = MariaDbServer.start("whole-dst");
+        connect = ConnectCluster.builder().name("whole-transactions").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        Closing.all(connect, source, dest);
+    }
+
+    @Test
+    void aReaderOfTheDestinationNeverSeesPartOfASourceTransaction() throws Exception {
+        source.execute("", "CREATE DATABASE bank");
+        source.execute("bank", "CREATE TABLE checking (id INT PRIMARY KEY, balance BIGINT NOT NULL)",
+                "CREATE TABLE savings (id INT PRIMARY KEY, balance BIGINT NOT NULL)",
+                "CREATE TABLE ledger (id INT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
+                "INSERT INTO checking SELECT seq, " + OPENING + " FROM seq_1_to_" + ACCOUNTS,
+                "INSERT INTO savings SELECT seq, " + OPENING + " FROM seq_1_to_" + ACCOUNTS);
+        long total = 2L * ACCOUNTS * OPENING;
+        Map<String, String> src = sourceConfig(connect, source, "bank", 7101);
+        src.put("tandem.objects", "bank.*");
+        connect.configure("bank-source", src);
+        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
+        sink.remove("topics");
+        sink.put("topics.regex", "bank\\.(bank\\..*|transaction)");
+        sink.put("consumer.override.metadata.max.age.ms", "2000");
+        sink.put("consumer.override.max.poll.records", "2000");
+        sink.put("tandem.transactions", "whole");
+        sink.put("tandem.batch.size", "1000");
+        connect.configure("bank-sink", sink);
+        await("the full migration").atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(total(dest)).isEqualTo(total));
+        DebeziumMetrics.awaitStreaming("bank", TIMEOUT);
+
+        try (Reader reader = new Reader(total)) {
+            Thread[] writers = new Thread[2];
+            AtomicLong transfers = new AtomicLong();
+            for (int w = 0; w < writers.length; w++) {
+                long seed = w;
+                writers[w] = new Thread(() -> transfer(seed, Duration.ofSeconds(8), transfers));
+                writers[w].start();
+            }
+            // One transaction moves a unit from every checking account to its savings account: 1,000 rows at once.
+            Thread.sleep(3_000);
+            source.transaction("bank", "UPDATE checking SET balance = balance - 1", "UPDATE savings SET balance = balance + 1");
+            for (Thread w : writers) {
+                w.join();
+            }
+            long written = System.nanoTime();
+            source.transaction("bank", "INSERT INTO ledger SELECT seq, CONCAT('entry ', seq) FROM seq_1_to_" + LEDGER_ROWS);
+            await("the destination has every transaction").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+                for (String table : new String[] {"checking", "savings"}) {
+                    assertThat(TableComparison.rows(dest, "bank", table)).as(table).isEqualTo(TableComparison.rows(source, "bank", table));
+                }
+                assertThat(((Number) dest.queryValue("bank", "SELECT COUNT(*) FROM ledger")).longValue()).isEqualTo(LEDGER_ROWS);
+            });
+            long caughtUpMs = (System.nanoTime() - written) / 1_000_000;
+            Thread.sleep(500);
+            reader.stop();
+            System.out.printf("%d transfers; the destination had everything %d ms after the writers stopped; the reader polled %d "
+                    + "times: %d distinct checking totals, ledger counts seen %s%n", transfers.get(), caughtUpMs, reader.polls.get(),
+                    reader.checkingTotals.size(), reader.ledgerCounts);
+            assertThat(transfers.get()).as("transfers made").isGreaterThan(200);
+            assertThat(reader.checkingTotals.size()).as("the reader saw money move between the tables").isGreaterThan(20);
+            assertThat(reader.wrong.get()).as("polls that saw a wrong total (part of a transfer)").isZero();
+            assertThat(reader.ledgerCounts).as("the 300,000-row transaction, all or nothing").containsOnly(0L, (long) LEDGER_ROWS)
+                    .contains(0L, (long) LEDGER_ROWS);
+            assertThat(reader.failure.get()).isNull();
+        }
+        assertThat(connect.status("bank-sink").tasks()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("RUNNING"));
+        connect.delete("bank-sink");
+        connect.delete("bank-source");
+    }
+
+    /** Transfers between random accounts of either table, one source transaction each, for {@code duration}. */
+    private static void transfer(long seed, Duration duration, AtomicLong count) {
+        Random random = new Random(seed);
+        long end = System.nanoTime() + duration.toNanos();
+        try (Connection c = source.connect("bank"); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            while (System.nanoTime() < end) {
+                String from = random.nextBoolean() ? "checking" : "savings";
+                String to = random.nextBoolean() ? "checking" : "savings";
+                int a = 1 + random.nextInt(ACCOUNTS);
+                int b = 1 + random.nextInt(ACCOUNTS);
+                int amount = 1 + random.nextInt(50);
+                try {
+                    s.executeUpdate("UPDATE " + from + " SET balance = balance - " + amount + " WHERE id = " + a);
+                    s.executeUpdate("UPDATE " + to + " SET balance = balance + " + amount + " WHERE id = " + b);
+                    c.commit();
+                    count.incrementAndGet();
+                } catch (java.sql.SQLTransactionRollbackException deadlock) {
+                    c.rollback(); // the other writer holds one of the rows: this transfer is not made
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long total(MariaDbServer server) {
+        Object v = server.queryValue("bank", "SELECT (SELECT COALESCE(SUM(balance), 0) FROM checking) + "
+                + "(SELECT COALESCE(SUM(balance), 0) FROM savings)");
+        return ((Number) v).longValue();
+    }
+
+    /** Polls the destination's total and the ledger's row count, each in one statement (one read view), until stopped. */
+    private static final class Reader implements AutoCloseable {
+        final AtomicLong polls = new AtomicLong();
+        final AtomicLong wrong = new AtomicLong();
+        final Set<Long> checkingTotals = ConcurrentHashMap.newKeySet();
+        final Set<Long> ledgerCounts = ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        Reader(long total) {
+            thread = new Thread(() -> {
+                try (Connection c = dest.connect("bank"); Statement s = c.createStatement()) {
+                    while (running.get()) {
+                        try (ResultSet rs = s.executeQuery("SELECT (SELECT SUM(balance) FROM checking), "
+                                + "(SELECT SUM(balance) FROM savings)")) {
+                            rs.next();
+                            long checking = rs.getLong(1);
+                            if (checking + rs.getLong(2) != total) {
+                                wrong.incrementAndGet();
+                            }
+                            checkingTotals.add(checking);
+                        }
+                        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ledger")) {
+                            rs.next();
+                            ledgerCounts.add(rs.getLong(1));
+                        } catch (SQLException noTableYet) {
+                            ledgerCounts.add(0L); // created with its first rows
+                        }
+                        polls.incrementAndGet();
+                        Thread.sleep(5);
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "destination-reader");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+}

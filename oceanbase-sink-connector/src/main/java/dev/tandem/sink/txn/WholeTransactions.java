@@ -1,0 +1,335 @@
+package dev.tandem.sink.txn;
+
+import dev.tandem.common.Envelope;
+import dev.tandem.sink.apply.ChangeRecord;
+import dev.tandem.sink.txn.SourceTransactions.Position;
+import dev.tandem.sink.txn.SourceTransactions.Verdict;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies each source transaction as one destination transaction, whatever its size and however
+ * many tables it touches ({@code tandem.transactions=whole}). The records of the transaction in
+ * order ({@link SourceTransactions}) are written as they arrive, part by part (at most
+ * {@code tandem.batch.size} records in memory), into one destination transaction kept open, which
+ * commits when the transaction is complete, with its checkpoint rows as any other. Small complete
+ * transactions that follow one another are grouped into one destination transaction (never split).
+ * A partition whose next record belongs to a later transaction is read again from that record
+ * later (held: paused, its position set back). Records outside transactions (snapshot rows, DDL)
+ * go through the usual path between transactions.
+ *
+ * <p>When the destination transaction is lost (a deadlock, a lost connection), or a DDL turns out
+ * to come before the open transaction's records of its table, the open transaction is read again
+ * from its first records: nothing of it was committed.
+ */
+public final class WholeTransactions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WholeTransactions.class);
+
+    /** What the sink task does for this class. */
+    public interface Target {
+        /** Handles a record outside transactions as the batched path does. */
+        void other(SinkRecord record, TopicPartition tp);
+
+        /** Ends the batched path's work of this put (its last batch submitted, its waits checked). */
+        void flushOther();
+
+        /** Reads a change; null when it names no row or went to the dead-letter queue. */
+        ChangeRecord read(SinkRecord record);
+
+        /** Whether a change was made in the sink's own region (not applied: it would loop). */
+        boolean own(String origin);
+
+        /** Writes part of the open transaction (in order after anything submitted before). */
+        void applyPart(List<ChangeRecord> part, String origin, Map<TopicPartition, Long> offsets);
+
+        /** Commits the destination transaction, its checkpoints at {@code offsets} (applied once it is done). */
+        void commit(String origin, Map<TopicPartition, Long> offsets, int records, long sourceTimestampMs);
+
+        /** Rolls back the destination transaction kept open, once everything submitted is done. */
+        void abandon();
+    }
+
+    private final SourceTransactions txns;
+    private final Target target;
+    private final SinkTaskContext context;
+    private final int batchSize;
+    /** The last applied offset per partition (the task's, updated as commits complete). */
+    private final Map<TopicPartition, Long> applied;
+    /** The first offset read per partition since it was assigned: where it is read again from when nothing is applied. */
+    private final Map<TopicPartition, Long> initial = new HashMap<>();
+
+    /** The destination transaction being built: its origin, last offsets, records written. */
+    private String origin;
+    private final Map<TopicPartition, Long> last = new LinkedHashMap<>();
+    private int records;
+    private long sourceTs = -1;
+    /** The part not yet written. */
+    private List<ChangeRecord> part = new ArrayList<>();
+    private final Map<TopicPartition, Long> partOffsets = new LinkedHashMap<>();
+    /** Records read and not taken yet, per partition in their order. */
+    private final Map<TopicPartition, Deque<SinkRecord>> queues = new LinkedHashMap<>();
+    /** Records queued per transaction: whether a small next transaction is all here (to group it). */
+    private final Map<String, Integer> available = new HashMap<>();
+    /** Partitions paused because too much of them is queued. */
+    private final Map<TopicPartition, Long> waiting = new HashMap<>();
+    /** Records outside transactions that must be taken before a transaction opens (a DDL before its records). */
+    private final Map<TopicPartition, Long> before = new HashMap<>();
+    /** Offsets passed over without writing (transactions with nothing for this sink): Kafka may commit them. */
+    private final Map<TopicPartition, Long> passed = new HashMap<>();
+
+    public WholeTransactions(SourceTransactions txns, Target target, SinkTaskContext context, int batchSize,
+                             Map<TopicPartition, Long> applied) {
+        this.txns = txns;
+        this.target = target;
+        this.context = context;
+        this.batchSize = batchSize;
+        this.applied = applied;
+    }
+
+    /** One put: the records taken in transaction order; the rest stay queued for the next puts. */
+    public void put(Collection<SinkRecord> batch, Set<TopicPartition> skip) {
+        for (SinkRecord r : batch) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+            initial.putIfAbsent(tp, r.kafkaOffset());
+            Long done = applied.get(tp);
+            if (done != null && r.kafkaOffset() <= done || skip.contains(tp)) {
+                continue;
+            }
+            queues.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
+            Position p = SourceTransactions.position(r);
+            if (p != null) {
+                available.merge(p.id(), 1, Integer::sum);
+            }
+        }
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (var q : queues.entrySet()) {
+                while (!q.getValue().isEmpty()) {
+                    SinkRecord r = q.getValue().peekFirst();
+                    Step step = step(r, q.getKey(), available);
+                    if (step == Step.WAIT) {
+                        break;
+                    }
+                    if (step == Step.RESTART) {
+                        before.put(q.getKey(), r.kafkaOffset());
+                        target.abandon();
+                        readAgain();
+                        target.flushOther();
+                        return;
+                    }
+                    q.getValue().pollFirst();
+                    Position p = SourceTransactions.position(r);
+                    if (p != null) {
+                        available.computeIfPresent(p.id(), (k, n) -> n <= 1 ? null : n - 1);
+                    }
+                    progress = true;
+                    if (txns.complete()) {
+                        close(available);
+                    }
+                }
+            }
+        }
+        writePart();
+        if (txns.open() == null) {
+            commit();
+        }
+        target.flushOther();
+        hold();
+    }
+
+    private enum Step { TAKEN, WAIT, RESTART }
+
+    private Step step(SinkRecord r, TopicPartition tp, Map<String, Integer> available) {
+        if (SourceTransactions.isBoundary(r)) {
+            txns.boundary(r);
+            passEmpty();
+            return Step.TAKEN;
+        }
+        Position p = SourceTransactions.position(r);
+        if (p == null) {
+            Verdict v = txns.other(collection(r), tp);
+            if (v == Verdict.REWIND) {
+                LOG.info("{}-{}@{} comes before the open source transaction {} in its table: the transaction is read again "
+                        + "after it", tp.topic(), tp.partition(), r.kafkaOffset(), txns.open());
+                return Step.RESTART;
+            }
+            if (v == Verdict.WAIT) {
+                return Step.WAIT;
+            }
+            writePart();
+            commit(); // the transactions grouped before it commit first
+            target.other(r, tp);
+            before.remove(tp, r.kafkaOffset());
+            return Step.TAKEN;
+        }
+        Verdict v = txns.change(p, tp);
+        if (v == Verdict.WAIT || v == Verdict.OPEN && !before.isEmpty()) {
+            return Step.WAIT;
+        }
+        ChangeRecord change = target.read(r);
+        boolean write = change != null && !target.own(change.origin());
+        if (v == Verdict.OPEN) {
+            if (write && origin != null && !origin.equals(change.origin())) {
+                writePart();
+                commit(); // one origin per destination transaction: its checkpoint row names it
+            }
+            txns.open(p.id());
+        }
+        txns.took(p, tp);
+        last.put(tp, r.kafkaOffset());
+        partOffsets.put(tp, r.kafkaOffset());
+        if (write) {
+            origin = change.origin();
+            part.add(change);
+            records++;
+            sourceTs = Math.max(sourceTs, change.sourceTimestampMs());
+            if (part.size() >= batchSize) {
+                writePart();
+            }
+        }
+        return Step.TAKEN;
+    }
+
+    /** The open transaction is complete: it commits now, or with the next one when that is small and all here. */
+    private void close(Map<String, Integer> available) {
+        last.putAll(txns.close());
+        String next = txns.next();
+        long size = next == null ? -1 : txns.size(next);
+        boolean group = size >= 0 && records + size <= batchSize && available.getOrDefault(next, 0) >= size;
+        if (!group) {
+            writePart();
+            commit();
+        }
+    }
+
+    private void passEmpty() {
+        Map<TopicPartition, Long> at = txns.passEmpty();
+        if (txns.open() == null && last.isEmpty()) {
+            passed.putAll(at);
+        } else {
+            last.putAll(at);
+        }
+    }
+
+    private void writePart() {
+        if (part.isEmpty()) {
+            return;
+        }
+        target.applyPart(part, origin, new LinkedHashMap<>(partOffsets));
+        part = new ArrayList<>();
+        partOffsets.clear();
+    }
+
+    private void commit() {
+        if (last.isEmpty()) {
+            return;
+        }
+        if (origin == null) {
+            passed.putAll(last); // nothing written (this region's own changes, say): no transaction
+        } else {
+            target.commit(origin, new LinkedHashMap<>(last), records, sourceTs);
+        }
+        last.clear();
+        partOffsets.clear();
+        records = 0;
+        sourceTs = -1;
+        origin = null;
+    }
+
+    /**
+     * Records that wait stay queued here (read once); a partition with more than the batch size
+     * queued is paused until its queue is down to half of it, which bounds memory.
+     */
+    private void hold() {
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (var q : queues.entrySet()) {
+            int n = q.getValue().size();
+            if (n > batchSize && waiting.put(q.getKey(), (long) n) == null) {
+                pause.add(q.getKey());
+            } else if (n <= batchSize / 2 && waiting.remove(q.getKey()) != null) {
+                resume.add(q.getKey());
+            }
+        }
+        if (!pause.isEmpty()) {
+            context.pause(pause.toArray(new TopicPartition[0]));
+        }
+        if (!resume.isEmpty()) {
+            context.resume(resume.toArray(new TopicPartition[0]));
+        }
+    }
+
+    /**
+     * Everything not committed is read again, as after a restart: every partition from after its
+     * last applied offset (or from where it was first read), the transaction topic included.
+     */
+    public void readAgain() {
+        for (var e : initial.entrySet()) {
+            Long done = applied.get(e.getKey());
+            context.offset(e.getKey(), done != null ? done + 1 : e.getValue());
+        }
+        if (!waiting.isEmpty()) {
+            context.resume(waiting.keySet().toArray(new TopicPartition[0]));
+            waiting.clear();
+        }
+        txns.clear();
+        queues.clear();
+        available.clear();
+        last.clear();
+        part = new ArrayList<>();
+        partOffsets.clear();
+        records = 0;
+        sourceTs = -1;
+        origin = null;
+    }
+
+    /** Offsets Kafka may commit besides the applied ones (passed over without writing). */
+    public Map<TopicPartition, Long> passed() {
+        return passed;
+    }
+
+    /** Forgets partitions no longer assigned; everything in progress is read again from the checkpoints. */
+    public void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            initial.remove(tp);
+            queues.remove(tp);
+            passed.remove(tp);
+            before.remove(tp);
+            if (waiting.remove(tp) != null) {
+                try {
+                    context.resume(tp); // Connect pauses it again on its next assignment otherwise
+                } catch (RuntimeException notAssigned) {
+                    LOG.debug("{} was not assigned any more when released: {}", tp, notAssigned.getMessage());
+                }
+            }
+        }
+        readAgain(); // the partitions still assigned; the others are read from their checkpoints by whoever gets them
+    }
+
+    private static String collection(SinkRecord r) {
+        if (!(r.value() instanceof Struct v) || v.schema().field(Envelope.SOURCE) == null) {
+            return null;
+        }
+        Struct s = v.getStruct(Envelope.SOURCE);
+        if (s == null || s.schema().field(Envelope.SOURCE_TABLE) == null || s.get(Envelope.SOURCE_TABLE) == null) {
+            return null;
+        }
+        return s.getString(Envelope.SOURCE_DB) + "." + s.getString(Envelope.SOURCE_TABLE);
+    }
+}
