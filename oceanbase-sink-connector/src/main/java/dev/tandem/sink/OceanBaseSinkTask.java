@@ -487,8 +487,9 @@ public class OceanBaseSinkTask extends SinkTask {
     /** Whole source transactions: what {@link WholeTransactions} asks of this task. */
     private final class WholeTarget implements WholeTransactions.Target {
         @Override
-        public void other(SinkRecord record, TopicPartition tp) {
+        public boolean other(SinkRecord record, TopicPartition tp) {
             handle(current, record, tp);
+            return !current.waited.contains(tp);
         }
 
         @Override

@@ -40,6 +40,17 @@ class OceanBaseSinkConfigTest {
     }
 
     @Test
+    void wholeTransactionsNeedOneTaskAndTheTransactionTopic() {
+        assertThat(config("tandem.transactions", "whole", "topics", "east.shop.a,east.transaction").crossFieldErrors()).isEmpty();
+        assertThat(config("tandem.transactions", "whole", "topics.regex", "east\\..*").crossFieldErrors()).isEmpty();
+        assertThat(config("tandem.transactions", "whole", "topics", "east.shop.a,east.shop.b").crossFieldErrors())
+                .hasEntrySatisfying("tandem.transactions", m -> assertThat(m).contains("<topic.prefix>.transaction"));
+        assertThat(config("tandem.transactions", "whole", "tasks.max", "3", "topics", "east.transaction").crossFieldErrors())
+                .hasEntrySatisfying("tandem.transactions", m -> assertThat(m).contains("tasks.max=1"));
+        assertThat(config("tasks.max", "3", "topics", "east.shop.a").crossFieldErrors()).as("batched: any").isEmpty();
+    }
+
+    @Test
     void thePasswordIsAPasswordAndNotPrinted() {
         OceanBaseSinkConfig c = config("connection.password", "s3cret");
         assertThat(c.password()).isEqualTo("s3cret");

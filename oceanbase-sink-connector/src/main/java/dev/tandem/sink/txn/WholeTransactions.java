@@ -42,8 +42,11 @@ public final class WholeTransactions {
 
     /** What the sink task does for this class. */
     public interface Target {
-        /** Handles a record outside transactions as the batched path does. */
-        void other(SinkRecord record, TopicPartition tp);
+        /**
+         * Handles a record outside transactions as the batched path does; false when its partition
+         * now waits there (a statement naming several tables): it is read again from that record.
+         */
+        boolean other(SinkRecord record, TopicPartition tp);
 
         /** Ends the batched path's work of this put (its last batch submitted, its waits checked). */
         void flushOther();
@@ -126,6 +129,10 @@ public final class WholeTransactions {
                     if (step == Step.WAIT) {
                         break;
                     }
+                    if (step == Step.READ_AGAIN) {
+                        forgetQueued(q.getValue()); // the partition is read again from this record
+                        break;
+                    }
                     if (step == Step.RESTART) {
                         before.put(q.getKey(), r.kafkaOffset());
                         target.abandon();
@@ -153,7 +160,7 @@ public final class WholeTransactions {
         hold();
     }
 
-    private enum Step { TAKEN, WAIT, RESTART }
+    private enum Step { TAKEN, WAIT, RESTART, READ_AGAIN }
 
     private Step step(SinkRecord r, TopicPartition tp, Map<String, Integer> available) {
         if (SourceTransactions.isBoundary(r)) {
@@ -174,8 +181,10 @@ public final class WholeTransactions {
             }
             writePart();
             commit(); // the transactions grouped before it commit first
-            target.other(r, tp);
             before.remove(tp, r.kafkaOffset());
+            if (!target.other(r, tp)) {
+                return Step.READ_AGAIN;
+            }
             return Step.TAKEN;
         }
         Verdict v = txns.change(p, tp);
@@ -250,6 +259,16 @@ public final class WholeTransactions {
         records = 0;
         sourceTs = -1;
         origin = null;
+    }
+
+    private void forgetQueued(Deque<SinkRecord> queue) {
+        for (SinkRecord r : queue) {
+            Position p = SourceTransactions.position(r);
+            if (p != null) {
+                available.computeIfPresent(p.id(), (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+        queue.clear();
     }
 
     /**
