@@ -93,6 +93,10 @@ public final class Applier implements AutoCloseable {
 
     /** Applies {@code run} (records of one origin, in order) in one transaction, retrying transient failures. */
     public void apply(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> lastOffsets) {
+        if (openTransaction) { // its own transaction would commit the open one half-way
+            throw new IllegalStateException("a destination transaction is open for a source transaction: " + run.size()
+                    + " records ending at " + run.get(run.size() - 1).describe() + " cannot be applied apart from it");
+        }
         long started = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             try {

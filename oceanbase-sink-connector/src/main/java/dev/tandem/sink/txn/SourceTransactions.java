@@ -59,6 +59,8 @@ public final class SourceTransactions {
     private final Deque<String> order = new ArrayDeque<>();
     private final Set<String> ordered = new HashSet<>();
     private final Map<String, End> ends = new HashMap<>();
+    /** The last BEGIN per transaction topic, until its END. */
+    private final Map<TopicPartition, String> begun = new HashMap<>();
     private String open;
     private final Map<String, Long> lastOrder = new HashMap<>();
     private final Map<String, Set<TopicPartition>> partitionsOf = new HashMap<>();
@@ -91,11 +93,24 @@ public final class SourceTransactions {
                 n instanceof Number num ? num.longValue() : -1);
     }
 
-    /** Takes a BEGIN or END event. */
+    /**
+     * Takes a BEGIN or END event. A BEGIN whose transaction topic's previous BEGIN got no END (a DDL
+     * statement: Debezium begins its GTID and never ends it) forgets that one: a source's
+     * transactions follow one another in its transaction topic.
+     */
     public void boundary(SinkRecord record) {
         Struct v = (Struct) record.value();
         String id = v.getString("id");
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+        if (!"END".equals(v.getString("status"))) {
+            String previous = begun.put(tp, id);
+            if (previous != null && !previous.equals(id) && !ends.containsKey(previous) && !previous.equals(open)) {
+                order.remove(previous);
+                ordered.remove(previous);
+            }
+        } else {
+            begun.remove(tp, id);
+        }
         if (ordered.add(id)) {
             order.addLast(id);
         }
@@ -237,6 +252,7 @@ public final class SourceTransactions {
         order.clear();
         ordered.clear();
         ends.clear();
+        begun.clear();
     }
 
     /** How many transactions are known and not applied (boundaries read ahead). */

@@ -92,6 +92,8 @@ public final class WholeTransactions {
     private final Map<TopicPartition, Long> waiting = new HashMap<>();
     /** Records outside transactions that must be taken before a transaction opens (a DDL before its records). */
     private final Map<TopicPartition, Long> before = new HashMap<>();
+    /** The offset of the last delete taken per partition: the tombstone after it is taken with it. */
+    private final Map<TopicPartition, Long> deletes = new HashMap<>();
     /** Offsets passed over without writing (transactions with nothing for this sink): Kafka may commit them. */
     private final Map<TopicPartition, Long> passed = new HashMap<>();
 
@@ -168,6 +170,16 @@ public final class WholeTransactions {
             passEmpty();
             return Step.TAKEN;
         }
+        if (r.value() == null && (txns.open() != null || Long.valueOf(r.kafkaOffset() - 1).equals(deletes.get(tp)))) {
+            // Debezium's tombstone after a delete (for log compaction), between records of a source transaction or right
+            // after the delete: nothing to write, it goes with the transaction (it must not hold its partition there)
+            if (txns.open() != null || last.containsKey(tp)) {
+                last.put(tp, r.kafkaOffset());
+            } else {
+                passed.put(tp, r.kafkaOffset());
+            }
+            return Step.TAKEN;
+        }
         Position p = SourceTransactions.position(r);
         if (p == null) {
             Verdict v = txns.other(collection(r), tp);
@@ -198,10 +210,17 @@ public final class WholeTransactions {
                 writePart();
                 commit(); // one origin per destination transaction: its checkpoint row names it
             }
+            if (origin == null) {
+                target.flushOther(); // records outside transactions taken before it (snapshot rows, say) commit first
+            }
             txns.open(p.id());
         }
         txns.took(p, tp);
         last.put(tp, r.kafkaOffset());
+        Struct value = (Struct) r.value();
+        if (value.schema().field(Envelope.OP) != null && Envelope.OP_DELETE.equals(value.getString(Envelope.OP))) {
+            deletes.put(tp, r.kafkaOffset());
+        }
         partOffsets.put(tp, r.kafkaOffset());
         if (write) {
             origin = change.origin();
@@ -309,6 +328,7 @@ public final class WholeTransactions {
         }
         txns.clear();
         queues.clear();
+        deletes.clear();
         available.clear();
         last.clear();
         part = new ArrayList<>();

@@ -77,6 +77,16 @@ class SourceTransactionsTest {
     }
 
     @Test
+    void aBeginWithoutItsEndADdlIsForgottenAtTheNextBegin() {
+        SourceTransactions txns = new SourceTransactions(t -> true);
+        txns.boundary(begin("ddl")); // Debezium begins a DDL statement's GTID and never ends it
+        txns.boundary(begin("t1"));
+        txns.boundary(end("t1", "bank.a", 1));
+        assertThat(txns.pending()).isEqualTo(1);
+        assertThat(txns.change(new Position("t1", "bank.a", 1), A)).isEqualTo(Verdict.OPEN);
+    }
+
+    @Test
     void whenATransformDroppedTheLastEventATableIsCompleteOnceItsPartitionsMovedOn() {
         SourceTransactions txns = new SourceTransactions(t -> true);
         txns.boundary(begin("t1"));

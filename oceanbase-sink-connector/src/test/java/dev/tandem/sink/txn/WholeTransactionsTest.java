@@ -1,0 +1,211 @@
+package dev.tandem.sink.txn;
+
+import dev.tandem.common.select.TableId;
+import dev.tandem.sink.apply.ChangeRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the sink task is asked to do, in order, for records as Debezium writes them (transaction
+ * metadata as in {@link SourceTransactionsTest}): a snapshot row and the transaction after it
+ * arriving in one put, a transaction over two tables whose END comes last.
+ */
+class WholeTransactionsTest {
+
+    private static final Schema COLLECTION = SchemaBuilder.struct().field("data_collection", Schema.STRING_SCHEMA)
+            .field("event_count", Schema.INT64_SCHEMA).build();
+    private static final Schema BOUNDARY = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA)
+            .field("id", Schema.STRING_SCHEMA).field("data_collections", SchemaBuilder.array(COLLECTION).optional().build())
+            .build();
+    private static final Schema SOURCE = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA)
+            .field("table", Schema.STRING_SCHEMA).build();
+    private static final Schema TRANSACTION = SchemaBuilder.struct().optional().field("id", Schema.STRING_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA).build();
+    private static final Schema CHANGE = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("source", SOURCE)
+            .field("transaction", TRANSACTION).build();
+    private static final String TX = "east.transaction";
+
+    private final List<String> calls = new ArrayList<>();
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+    private final Map<String, Long> offsets = new HashMap<>();
+
+    private SinkRecord boundary(String status, String id, Object... collectionsAndCounts) {
+        Struct v = new Struct(BOUNDARY).put("status", status).put("id", id);
+        if (collectionsAndCounts.length > 0) {
+            List<Struct> collections = new ArrayList<>();
+            for (int i = 0; i < collectionsAndCounts.length; i += 2) {
+                collections.add(new Struct(COLLECTION).put("data_collection", collectionsAndCounts[i])
+                        .put("event_count", ((Number) collectionsAndCounts[i + 1]).longValue()));
+            }
+            v.put("data_collections", collections);
+        }
+        return record(TX, v);
+    }
+
+    /** A change of {@code bank.<table>}: a snapshot row when {@code txId} is null. */
+    private SinkRecord change(String table, String txId, long order) {
+        return change(table, txId, order, txId == null ? "r" : "c");
+    }
+
+    private SinkRecord change(String table, String txId, long order, String op) {
+        Struct v = new Struct(CHANGE).put("op", op)
+                .put("source", new Struct(SOURCE).put("db", "bank").put("table", table));
+        if (txId != null) {
+            v.put("transaction", new Struct(TRANSACTION).put("id", txId).put("data_collection_order", order));
+        }
+        return record("east.bank." + table, v);
+    }
+
+    private SinkRecord record(String topic, Struct value) {
+        long offset = offsets.merge(topic, 1L, Long::sum) - 1;
+        return new SinkRecord(topic, 0, null, null, value.schema(), value, offset);
+    }
+
+    private WholeTransactions whole(int batchSize) {
+        WholeTransactions.Target target = new WholeTransactions.Target() {
+            @Override
+            public boolean other(SinkRecord record, TopicPartition tp) {
+                calls.add("other " + tp.topic() + "@" + record.kafkaOffset());
+                return true;
+            }
+
+            @Override
+            public void flushOther() {
+                calls.add("flushOther");
+            }
+
+            @Override
+            public ChangeRecord read(SinkRecord record) {
+                Struct source = ((Struct) record.value()).getStruct("source");
+                return new ChangeRecord(record, new TableId("bank", source.getString("table")), null, null, "c", 1L, "east");
+            }
+
+            @Override
+            public boolean own(String origin) {
+                return false;
+            }
+
+            @Override
+            public void applyPart(List<ChangeRecord> part, String origin, Map<TopicPartition, Long> at) {
+                calls.add("applyPart " + part.size());
+            }
+
+            @Override
+            public void commit(String origin, Map<TopicPartition, Long> at, int records, long sourceTimestampMs) {
+                calls.add("commit " + records);
+                at.forEach(applied::put);
+            }
+
+            @Override
+            public void abandon() {
+                calls.add("abandon");
+            }
+        };
+        return new WholeTransactions(new SourceTransactions(t -> true), target, new Context(), batchSize, applied);
+    }
+
+    @Test
+    void aSnapshotRowTakenBeforeATransactionInTheSamePutIsFlushedBeforeTheTransactionIsWritten() {
+        WholeTransactions whole = whole(100);
+        SinkRecord snapshotRow = change("a", null, 0);
+        List<SinkRecord> put = List.of(snapshotRow, change("a", "t1", 1), change("a", "t1", 2), boundary("BEGIN", "t1"),
+                boundary("END", "t1", "bank.a", 2));
+        whole.put(put, Set.of());
+        assertThat(calls).as("the snapshot row's batch is written (and committed) before the transaction's first part")
+                .containsExactly("other east.bank.a@0", "flushOther", "applyPart 2", "commit 2", "flushOther");
+    }
+
+    @Test
+    void aTransactionOverTwoTablesIsWrittenInPartsAndCommittedOnceAfterItsLastRecord() {
+        WholeTransactions whole = whole(2);
+        whole.put(List.of(boundary("BEGIN", "t1"), boundary("END", "t1", "bank.a", 3, "bank.b", 2)), Set.of());
+        whole.put(List.of(change("a", "t1", 1), change("a", "t1", 2), change("a", "t1", 3)), Set.of());
+        assertThat(calls).as("three of five records: written, not committed").doesNotContain("commit 5")
+                .contains("applyPart 2");
+        whole.put(List.of(change("b", "t1", 1), change("b", "t1", 2)), Set.of());
+        assertThat(calls.stream().filter(c -> c.startsWith("commit")).toList()).containsExactly("commit 5");
+        assertThat(calls.indexOf("commit 5")).as("committed after every part").isGreaterThan(calls.lastIndexOf("applyPart 1"));
+        assertThat(applied).containsEntry(new TopicPartition("east.bank.a", 0), 2L).containsEntry(new TopicPartition("east.bank.b", 0), 1L)
+                .containsEntry(new TopicPartition(TX, 0), 1L);
+    }
+
+    @Test
+    void debeziumsTombstoneAfterADeleteGoesWithItsTransactionAndDoesNotHoldThePartition() {
+        WholeTransactions whole = whole(100);
+        SinkRecord delete = change("a", "t1", 1, "d");
+        SinkRecord tombstone = new SinkRecord("east.bank.a", 0, null, null, null, null, offsets.merge("east.bank.a", 1L, Long::sum) - 1);
+        whole.put(List.of(boundary("BEGIN", "t1"), boundary("END", "t1", "bank.a", 2), delete, tombstone, change("a", "t1", 2)),
+                Set.of());
+        assertThat(calls).as("the delete and the change after the tombstone, in one destination transaction")
+                .containsExactly("flushOther", "applyPart 2", "commit 2", "flushOther");
+        assertThat(applied).containsEntry(new TopicPartition("east.bank.a", 0), 2L);
+
+        SinkRecord lastDelete = change("a", "t2", 1, "d");
+        SinkRecord itsTombstone = new SinkRecord("east.bank.a", 0, null, null, null, null, offsets.merge("east.bank.a", 1L, Long::sum) - 1);
+        whole.put(List.of(boundary("BEGIN", "t2"), boundary("END", "t2", "bank.a", 1), lastDelete, itsTombstone), Set.of());
+        assertThat(calls).as("a tombstone after its transaction's last record: passed over, not applied on its own")
+                .doesNotContain("other east.bank.a@" + itsTombstone.kafkaOffset());
+        assertThat(whole.passed()).containsEntry(new TopicPartition("east.bank.a", 0), itsTombstone.kafkaOffset());
+    }
+
+    /** Connect's view of the task's consumer: pauses and seeks, recorded as nothing here. */
+    private static final class Context implements SinkTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return Set.of();
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void requestCommit() {
+        }
+
+        @Override
+        public ErrantRecordReporter errantRecordReporter() {
+            return null;
+        }
+
+        @Override
+        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+}
