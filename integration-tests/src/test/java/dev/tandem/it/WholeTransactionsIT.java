@@ -1,25 +1,32 @@
 package dev.tandem.it;
 
+import dev.tandem.testkit.BinlogAudit;
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.testkit.TableComparison;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.tandem.it.SinkApplyIT.sinkConfig;
 import static dev.tandem.it.SourceCaptureIT.sourceConfig;
@@ -30,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * Source transactions applied whole ({@code tandem.transactions=whole}): a bank whose money is in
  * two tables, every source transaction moving money between accounts of either table, while a
  * reader polls the destination's total in one statement; and one transaction of 300,000 new rows.
- * The reader never sees a wrong total, nor part of the large transaction.
+ * The reader never sees a wrong total, nor part of the large transaction. A worker killed (SIGKILL)
+ * while it applies the large transaction leaves nothing of it; its successor applies it once.
  */
 class WholeTransactionsIT {
 
@@ -41,6 +49,9 @@ class WholeTransactionsIT {
     private static ConnectCluster connect;
     private static MariaDbServer source;
     private static MariaDbServer dest;
+
+    @TempDir
+    static Path work;
 
     @BeforeAll
     static void start() {
@@ -77,7 +88,7 @@ class WholeTransactionsIT {
         await("the full migration").atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(total(dest)).isEqualTo(total));
         DebeziumMetrics.awaitStreaming("bank", TIMEOUT);
 
-        try (Reader reader = new Reader(total)) {
+        try (Reader reader = new Reader("bank", total)) {
             Thread[] writers = new Thread[2];
             AtomicLong transfers = new AtomicLong();
             for (int w = 0; w < writers.length; w++) {
@@ -115,6 +126,92 @@ class WholeTransactionsIT {
         assertThat(connect.status("bank-sink").tasks()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("RUNNING"));
         connect.delete("bank-sink");
         connect.delete("bank-source");
+    }
+
+    @Test
+    void aWorkerKilledInTheMiddleOfALargeTransactionLeavesNothingOfItAndItsSuccessorAppliesItOnce() throws Exception {
+        source.execute("", "CREATE DATABASE crash");
+        // One row copied by the full migration, applied before the transaction.
+        source.execute("crash", "CREATE TABLE ledger (id INT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
+                "INSERT INTO ledger VALUES (0, 'opening')");
+        Map<String, String> src = sourceConfig(connect, source, "crash", 7102);
+        src.put("tandem.objects", "crash.*");
+        connect.configure("crash-source", src);
+        DebeziumMetrics.awaitStreaming("crash", TIMEOUT);
+        source.transaction("crash", "INSERT INTO ledger SELECT seq, CONCAT('entry ', seq) FROM seq_1_to_" + LEDGER_ROWS);
+        // The whole transaction is in Kafka before the sink starts, so the sink applies it as fast as it can.
+        await("the source transaction in Kafka").atMost(TIMEOUT).ignoreExceptions()
+                .until(() -> connect.recordCount("crash.crash.ledger", 1) >= 1 + LEDGER_ROWS);
+        long before = BinlogAudit.lastSeq(dest);
+
+        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
+        sink.remove("topics");
+        sink.put("topics.regex", "crash\\.(crash\\..*|transaction)");
+        sink.put("consumer.override.max.poll.records", "2000");
+        sink.put("tandem.transactions", "whole");
+        sink.put("tandem.batch.size", "1000");
+        String group = "whole-crash";
+        long modifiedAtKill;
+        try (Reader reader = new Reader("crash", -1)) {
+            ConnectWorkerProcess first = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work);
+            try {
+                first.rest().configure("crash-sink", sink);
+                // The sink's destination transaction open with a sixth of the rows written in it: in the middle.
+                await("the sink writing the large transaction").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+                        .until(() -> openRowsModified() >= LEDGER_ROWS / 6);
+                modifiedAtKill = openRowsModified();
+                first.kill();
+            } finally {
+                first.kill();
+            }
+            assertThat(modifiedAtKill).as("rows in the destination transaction open when the worker was killed").isPositive();
+            // Whatever the destination has not rolled back yet is invisible to other sessions.
+            assertThat(ledgerCount("crash")).as("rows left by the killed worker: the opening row only").isOne();
+
+            try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
+                await("the successor applies the transaction").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> ledgerCount("crash") == 1 + LEDGER_ROWS);
+                Thread.sleep(500);
+                second.rest().delete("connectors/crash-sink");
+            }
+            reader.stop();
+            assertThat(reader.ledgerCounts).as("the destination's ledger, all or nothing at every poll")
+                    .containsOnly(0L, 1L, 1L + LEDGER_ROWS).contains(1L, 1L + LEDGER_ROWS);
+            assertThat(reader.failure.get()).isNull();
+        }
+        String digest = "SELECT COUNT(*), SUM(CRC32(CONCAT(id, ':', note))) FROM crash.ledger";
+        assertThat(dest.query("", digest)).as("the ledger's rows").isEqualTo(source.query("", digest));
+        // The destination's binlog: one committed transaction wrote the large transaction's rows, each once.
+        List<BinlogAudit.Transaction> written = BinlogAudit.after(dest, before, "tandem.tandem_checkpoint", 4).stream()
+                .filter(t -> !t.ddl() && t.tables().contains("crash.ledger")).toList();
+        System.out.printf("Worker killed with its destination transaction open (%d undo log entries in InnoDB) in the middle of the %d-row transaction; after the restart the "
+                + "destination's binlog holds %d transaction(s) writing the ledger: %s%n", modifiedAtKill, LEDGER_ROWS,
+                written.size(), written.stream().map(t -> t.rows() + " rows").toList());
+        assertThat(written).as("the opening row's transaction, then the large one, once")
+                .extracting(BinlogAudit.Transaction::rows).containsExactly(1, LEDGER_ROWS);
+        connect.delete("crash-source");
+    }
+
+    /**
+     * Rows written by the destination's open transactions (the sink's, uncommitted): the largest
+     * "undo log entries" of SHOW ENGINE INNODB STATUS (MariaDB's INNODB_TRX does not list them here).
+     */
+    private static long openRowsModified() {
+        String status = dest.query("", "SHOW ENGINE INNODB STATUS").get(0).get("Status").toString();
+        Matcher m = Pattern.compile("undo log entries (\\d+)").matcher(status);
+        long most = 0;
+        while (m.find()) {
+            most = Math.max(most, Long.parseLong(m.group(1)));
+        }
+        return most;
+    }
+
+    private static long ledgerCount(String db) {
+        try {
+            return ((Number) dest.queryValue("", "SELECT COUNT(*) FROM " + db + ".ledger")).longValue();
+        } catch (IllegalStateException noTableYet) {
+            return 0;
+        }
     }
 
     /** Transfers between random accounts of either table, one source transaction each, for {@code duration}. */
@@ -158,25 +255,38 @@ class WholeTransactionsIT {
         final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
+        private boolean ledgerExists;
 
-        Reader(long total) {
+        /** Reads {@code db}'s accounts too when {@code total} is not negative. */
+        Reader(String db, long total) {
             thread = new Thread(() -> {
-                try (Connection c = dest.connect("bank"); Statement s = c.createStatement()) {
+                try (Connection c = dest.connect(""); Statement s = c.createStatement()) { // the database may not exist yet
                     while (running.get()) {
-                        try (ResultSet rs = s.executeQuery("SELECT (SELECT SUM(balance) FROM checking), "
-                                + "(SELECT SUM(balance) FROM savings)")) {
-                            rs.next();
-                            long checking = rs.getLong(1);
-                            if (checking + rs.getLong(2) != total) {
-                                wrong.incrementAndGet();
+                        if (total >= 0) {
+                            try (ResultSet rs = s.executeQuery("SELECT (SELECT SUM(balance) FROM " + db + ".checking), "
+                                    + "(SELECT SUM(balance) FROM " + db + ".savings)")) {
+                                rs.next();
+                                long checking = rs.getLong(1);
+                                if (checking + rs.getLong(2) != total) {
+                                    wrong.incrementAndGet();
+                                }
+                                checkingTotals.add(checking);
                             }
-                            checkingTotals.add(checking);
                         }
-                        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ledger")) {
-                            rs.next();
-                            ledgerCounts.add(rs.getLong(1));
-                        } catch (SQLException noTableYet) {
-                            ledgerCounts.add(0L); // created with its first rows
+                        if (!ledgerExists) { // created with its first rows: looked for without an error logged at each poll
+                            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                    + "TABLE_SCHEMA = '" + db + "' AND TABLE_NAME = 'ledger'")) {
+                                rs.next();
+                                ledgerExists = rs.getLong(1) > 0;
+                            }
+                        }
+                        if (ledgerExists) {
+                            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + db + ".ledger")) {
+                                rs.next();
+                                ledgerCounts.add(rs.getLong(1));
+                            }
+                        } else {
+                            ledgerCounts.add(0L);
                         }
                         polls.incrementAndGet();
                         Thread.sleep(5);
