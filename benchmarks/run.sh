@@ -9,6 +9,7 @@
 #   benchmarks/run.sh post-indexing [--rows 1000000]  full migration with indexes created with the table vs after the rows
 #   benchmarks/run.sh full-migration [--rows 1000000] Tandem source+sink vs Debezium source+JDBC sink vs mariadb-dump
 #   benchmarks/run.sh bridge [--messages 200000 --size 1024]  RocketMQ bridge both ways vs the plain RocketMQ clients
+#   benchmarks/run.sh transactions [--transactions 20000 --large-rows 300000]  whole vs batched source transactions
 #   benchmarks/run.sh all [--rows 300000 --seconds 15]  every scenario above, then docs/benchmarks.md and its latency plot
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ usage() { # the comment block above, without its '#'
 what=${1:-sink}
 case "$what" in
   -h|--help|help) usage; exit 0 ;;
-  sink|smt|verifier|incremental|post-indexing|full-migration|bridge|all) ;;
+  sink|smt|verifier|incremental|post-indexing|full-migration|bridge|transactions|all) ;;
   *) echo "unknown benchmark '$what'" >&2; usage >&2; exit 2 ;;
 esac
 shift || true
@@ -43,6 +44,7 @@ case "$what" in
   post-indexing) main=dev.tandem.benchmarks.PostIndexingBenchmark ;;
   full-migration) main=dev.tandem.benchmarks.FullMigrationBenchmark ;;
   bridge) main=dev.tandem.benchmarks.BridgeBenchmark ;;
+  transactions) main=dev.tandem.benchmarks.TransactionsBenchmark ;;
   all) main=dev.tandem.benchmarks.AllBenchmarks ;;
 esac
 exec java -Xmx3g -Djava.awt.headless=true -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
