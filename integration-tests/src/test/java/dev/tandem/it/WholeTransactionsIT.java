@@ -77,13 +77,8 @@ class WholeTransactionsIT {
         Map<String, String> src = sourceConfig(connect, source, "bank", 7101);
         src.put("tandem.objects", "bank.*");
         connect.configure("bank-source", src);
-        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
-        sink.remove("topics");
-        sink.put("topics.regex", "bank\\.(bank\\..*|transaction)");
+        Map<String, String> sink = wholeSink("bank");
         sink.put("consumer.override.metadata.max.age.ms", "2000");
-        sink.put("consumer.override.max.poll.records", "2000");
-        sink.put("tandem.transactions", "whole");
-        sink.put("tandem.batch.size", "1000");
         connect.configure("bank-sink", sink);
         await("the full migration").atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(total(dest)).isEqualTo(total));
         DebeziumMetrics.awaitStreaming("bank", TIMEOUT);
@@ -125,6 +120,19 @@ class WholeTransactionsIT {
         }
         assertThat(connect.status("bank-sink").tasks()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("RUNNING"));
         connect.delete("bank-sink");
+
+        // The same topics, the transaction topic among them, applied in batches into another database: the BEGIN
+        // and END events are passed over.
+        sink.put("tandem.transactions", "batched");
+        sink.put("tandem.table.name.format", "bank_batched.${table}");
+        connect.configure("bank-batched-sink", sink);
+        await("the batched copy").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+            for (String table : new String[] {"checking", "savings"}) {
+                assertThat(TableComparison.rows(dest, "bank_batched", table)).as(table).isEqualTo(TableComparison.rows(source, "bank", table));
+            }
+        });
+        assertThat(connect.status("bank-batched-sink").tasks()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("RUNNING"));
+        connect.delete("bank-batched-sink");
         connect.delete("bank-source");
     }
 
@@ -144,12 +152,7 @@ class WholeTransactionsIT {
                 .until(() -> connect.recordCount("crash.crash.ledger", 1) >= 1 + LEDGER_ROWS);
         long before = BinlogAudit.lastSeq(dest);
 
-        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
-        sink.remove("topics");
-        sink.put("topics.regex", "crash\\.(crash\\..*|transaction)");
-        sink.put("consumer.override.max.poll.records", "2000");
-        sink.put("tandem.transactions", "whole");
-        sink.put("tandem.batch.size", "1000");
+        Map<String, String> sink = wholeSink("crash");
         String group = "whole-crash";
         long modifiedAtKill;
         try (Reader reader = new Reader("crash", -1)) {
@@ -212,6 +215,17 @@ class WholeTransactionsIT {
         } catch (IllegalStateException noTableYet) {
             return 0;
         }
+    }
+
+    /** A sink of whole transactions reading database {@code db}'s topics (prefix {@code db}) and its transaction topic. */
+    private static Map<String, String> wholeSink(String db) {
+        Map<String, String> sink = sinkConfig(dest, "", "${db}.${table}");
+        sink.remove("topics");
+        sink.put("topics.regex", db + "\\.(" + db + "\\..*|transaction)");
+        sink.put("consumer.override.max.poll.records", "2000");
+        sink.put("tandem.transactions", "whole");
+        sink.put("tandem.batch.size", "1000");
+        return sink;
     }
 
     /** Transfers between random accounts of either table, one source transaction each, for {@code duration}. */

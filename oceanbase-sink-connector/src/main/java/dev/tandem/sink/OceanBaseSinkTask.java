@@ -340,6 +340,9 @@ public class OceanBaseSinkTask extends SinkTask {
     /** One record on the batched path: a change joins the next destination transaction; DDL and markers are handled in order. */
     private void handle(Batch batch, SinkRecord record, TopicPartition tp) {
         Run run = batch.run;
+        if (SourceTransactions.isBoundary(record)) {
+            return; // a transaction's BEGIN or END, read by a sink applying in batches (tasks.max above 1, say): no row
+        }
         org.apache.kafka.connect.header.Header stopped = record.headers().lastWithName(TandemHeaders.SOURCE_STOPPED);
         if (stopped != null) {
             run.flush();
