@@ -109,12 +109,8 @@ public class OceanBaseSinkTask extends SinkTask {
         metrics = new SinkMetrics(context.pluginMetrics());
         barrier = new DdlBarrier(reads(props), config.multiTableDdlWaitMs(), System::currentTimeMillis);
         if (config.wholeTransactions()) {
-            // The checkpoint rows of a transaction are dropped by the source's origin tagger: never waited for.
-            String checkpointTopicEnd = "." + config.checkpointTable().database() + "." + config.checkpointTable().table();
-            java.util.function.Predicate<String> reads = reads(props);
-            SourceTransactions txns = new SourceTransactions(t -> reads.test(t) && !t.endsWith(checkpointTopicEnd),
-                    context::assignment);
-            whole = new WholeTransactions(txns, new WholeTarget(), context, config.batchSize(), applied);
+            whole = new WholeTransactions(new SourceTransactions(reads(props)), new WholeTarget(), context, config.batchSize(),
+                    applied);
         }
         String thread = "tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0");
         applyThread = Executors.newSingleThreadExecutor(r -> {

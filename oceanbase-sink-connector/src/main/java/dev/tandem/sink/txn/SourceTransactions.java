@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * The source's transactions in their commit order, reassembled from Debezium's transaction
@@ -28,9 +27,7 @@ import java.util.function.Supplier;
  * known. Its records are taken from every partition as they come; a record of a later
  * transaction waits (its partition holds there) until the open one is complete: every table it
  * has events in (among the topics the sink reads) has delivered its last event, or, where a
- * transform dropped that one, every partition that delivered the table's events has moved on (to
- * a later transaction; when a transform dropped all of them, every assigned partition of the
- * table's topic).
+ * transform dropped that one, every partition that delivered the table's events has moved on.
  * Pure bookkeeping: the sink task holds partitions and writes.
  */
 public final class SourceTransactions {
@@ -55,11 +52,10 @@ public final class SourceTransactions {
     }
 
     /** A transaction's END: its events per table, and where the END is. */
-    private record End(Map<String, Long> counts, TopicPartition tp, long offset, String prefix) {
+    private record End(Map<String, Long> counts, TopicPartition tp, long offset) {
     }
 
     private final Predicate<String> reads;
-    private final Supplier<Set<TopicPartition>> assignment;
     private final Deque<String> order = new ArrayDeque<>();
     private final Set<String> ordered = new HashSet<>();
     private final Map<String, End> ends = new HashMap<>();
@@ -72,16 +68,7 @@ public final class SourceTransactions {
 
     /** @param reads whether the sink reads a topic (its topics or topics.regex) */
     public SourceTransactions(Predicate<String> reads) {
-        this(reads, Set::of);
-    }
-
-    /**
-     * @param reads      whether the sink reads a topic (its topics or topics.regex)
-     * @param assignment the partitions the task is assigned (every partition of its topics, with one task)
-     */
-    public SourceTransactions(Predicate<String> reads, Supplier<Set<TopicPartition>> assignment) {
         this.reads = reads;
-        this.assignment = assignment;
     }
 
     /** Whether a record is a BEGIN or END event of a transaction topic. */
@@ -142,7 +129,7 @@ public final class SourceTransactions {
                 }
             }
         }
-        ends.put(id, new End(counts, tp, record.kafkaOffset(), prefix));
+        ends.put(id, new End(counts, tp, record.kafkaOffset()));
     }
 
     /** What to do with a change of a source transaction in partition {@code tp}. */
@@ -195,26 +182,12 @@ public final class SourceTransactions {
         if (open == null) {
             return false;
         }
-        End end = ends.get(open);
-        for (var e : end.counts().entrySet()) {
+        for (var e : ends.get(open).counts().entrySet()) {
             if (lastOrder.getOrDefault(e.getKey(), 0L) >= e.getValue()) {
                 continue;
             }
             Set<TopicPartition> from = partitionsOf.get(e.getKey());
-            if (from == null) {
-                // none delivered (a transform dropped them all): complete once every partition of its topic moved on
-                String topic = TopicNames.collection(end.prefix(), e.getKey());
-                from = new HashSet<>();
-                for (TopicPartition tp : assignment.get()) {
-                    if (tp.topic().equals(topic)) {
-                        from.add(tp);
-                    }
-                }
-                if (from.isEmpty()) {
-                    return false;
-                }
-            }
-            if (!movedOn.containsAll(from)) {
+            if (from == null || !movedOn.containsAll(from)) {
                 return false;
             }
         }

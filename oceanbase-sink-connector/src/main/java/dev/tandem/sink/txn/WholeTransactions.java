@@ -153,10 +153,6 @@ public final class WholeTransactions {
                     }
                 }
             }
-            if (!progress && txns.complete()) {
-                close(available); // complete by partitions that moved on (records a transform dropped), nothing taken
-                progress = true;
-            }
         }
         writePart();
         if (txns.open() == null) {
