@@ -139,8 +139,7 @@ public class OceanBaseSinkTask extends SinkTask {
                     new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect.name())),
                     metrics, config.ddlSync(),
                     config.createTables(), config.postIndexing(), config.skipUnsupportedDdl());
-            LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}, source transactions {}", connector, dialect.name(),
-                    checkpoints.table(), config.transactionsChoice());
+            LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}", connector, dialect.name(), checkpoints.table());
         } catch (SQLException e) {
             throw new ConnectException("Cannot prepare the destination " + Jdbc.redacted(config.url()) + ": " + e.getMessage(), e);
         }
@@ -508,11 +507,7 @@ public class OceanBaseSinkTask extends SinkTask {
 
         @Override
         public boolean own(String origin) {
-            boolean own = ownOrigin(origin);
-            if (own) {
-                current.skipped++; // counted with the put's other skipped records
-            }
-            return own;
+            return ownOrigin(origin);
         }
 
         @Override
