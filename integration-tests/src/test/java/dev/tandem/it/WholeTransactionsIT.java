@@ -163,7 +163,6 @@ class WholeTransactionsIT {
                 await("the sink writing the large transaction").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
                         .until(() -> openRowsModified() >= LEDGER_ROWS / 6);
                 modifiedAtKill = openRowsModified();
-                first.kill();
             } finally {
                 first.kill();
             }

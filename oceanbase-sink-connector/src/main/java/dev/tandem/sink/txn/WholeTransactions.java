@@ -142,11 +142,7 @@ public final class WholeTransactions {
                         target.flushOther();
                         return;
                     }
-                    q.getValue().pollFirst();
-                    Position p = SourceTransactions.position(r);
-                    if (p != null) {
-                        available.computeIfPresent(p.id(), (k, n) -> n <= 1 ? null : n - 1);
-                    }
+                    unqueued(q.getValue().pollFirst());
                     progress = true;
                     if (txns.complete()) {
                         close(available);
@@ -217,8 +213,7 @@ public final class WholeTransactions {
         }
         txns.took(p, tp);
         last.put(tp, r.kafkaOffset());
-        Struct value = (Struct) r.value();
-        if (value.schema().field(Envelope.OP) != null && Envelope.OP_DELETE.equals(value.getString(Envelope.OP))) {
+        if (change != null && Envelope.OP_DELETE.equals(change.op())) {
             deletes.put(tp, r.kafkaOffset());
         }
         partOffsets.put(tp, r.kafkaOffset());
@@ -281,13 +276,16 @@ public final class WholeTransactions {
     }
 
     private void forgetQueued(Deque<SinkRecord> queue) {
-        for (SinkRecord r : queue) {
-            Position p = SourceTransactions.position(r);
-            if (p != null) {
-                available.computeIfPresent(p.id(), (k, n) -> n <= 1 ? null : n - 1);
-            }
-        }
+        queue.forEach(this::unqueued);
         queue.clear();
+    }
+
+    /** A record leaves its queue: its transaction has one record fewer here. */
+    private void unqueued(SinkRecord r) {
+        Position p = SourceTransactions.position(r);
+        if (p != null) {
+            available.computeIfPresent(p.id(), (k, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**

@@ -90,8 +90,9 @@ class WholeTransactionsTest {
 
             @Override
             public ChangeRecord read(SinkRecord record) {
-                Struct source = ((Struct) record.value()).getStruct("source");
-                return new ChangeRecord(record, new TableId("bank", source.getString("table")), null, null, "c", 1L, "east");
+                Struct value = (Struct) record.value();
+                return new ChangeRecord(record, new TableId("bank", value.getStruct("source").getString("table")), null, null,
+                        value.getString("op"), 1L, "east");
             }
 
             @Override
