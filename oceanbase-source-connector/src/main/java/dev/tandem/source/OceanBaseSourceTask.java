@@ -2,6 +2,7 @@ package dev.tandem.source;
 
 import dev.tandem.common.TandemVersion;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import dev.tandem.common.SourceRun;
 import dev.tandem.common.TandemHeaders;
 import dev.tandem.source.snapshot.ChunkCopier;
 import dev.tandem.source.snapshot.StreamStart;
@@ -43,6 +44,8 @@ public class OceanBaseSourceTask extends SourceTask {
     private OceanBaseSourceConfig config;
     /** The table of the last row this task read: told of a stop when the captured tables cannot be listed. */
     private dev.tandem.common.select.TableId lastTable;
+    /** The run of Debezium's binlog reader: a new one at each start, named on every record it streams. */
+    private SourceRun run;
     /** Set when Debezium stopped on something it cannot go past: the sink is told before the task fails. */
     private SourceStop stop;
 
@@ -69,7 +72,7 @@ public class OceanBaseSourceTask extends SourceTask {
             return;
         }
         SourceTaskContext taskContext = context;
-        if (config.activeActive()) {
+        if (config.activeActive() || !"false".equalsIgnoreCase(props.getOrDefault("provide.transaction.metadata", "true"))) {
             taskContext = StartingOffsets.contextWith(context, new TransactionReplayOffsets(context.offsetStorageReader()));
         }
         Optional<StartPosition> start = config.startPosition();
@@ -97,6 +100,7 @@ public class OceanBaseSourceTask extends SourceTask {
         }
         debezium = flavor.newDebeziumTask();
         debezium.initialize(taskContext);
+        run = SourceRun.startingNow(props.getOrDefault("name", topicPrefix));
         debezium.start(taskProps);
     }
 
@@ -131,7 +135,9 @@ public class OceanBaseSourceTask extends SourceTask {
         try {
             records = KeylessOrder.pin(debezium.poll());
         } catch (org.apache.kafka.connect.errors.RetriableException e) {
-            throw e; // Connect polls again
+            // Connect polls again, and Debezium starts again from the stored offsets: a new run
+            run = SourceRun.startingNow(run.source());
+            throw e;
         } catch (RuntimeException e) {
             stop = SourceStop.of(e, props.getOrDefault("name", topicPrefix), topicPrefix, capturedTables(),
                     System.currentTimeMillis());
@@ -142,6 +148,8 @@ public class OceanBaseSourceTask extends SourceTask {
         }
         if (records != null && !records.isEmpty()) {
             lastTable = tableOf(records.get(records.size() - 1));
+            String value = run.toString();
+            records.forEach(r -> r.headers().addString(TandemHeaders.SOURCE_RUN, value));
         }
         if (!ddlTableTopics || records == null) {
             return records;

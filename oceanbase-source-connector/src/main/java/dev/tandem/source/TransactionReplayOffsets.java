@@ -7,13 +7,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The stored offsets as an active-active source's Debezium task must see them: without the
- * {@code event}/{@code row} counters that let Debezium resume inside a transaction. Debezium's
- * binlog offsets keep the position of the transaction's start plus how many of its events were
- * already emitted; resuming after them would skip the checkpoint row at the transaction's head,
- * and the origin tagger would take the rest of a replicated transaction for a local one — a loop.
- * Without them the interrupted transaction is replayed from its start: its first rows come twice,
- * which the sink's upserts absorb, and every row keeps its origin.
+ * The stored offsets as Debezium must see them when a transaction's records have to arrive under
+ * one BEGIN: without the {@code event}/{@code row} counters that let Debezium resume inside a
+ * transaction. Debezium's binlog offsets keep the position of the transaction's start plus how
+ * many of its events were already emitted; resuming after them would begin the transaction anew
+ * with only its remaining events. In an active-active link that skips the checkpoint row at the
+ * transaction's head, and the origin tagger would take the rest of a replicated transaction for a
+ * local one (a loop); a sink applying whole transactions would see the rest as a transaction of
+ * its own. Without them the interrupted transaction is replayed from its start: its first rows
+ * come twice, which the sink's upserts absorb, and every row keeps its origin. Used whenever the
+ * source emits transaction metadata (the default), and always in active-active links.
  */
 final class TransactionReplayOffsets implements OffsetStorageReader {
 

@@ -43,4 +43,13 @@ public final class TandemHeaders {
      * that will not come; restarted, it goes on past it.
      */
     public static final String SOURCE_STOPPED = "tandem.source.stopped";
+
+    /**
+     * Set by a database source on every record it streams: which run of its binlog reader produced
+     * it ({@link SourceRun}). A reader that starts again (a task restart, a worker lost) sends again
+     * what follows its last stored position, so a transaction it was in the middle of appears twice
+     * in the topics: begun and cut short by the first run, then whole from the next. A sink applying
+     * whole source transactions tells the two apart by the run.
+     */
+    public static final String SOURCE_RUN = "tandem.source.run";
 }
