@@ -1,6 +1,7 @@
 package dev.tandem.sink.txn;
 
 import dev.tandem.common.Envelope;
+import dev.tandem.common.SourceRun;
 import dev.tandem.common.TopicNames;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
@@ -10,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +46,27 @@ public final class SourceTransactions {
          * A record outside transactions that comes before the open transaction's records in its
          * table (a DDL before the transaction): the open transaction is read again after it.
          */
-        REWIND
+        REWIND,
+        /**
+         * A change of a transaction its source's reader was cut short in (begun, never ended: the
+         * reader started again, and sends the transaction again whole): pass it over, writing nothing.
+         */
+        PASS
     }
 
-    /** The place of a change in its source transaction. */
-    public record Position(String id, String collection, long order) {
+    /**
+     * The place of a change in its source transaction: the transaction (its id, and the run of the
+     * source's reader that sent it when the source names it), its table and its order there.
+     */
+    public record Position(String id, String collection, long order, SourceRun run) {
+        /** A change of a source that does not name its reader's runs. */
+        public Position(String id, String collection, long order) {
+            this(id, collection, order, null);
+        }
     }
 
     /** A transaction's END: its events per table, and where the END is. */
-    private record End(Map<String, Long> counts, TopicPartition tp, long offset) {
+    private record End(Map<String, Long> counts, Map<String, String> topics, SourceRun run, TopicPartition tp, long offset) {
     }
 
     private final Predicate<String> reads;
@@ -65,8 +79,19 @@ public final class SourceTransactions {
     private final Map<String, Long> lastOrder = new HashMap<>();
     private final Map<String, Set<TopicPartition>> partitionsOf = new HashMap<>();
     private final Set<TopicPartition> movedOn = new HashSet<>();
+    /** Transactions begun and never ended (a DDL statement's, or one a restart of the reader cut short), the latest. */
+    private final Set<String> abandoned = new LinkedHashSet<>();
+    /** The run of the record each partition holds next (or last took). */
+    private final Map<TopicPartition, SourceRun> runAt = new HashMap<>();
+    /** The END of a transaction given up at the head, passed over: where the transaction topic is done to. */
+    private final Map<TopicPartition, Long> passedBoundaries = new HashMap<>();
+    /** The newest run of each source's reader its transaction topic has shown. */
+    private final Map<String, SourceRun> newestRun = new HashMap<>();
 
     /** @param reads whether the sink reads a topic (its topics or topics.regex) */
+    /** How many transactions cut short are remembered: their changes are read soon after their end is known. */
+    static final int ABANDONED_KEPT = 10_000;
+
     public SourceTransactions(Predicate<String> reads) {
         this.reads = reads;
     }
@@ -89,8 +114,18 @@ public final class SourceTransactions {
             return null;
         }
         Object n = tx.schema().field("data_collection_order") == null ? null : tx.get("data_collection_order");
-        return new Position(tx.getString("id"), source.getString(Envelope.SOURCE_DB) + "." + source.getString(Envelope.SOURCE_TABLE),
-                n instanceof Number num ? num.longValue() : -1);
+        SourceRun run = SourceRun.of(record.headers());
+        return new Position(instance(tx.getString("id"), run),
+                source.getString(Envelope.SOURCE_DB) + "." + source.getString(Envelope.SOURCE_TABLE),
+                n instanceof Number num ? num.longValue() : -1, run);
+    }
+
+    /**
+     * A transaction as one run of its source's reader sent it: a reader that starts again sends the
+     * transaction it was in the middle of again, whole, under the same id.
+     */
+    private static String instance(String id, SourceRun run) {
+        return run == null ? id : id + " (run " + run + ")";
     }
 
     /**
@@ -100,13 +135,21 @@ public final class SourceTransactions {
      */
     public void boundary(SinkRecord record) {
         Struct v = (Struct) record.value();
-        String id = v.getString("id");
+        SourceRun run = SourceRun.of(record.headers());
+        if (run != null) {
+            newestRun.merge(run.source(), run, (a, b) -> a.before(b) ? b : a);
+        }
+        String id = instance(v.getString("id"), run);
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+        if (abandoned.contains(id)) {
+            return; // read again after it was given up: nothing to wait for (a later END moves the topic's checkpoint past it)
+        }
         if (!"END".equals(v.getString("status"))) {
             String previous = begun.put(tp, id);
             if (previous != null && !previous.equals(id) && !ends.containsKey(previous) && !previous.equals(open)) {
                 order.remove(previous);
                 ordered.remove(previous);
+                abandon(previous);
             }
         } else {
             begun.remove(tp, id);
@@ -119,29 +162,110 @@ public final class SourceTransactions {
         }
         String prefix = record.topic().substring(0, record.topic().length() - TopicNames.TRANSACTION_SUFFIX.length());
         Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, String> topics = new HashMap<>();
         List<?> collections = v.schema().field("data_collections") == null ? null : v.getArray("data_collections");
         if (collections != null) {
             for (Object o : collections) {
                 Struct c = (Struct) o;
                 String collection = c.getString("data_collection");
-                if (reads.test(TopicNames.collection(prefix, collection))) {
+                String topic = TopicNames.collection(prefix, collection);
+                if (reads.test(topic)) {
                     counts.put(collection, ((Number) c.get("event_count")).longValue());
+                    topics.put(collection, topic);
                 }
             }
         }
-        ends.put(id, new End(counts, tp, record.kafkaOffset()));
+        ends.put(id, new End(counts, topics, run, tp, record.kafkaOffset()));
     }
 
-    /** What to do with a change of a source transaction in partition {@code tp}. */
+    private void abandon(String id) {
+        abandoned.add(id);
+        if (abandoned.size() > ABANDONED_KEPT) {
+            abandoned.remove(abandoned.iterator().next());
+        }
+    }
+
+    /**
+     * What to do with a change of a source transaction in partition {@code tp}. A change of a
+     * transaction that was cut short passes; so does one of an unknown transaction sent by an
+     * earlier run of its source's reader than its transaction topic has shown since: its BEGIN came
+     * before where this sink started reading, and a transaction that is not applied and was sent
+     * whole lies after that, so it was cut short too.
+     */
     public Verdict change(Position p, TopicPartition tp) {
+        if (p.run() != null) {
+            runAt.put(tp, p.run());
+        }
+        if (abandoned.contains(p.id())) {
+            return Verdict.PASS;
+        }
+        if (p.run() != null && !ordered.contains(p.id())) {
+            SourceRun newest = newestRun.get(p.run().source());
+            if (newest != null && p.run().before(newest)) {
+                return Verdict.PASS;
+            }
+        }
         if (open == null) {
             return p.id().equals(order.peekFirst()) && ends.containsKey(p.id()) ? Verdict.OPEN : Verdict.WAIT;
         }
         if (p.id().equals(open)) {
             return Verdict.TAKE;
         }
-        movedOn.add(tp);
+        SourceRun openRun = ends.get(open).run();
+        if (p.run() == null || openRun == null || !openRun.before(p.run())) {
+            movedOn.add(tp); // a later transaction of the same run: the open one's records in this partition are all here
+        }
         return Verdict.WAIT;
+    }
+
+    /**
+     * Whether the open or next transaction can no longer complete: every partition its missing
+     * records could be in holds a record of a later run of its source's reader. The reader stopped
+     * after the transaction's END reached its topic and before all of its records reached theirs;
+     * the later run sends the transaction again, whole.
+     */
+    public boolean cutShort() {
+        String head = open != null ? open : order.peekFirst();
+        End end = head == null ? null : ends.get(head);
+        if (end == null || end.run() == null || end.counts().isEmpty()) {
+            return false;
+        }
+        for (var c : end.counts().entrySet()) {
+            if (open != null && lastOrder.getOrDefault(c.getKey(), 0L) >= c.getValue()) {
+                continue;
+            }
+            String topic = end.topics().get(c.getKey());
+            boolean seen = false;
+            for (var at : runAt.entrySet()) {
+                if (at.getKey().topic().equals(topic)) {
+                    seen = true;
+                    if (!end.run().before(at.getValue())) {
+                        return false;
+                    }
+                }
+            }
+            if (!seen) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Gives up the open or next transaction ({@link #cutShort}): its changes read again pass.
+     * Returns its id.
+     */
+    public String giveUpHead() {
+        String head = open != null ? open : order.peekFirst();
+        End end = ends.remove(head);
+        passedBoundaries.put(end.tp(), end.offset());
+        order.remove(head);
+        ordered.remove(head);
+        abandon(head);
+        if (head.equals(open)) {
+            rewind();
+        }
+        return head;
     }
 
     /** What to do with a record outside transactions (a DDL, say) of {@code collection} (db.table, or null) in {@code tp}. */
@@ -229,7 +353,8 @@ public final class SourceTransactions {
 
     /** Passes over the transactions at the head that have no records in the sink's topics (while none is open). */
     public Map<TopicPartition, Long> passEmpty() {
-        Map<TopicPartition, Long> at = new HashMap<>();
+        Map<TopicPartition, Long> at = new HashMap<>(passedBoundaries);
+        passedBoundaries.clear();
         while (open == null && !order.isEmpty() && size(order.peekFirst()) == 0) {
             End end = ends.remove(order.peekFirst());
             ordered.remove(order.removeFirst());
@@ -249,10 +374,22 @@ public final class SourceTransactions {
     /** Forgets everything (the partitions are read again from the checkpoints). */
     public void clear() {
         rewind();
+        runAt.clear(); // the partitions are read again from their checkpoints
+        passedBoundaries.clear();
         order.clear();
         ordered.clear();
         ends.clear();
         begun.clear();
+    }
+
+    /** Where the transactions stand, for a log line: the open or next one and whether its END is known. */
+    public String describe() {
+        String next = open != null ? open : order.peekFirst();
+        if (next == null) {
+            return "no transaction known to apply next";
+        }
+        return (open != null ? "open: " : "next: ") + next + (ends.containsKey(next) ? " (END read" : " (END not read yet")
+                + ", " + order.size() + " transaction(s) known)";
     }
 
     /** How many transactions are known and not applied (boundaries read ahead). */

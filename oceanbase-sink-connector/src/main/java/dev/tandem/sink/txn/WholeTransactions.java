@@ -94,6 +94,13 @@ public final class WholeTransactions {
     private final Map<TopicPartition, Long> before = new HashMap<>();
     /** The offset of the last delete taken per partition: the tombstone after it is taken with it. */
     private final Map<TopicPartition, Long> deletes = new HashMap<>();
+    /** How long records may wait before {@link #reportStall} says why. */
+    static final long STALL_REPORT_MS = 30_000;
+    /** Since when nothing was taken while records waited; when that was last said. */
+    private long waitingSince = System.currentTimeMillis();
+    private long stallReported;
+    /** The transaction cut short whose changes were last passed over (said once in the log). */
+    private String lastPassedOver;
     /** Offsets passed over without writing (transactions with nothing for this sink): Kafka may commit them. */
     private final Map<TopicPartition, Long> passed = new HashMap<>();
 
@@ -122,6 +129,7 @@ public final class WholeTransactions {
             }
         }
         boolean progress = true;
+        boolean tookAny = false;
         while (progress) {
             progress = false;
             for (var q : queues.entrySet()) {
@@ -144,10 +152,26 @@ public final class WholeTransactions {
                     }
                     unqueued(q.getValue().pollFirst());
                     progress = true;
+                    tookAny = true;
                     if (txns.complete()) {
                         close(available);
                     }
                 }
+            }
+            if (!progress && txns.cutShort()) {
+                boolean wasOpen = txns.open() != null;
+                String id = txns.giveUpHead();
+                LOG.info("Source transaction {} will not arrive whole: its source's reader stopped after its END and before all "
+                        + "of its changes reached their topics, and the next run sends it again{}", id,
+                        wasOpen ? "; the destination transaction holding its first changes is rolled back" : "");
+                if (wasOpen) {
+                    target.abandon();
+                    readAgain();
+                    target.flushOther();
+                    return;
+                }
+                passEmpty();
+                progress = true;
             }
         }
         writePart();
@@ -156,6 +180,35 @@ public final class WholeTransactions {
         }
         target.flushOther();
         hold();
+        reportStall(tookAny);
+    }
+
+    /**
+     * Says, once every {@link #STALL_REPORT_MS} while it lasts, why records read are not taken:
+     * the transaction waited for and what each partition holds next.
+     */
+    private void reportStall(boolean tookAny) {
+        long now = System.currentTimeMillis();
+        if (tookAny || queues.values().stream().allMatch(Deque::isEmpty)) {
+            waitingSince = now;
+            return;
+        }
+        if (now - waitingSince < STALL_REPORT_MS || now - stallReported < STALL_REPORT_MS) {
+            return;
+        }
+        stallReported = now;
+        StringBuilder heads = new StringBuilder();
+        for (var q : queues.entrySet()) {
+            SinkRecord r = q.getValue().peekFirst();
+            if (r != null) {
+                Position p = SourceTransactions.position(r);
+                heads.append(heads.isEmpty() ? "" : "; ").append(q.getKey()).append('@').append(r.kafkaOffset())
+                        .append(p == null ? " (outside transactions)" : " (transaction " + p.id() + ")")
+                        .append(", ").append(q.getValue().size()).append(" queued");
+            }
+        }
+        LOG.warn("Nothing applied for {} s: {}; partitions hold next: {}{}", (now - waitingSince) / 1000, txns.describe(), heads,
+                waiting.isEmpty() ? "" : "; paused: " + waiting.keySet());
     }
 
     private enum Step { TAKEN, WAIT, RESTART, READ_AGAIN }
@@ -196,6 +249,10 @@ public final class WholeTransactions {
             return Step.TAKEN;
         }
         Verdict v = txns.change(p, tp);
+        if (v == Verdict.PASS) {
+            passOver(r, tp, p);
+            return Step.TAKEN;
+        }
         if (v == Verdict.WAIT || v == Verdict.OPEN && !before.isEmpty()) {
             return Step.WAIT;
         }
@@ -227,6 +284,26 @@ public final class WholeTransactions {
             }
         }
         return Step.TAKEN;
+    }
+
+    /**
+     * A change of a transaction the source's reader was cut short in: nothing is written (the next
+     * run sends the transaction again, whole); its offset goes with whatever is being built.
+     */
+    private void passOver(SinkRecord r, TopicPartition tp, Position p) {
+        if (!p.id().equals(lastPassedOver)) {
+            lastPassedOver = p.id();
+            LOG.info("Passing over {}-{}@{} and what follows of source transaction {}: its source's reader stopped in the "
+                    + "middle of it and sent it again, whole", tp.topic(), tp.partition(), r.kafkaOffset(), p.id());
+        }
+        if (txns.open() != null || !last.isEmpty()) {
+            last.put(tp, r.kafkaOffset());
+        } else {
+            passed.put(tp, r.kafkaOffset());
+        }
+        if (r.value() instanceof Struct v && Envelope.OP_DELETE.equals(v.getString(Envelope.OP))) {
+            deletes.put(tp, r.kafkaOffset()); // its tombstone goes with it
+        }
     }
 
     /** The open transaction is complete: it commits now, or with the next one when that is small and all here. */

@@ -2,6 +2,8 @@ package dev.tandem.sink.txn;
 
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.ChangeRecord;
+import dev.tandem.common.SourceRun;
+import dev.tandem.common.TandemHeaders;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -161,6 +163,68 @@ class WholeTransactionsTest {
         assertThat(calls).as("a tombstone after its transaction's last record: passed over, not applied on its own")
                 .doesNotContain("other east.bank.a@" + itsTombstone.kafkaOffset());
         assertThat(whole.passed()).containsEntry(new TopicPartition("east.bank.a", 0), itsTombstone.kafkaOffset());
+    }
+
+    /** The record as run {@code started} of the source's reader sent it. */
+    private static SinkRecord inRun(long started, SinkRecord record) {
+        record.headers().addString(TandemHeaders.SOURCE_RUN, new SourceRun("east-source", started).toString());
+        return record;
+    }
+
+    @Test
+    void aTransactionCutShortByARestartOfTheSourcesReaderIsPassedOverAndAppliedOnceFromItsWholeReplay() {
+        WholeTransactions whole = whole(1); // no grouping: one destination transaction per source transaction
+        // Run 1 sends t1 whole and the first change of t2, then stops; run 2 starts again before t1: t1 and t2 again, whole.
+        List<SinkRecord> changes = List.of(inRun(1, change("a", "t1", 1)), inRun(1, change("a", "t2", 1)),
+                inRun(2, change("a", "t1", 1)), inRun(2, change("a", "t2", 1)), inRun(2, change("a", "t2", 2)));
+        List<SinkRecord> boundaries = List.of(inRun(1, boundary("BEGIN", "t1")), inRun(1, boundary("END", "t1", "bank.a", 1)),
+                inRun(1, boundary("BEGIN", "t2")), inRun(2, boundary("BEGIN", "t1")), inRun(2, boundary("END", "t1", "bank.a", 1)),
+                inRun(2, boundary("BEGIN", "t2")), inRun(2, boundary("END", "t2", "bank.a", 2)));
+        List<SinkRecord> put = new ArrayList<>(changes);
+        put.addAll(boundaries); // the changes' partition is read before the transaction topic
+        whole.put(put, Set.of());
+        assertThat(calls.stream().filter(c -> c.startsWith("commit")).toList())
+                .as("t1 from each run (the replay applies it again, as upserts absorb), t2 once with both its changes")
+                .containsExactly("commit 1", "commit 1", "commit 2");
+        assertThat(applied).as("everything read is done: nothing holds the partition")
+                .containsEntry(new TopicPartition("east.bank.a", 0), 4L).containsEntry(new TopicPartition(TX, 0), 6L);
+    }
+
+    @Test
+    void aChangeOfAnEarlierRunWhoseTransactionBeganBeforeTheCheckpointIsPassedOver() {
+        WholeTransactions whole = whole(100);
+        // After a restart of the sink: the transaction topic resumes after t1's second END, the table's partition before
+        // the change of t2 that run 1 sent before it stopped.
+        whole.put(List.of(inRun(1, change("a", "t2", 1)), inRun(2, change("a", "t2", 1)), inRun(2, change("a", "t2", 2)),
+                inRun(2, boundary("BEGIN", "t2")), inRun(2, boundary("END", "t2", "bank.a", 2))), Set.of());
+        assertThat(calls.stream().filter(c -> c.startsWith("commit")).toList()).containsExactly("commit 2");
+        assertThat(applied).containsEntry(new TopicPartition("east.bank.a", 0), 2L);
+    }
+
+    @Test
+    void aTransactionWhoseChangesNeverReachedTheirTopicIsGivenUpForItsReplay() {
+        WholeTransactions whole = whole(100);
+        // Run 1's END of t1 reached the transaction topic, its change did not; run 2 sends t1 again.
+        List<SinkRecord> put = List.of(inRun(1, boundary("BEGIN", "t1")), inRun(1, boundary("END", "t1", "bank.a", 1)),
+                inRun(2, boundary("BEGIN", "t1")), inRun(2, boundary("END", "t1", "bank.a", 1)), inRun(2, change("a", "t1", 1)));
+        whole.put(put, Set.of());
+        assertThat(calls.stream().filter(c -> c.startsWith("commit")).toList()).containsExactly("commit 1");
+        assertThat(applied).containsEntry(new TopicPartition("east.bank.a", 0), 0L).containsEntry(new TopicPartition(TX, 0), 3L);
+    }
+
+    @Test
+    void anOpenTransactionWhoseLastChangesNeverReachedTheirTopicIsRolledBackAndAppliedFromItsReplay() {
+        WholeTransactions whole = whole(100);
+        // Run 1 sent t1's BEGIN, END (two changes) and only its first change; run 2 sends t1 again, whole.
+        List<SinkRecord> put = List.of(inRun(1, boundary("BEGIN", "t1")), inRun(1, boundary("END", "t1", "bank.a", 2)),
+                inRun(2, boundary("BEGIN", "t1")), inRun(2, boundary("END", "t1", "bank.a", 2)), inRun(1, change("a", "t1", 1)),
+                inRun(2, change("a", "t1", 1)), inRun(2, change("a", "t1", 2)));
+        whole.put(put, Set.of());
+        assertThat(calls).as("nothing of run 1's t1 is committed: its destination transaction is rolled back")
+                .contains("abandon").noneMatch(c -> c.startsWith("commit"));
+        whole.put(put, Set.of()); // read again from the start, as the task's consumer seeks
+        assertThat(calls.stream().filter(c -> c.startsWith("commit")).toList()).containsExactly("commit 2");
+        assertThat(applied).containsEntry(new TopicPartition("east.bank.a", 0), 2L).containsEntry(new TopicPartition(TX, 0), 3L);
     }
 
     /** Connect's view of the task's consumer: pauses and seeks, recorded as nothing here. */
