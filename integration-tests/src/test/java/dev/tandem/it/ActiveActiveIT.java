@@ -11,6 +11,7 @@ import dev.tandem.testkit.TableComparison;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class ActiveActiveIT {
     private static Region west;
     private static Region north;
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the worker processes' logs stay when a test fails
     static Path work;
 
     private record Region(String name, MariaDbServer server) {
