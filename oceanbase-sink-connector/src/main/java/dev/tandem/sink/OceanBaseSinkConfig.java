@@ -2,6 +2,7 @@ package dev.tandem.sink;
 
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
+import dev.tandem.common.TopicNames;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Dialect;
 import dev.tandem.sink.conflict.ConflictSettings;
@@ -59,7 +60,10 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "tandem.batch.size. Needs the source's transaction topic (<topic.prefix>.transaction) among the topics, "
             + "the default table topic names, and tasks.max=1 (one task reads every topic of the link). 'batched': up to "
             + "tandem.batch.size records per destination transaction, a large source transaction becoming visible in "
-            + "slices; faster when transactions are small and many, as no record waits for the end of its transaction.";
+            + "slices; faster when transactions are small and many, as no record waits for the end of its transaction. "
+            + "'auto' (the default): whole on an active-active sink (tandem.region set) with tasks.max=1 that reads its "
+            + "source's transaction topic (listed in topics, or matched by a topics.regex that starts with the topic prefix, "
+            + "such as east\\.(shop\\..*|transaction)), batched otherwise; the task logs which it uses and why.";
 
     public static final String LOAD_DATA = "tandem.load.data";
     private static final String LOAD_DATA_DOC = "Write rows the source created (snapshot reads and inserts, 100 or more "
@@ -168,7 +172,7 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
                     Importance.MEDIUM, DIALECT_DOC, GROUP_CONNECTION, 4, Width.SHORT, "Dialect")
             .define(BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM, BATCH_SIZE_DOC,
                     GROUP_WRITES, 1, Width.SHORT, "Batch size")
-            .define(TRANSACTIONS, Type.STRING, "batched", ConfigDef.ValidString.in("whole", "batched"), Importance.MEDIUM,
+            .define(TRANSACTIONS, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "whole", "batched"), Importance.MEDIUM,
                     TRANSACTIONS_DOC, GROUP_WRITES, 4, Width.SHORT, "Source transactions")
             .define(LOAD_DATA, Type.BOOLEAN, true, Importance.LOW, LOAD_DATA_DOC, GROUP_WRITES, 3, Width.SHORT,
                     "LOAD DATA for new rows")
@@ -314,28 +318,55 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
         return errors;
     }
 
-    /** Whether each source transaction is applied as one destination transaction. */
+    /** Whether each source transaction is applied as one destination transaction ('auto' resolved). */
     public boolean wholeTransactions() {
-        return "whole".equals(getString(TRANSACTIONS));
+        String mode = getString(TRANSACTIONS);
+        return "whole".equals(mode) || "auto".equals(mode) && !region().isEmpty() && oneTask() && readsTransactionTopic();
+    }
+
+    /** Which way source transactions are applied, and why: for the task's log. */
+    public String transactionsChoice() {
+        String mode = getString(TRANSACTIONS);
+        if (!"auto".equals(mode)) {
+            return mode + " (" + TRANSACTIONS + "=" + mode + ")";
+        }
+        if (wholeTransactions()) {
+            return "whole (the default for an active-active sink that reads its source's transaction topic with one task)";
+        }
+        String why = region().isEmpty() ? "a one-way sink (" + REGION + " not set)"
+                : !oneTask() ? "tasks.max is not 1" : "the source's transaction topic is not among the topics";
+        return "batched (" + TRANSACTIONS + "=auto: " + why + "; set " + TRANSACTIONS + "=whole or batched to choose)";
+    }
+
+    private boolean oneTask() {
+        Object tasks = originals().get("tasks.max");
+        return tasks == null || "1".equals(tasks.toString().trim());
+    }
+
+    private boolean readsTransactionTopic() {
+        Object topics = originals().get("topics");
+        Object regex = originals().get("topics.regex");
+        return TopicNames.readsTransactionTopic(topics == null ? null : topics.toString(), regex == null ? null : regex.toString());
     }
 
     private void transactionErrors(Map<String, String> errors) {
-        if (!wholeTransactions()) {
-            return;
+        if (!"whole".equals(getString(TRANSACTIONS))) {
+            return; // 'auto' chooses whole only where it can work
         }
-        Object tasks = originals().get("tasks.max");
-        if (tasks != null && !"1".equals(tasks.toString().trim())) {
+        if (!oneTask()) {
             errors.put(TRANSACTIONS, "whole transactions need tasks.max=1: a transaction's records are spread over the topics "
-                    + "of its tables, and one task must read them all to commit them together (tasks.max is " + tasks + ")");
+                    + "of its tables, and one task must read them all to commit them together (tasks.max is "
+                    + originals().get("tasks.max") + ")");
             return;
         }
-        Object topics = originals().get("topics");
         Object regex = originals().get("topics.regex");
-        boolean listed = topics != null && java.util.Arrays.stream(topics.toString().split(","))
-                .anyMatch(t -> t.trim().endsWith(dev.tandem.common.TopicNames.TRANSACTION_SUFFIX));
-        if (!listed && (regex == null || regex.toString().isBlank())) {
+        String pattern = regex == null ? "" : regex.toString().trim();
+        // A regex that does not start with the topic prefix cannot be checked here: it is taken as it is.
+        boolean unknown = !pattern.isEmpty() && TopicNames.leadingPrefix(pattern).isEmpty();
+        if (!unknown && !readsTransactionTopic()) {
             errors.put(TRANSACTIONS, "whole transactions need the source's transaction topic among the topics: add "
-                    + "<topic.prefix>.transaction to topics (its BEGIN and END events say where each transaction ends)");
+                    + "<topic.prefix>.transaction to topics, or let topics.regex match it (east\\.(shop\\..*|transaction), "
+                    + "say); its BEGIN and END events say where each transaction ends");
         }
     }
 

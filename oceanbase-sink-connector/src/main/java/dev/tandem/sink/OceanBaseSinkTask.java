@@ -139,7 +139,8 @@ public class OceanBaseSinkTask extends SinkTask {
                     new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect.name())),
                     metrics, config.ddlSync(),
                     config.createTables(), config.postIndexing(), config.skipUnsupportedDdl());
-            LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}", connector, dialect.name(), checkpoints.table());
+            LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}, source transactions {}", connector, dialect.name(),
+                    checkpoints.table(), config.transactionsChoice());
         } catch (SQLException e) {
             throw new ConnectException("Cannot prepare the destination " + Jdbc.redacted(config.url()) + ": " + e.getMessage(), e);
         }
@@ -507,7 +508,11 @@ public class OceanBaseSinkTask extends SinkTask {
 
         @Override
         public boolean own(String origin) {
-            return ownOrigin(origin);
+            boolean own = ownOrigin(origin);
+            if (own) {
+                current.skipped++; // counted with the put's other skipped records
+            }
+            return own;
         }
 
         @Override

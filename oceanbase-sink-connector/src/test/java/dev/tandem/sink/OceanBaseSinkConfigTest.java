@@ -47,7 +47,36 @@ class OceanBaseSinkConfigTest {
                 .hasEntrySatisfying("tandem.transactions", m -> assertThat(m).contains("<topic.prefix>.transaction"));
         assertThat(config("tandem.transactions", "whole", "tasks.max", "3", "topics", "east.transaction").crossFieldErrors())
                 .hasEntrySatisfying("tandem.transactions", m -> assertThat(m).contains("tasks.max=1"));
+        assertThat(config("tandem.transactions", "whole", "topics.regex", "east\\.shop\\..*").crossFieldErrors())
+                .as("a regex starting with the prefix that misses its transaction topic")
+                .hasEntrySatisfying("tandem.transactions", m -> assertThat(m).contains("topics.regex"));
+        assertThat(config("tandem.transactions", "whole", "topics.regex", "(east|north)\\..*").crossFieldErrors())
+                .as("a regex that does not start with the prefix: taken as it is").isEmpty();
         assertThat(config("tasks.max", "3", "topics", "east.shop.a").crossFieldErrors()).as("batched: any").isEmpty();
+    }
+
+    @Test
+    void wholeTransactionsAreTheDefaultForActiveActiveSinksThatReadTheTransactionTopic() {
+        String[] activeActive = {"tandem.region", "west", "tandem.source.region", "east"};
+        assertThat(config(with(activeActive, "topics.regex", "east\\.(shop\\..*|transaction)")).wholeTransactions()).isTrue();
+        assertThat(config(with(activeActive, "topics", "east.shop.a,east.transaction")).wholeTransactions()).isTrue();
+        OceanBaseSinkConfig noTopic = config(with(activeActive, "topics.regex", "east\\.shop\\..*"));
+        assertThat(noTopic.wholeTransactions()).isFalse();
+        assertThat(noTopic.transactionsChoice()).contains("batched", "transaction topic is not among the topics");
+        assertThat(config(with(activeActive, "topics", "east.transaction", "tasks.max", "2")).transactionsChoice())
+                .contains("batched", "tasks.max");
+        assertThat(config("topics", "east.shop.a,east.transaction").transactionsChoice()).as("one-way")
+                .contains("batched", "one-way");
+        assertThat(config(with(activeActive, "topics", "east.transaction", "tandem.transactions", "batched")).wholeTransactions())
+                .isFalse();
+        assertThat(config(with(activeActive, "topics", "east.shop.a", "tasks.max", "4")).crossFieldErrors())
+                .as("auto never fails validation").isEmpty();
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
     }
 
     @Test
