@@ -219,12 +219,13 @@ public final class SourceTransactions {
     }
 
     /**
-     * Whether the open or next transaction can no longer complete: every partition its missing
-     * records could be in holds a record of a later run of its source's reader. The reader stopped
-     * after the transaction's END reached its topic and before all of its records reached theirs;
-     * the later run sends the transaction again, whole.
+     * Whether the open or next transaction can no longer complete: every partition assigned to the
+     * task that its missing records could be in ({@code assigned}: all of its tables' topics) holds
+     * a record of a later run of its source's reader. The reader stopped after the transaction's END
+     * reached its topic and before all of its records reached theirs; the later run sends the
+     * transaction again, whole.
      */
-    public boolean cutShort() {
+    public boolean cutShort(Set<TopicPartition> assigned) {
         String head = open != null ? open : order.peekFirst();
         End end = head == null ? null : ends.get(head);
         if (end == null || end.run() == null || end.counts().isEmpty()) {
@@ -235,16 +236,17 @@ public final class SourceTransactions {
                 continue;
             }
             String topic = end.topics().get(c.getKey());
-            boolean seen = false;
-            for (var at : runAt.entrySet()) {
-                if (at.getKey().topic().equals(topic)) {
-                    seen = true;
-                    if (!end.run().before(at.getValue())) {
-                        return false;
+            boolean any = false;
+            for (TopicPartition tp : assigned) {
+                if (tp.topic().equals(topic)) {
+                    SourceRun at = runAt.get(tp);
+                    if (at == null || !end.run().before(at)) {
+                        return false; // not read yet, or still in the transaction's run
                     }
+                    any = true;
                 }
             }
-            if (!seen) {
+            if (!any) {
                 return false;
             }
         }

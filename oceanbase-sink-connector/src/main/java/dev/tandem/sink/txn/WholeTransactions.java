@@ -158,7 +158,7 @@ public final class WholeTransactions {
                     }
                 }
             }
-            if (!progress && txns.cutShort()) {
+            if (!progress && txns.cutShort(context.assignment())) {
                 boolean wasOpen = txns.open() != null;
                 String id = txns.giveUpHead();
                 LOG.info("Source transaction {} will not arrive whole: its source's reader stopped after its END and before all "

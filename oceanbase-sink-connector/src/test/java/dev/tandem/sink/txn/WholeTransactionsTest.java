@@ -44,6 +44,9 @@ class WholeTransactionsTest {
     private final List<String> calls = new ArrayList<>();
     private final Map<TopicPartition, Long> applied = new HashMap<>();
     private final Map<String, Long> offsets = new HashMap<>();
+    /** The partitions assigned to the task. */
+    private final Set<TopicPartition> assigned = new java.util.HashSet<>(Set.of(new TopicPartition(TX, 0),
+            new TopicPartition("east.bank.a", 0), new TopicPartition("east.bank.b", 0)));
 
     private SinkRecord boundary(String status, String id, Object... collectionsAndCounts) {
         Struct v = new Struct(BOUNDARY).put("status", status).put("id", id);
@@ -213,6 +216,23 @@ class WholeTransactionsTest {
     }
 
     @Test
+    void aTransactionIsNotGivenUpWhileAPartitionOfItsTopicIsStillInItsRun() {
+        WholeTransactions whole = whole(100);
+        TopicPartition second = new TopicPartition("east.bank.a", 1);
+        assigned.add(second);
+        // Partition 0 of the table's topic holds run 2's replay of t2; t1's change is in partition 1, not read yet.
+        whole.put(List.of(inRun(1, boundary("BEGIN", "t1")), inRun(1, boundary("END", "t1", "bank.a", 1)),
+                inRun(2, boundary("BEGIN", "t2")), inRun(2, boundary("END", "t2", "bank.a", 1)), inRun(2, change("a", "t2", 1))),
+                Set.of());
+        assertThat(calls).as("t1 waits for partition 1").noneMatch(c -> c.startsWith("commit"));
+        SinkRecord t1 = inRun(1, new SinkRecord(second.topic(), 1, null, null, change("a", "t1", 1).valueSchema(),
+                change("a", "t1", 1).value(), 0));
+        whole.put(List.of(t1), Set.of());
+        assertThat(calls.stream().filter(c -> c.startsWith("commit")).toList()).as("t1, then t2").containsExactly("commit 2");
+        assertThat(applied).containsEntry(second, 0L).containsEntry(new TopicPartition(TX, 0), 3L);
+    }
+
+    @Test
     void anOpenTransactionWhoseLastChangesNeverReachedTheirTopicIsRolledBackAndAppliedFromItsReplay() {
         WholeTransactions whole = whole(100);
         // Run 1 sent t1's BEGIN, END (two changes) and only its first change; run 2 sends t1 again, whole.
@@ -228,7 +248,7 @@ class WholeTransactionsTest {
     }
 
     /** Connect's view of the task's consumer: pauses and seeks, recorded as nothing here. */
-    private static final class Context implements SinkTaskContext {
+    private final class Context implements SinkTaskContext {
         @Override
         public Map<String, String> configs() {
             return Map.of();
@@ -248,7 +268,7 @@ class WholeTransactionsTest {
 
         @Override
         public Set<TopicPartition> assignment() {
-            return Set.of();
+            return assigned;
         }
 
         @Override
