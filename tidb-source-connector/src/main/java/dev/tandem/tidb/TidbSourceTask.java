@@ -1,5 +1,7 @@
 package dev.tandem.tidb;
 
+import dev.tandem.common.SourceRun;
+import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.TandemVersion;
 import dev.tandem.source.SourceFlavor;
 import dev.tandem.source.snapshot.ChunkCopier;
@@ -33,6 +35,8 @@ public class TidbSourceTask extends SourceTask {
 
     private ChunkCopier copier;
     private CdcStream stream;
+    /** This start of the stream, named on every record it sends. */
+    private SourceRun run;
     private SnapshotEvents events;
     private List<SourceRecord> before = List.of();
 
@@ -77,6 +81,7 @@ public class TidbSourceTask extends SourceTask {
             events.readDefinitionsThrough(clock::definition);
             ChangeEvents changes = new ChangeEvents(config.prefix(), events, new ColumnValues(config.changefeedZone()),
                     config.ddlTableTopics(), debeziumProps);
+            run = SourceRun.startingNow(props.getOrDefault("name", "tidb"));
             stream = new CdcStream(config.getString(TidbSourceConfig.CDC_TOPIC), config.protocol(), changes,
                     new KafkaConsumer<>(config.consumerProperties()), resume,
                     config.activeActive() ? config.checkpointTable() : null);
@@ -118,7 +123,12 @@ public class TidbSourceTask extends SourceTask {
             Thread.sleep(1000);
             return null;
         }
-        return stream.poll(Duration.ofMillis(500));
+        List<SourceRecord> records = stream.poll(Duration.ofMillis(500));
+        if (records != null) {
+            String value = run.toString(); // which start of the stream sent them: see TandemHeaders.SOURCE_RUN
+            records.forEach(r -> r.headers().addString(TandemHeaders.SOURCE_RUN, value));
+        }
+        return records;
     }
 
     @Override
