@@ -88,10 +88,10 @@ public final class SourceTransactions {
     /** The newest run of each source's reader its transaction topic has shown. */
     private final Map<String, SourceRun> newestRun = new HashMap<>();
 
-    /** @param reads whether the sink reads a topic (its topics or topics.regex) */
     /** How many transactions cut short are remembered: their changes are read soon after their end is known. */
     static final int ABANDONED_KEPT = 10_000;
 
+    /** @param reads whether the sink reads a topic (its topics or topics.regex) */
     public SourceTransactions(Predicate<String> reads) {
         this.reads = reads;
     }

@@ -301,7 +301,8 @@ public final class WholeTransactions {
         } else {
             passed.put(tp, r.kafkaOffset());
         }
-        if (r.value() instanceof Struct v && Envelope.OP_DELETE.equals(v.getString(Envelope.OP))) {
+        if (r.value() instanceof Struct v && v.schema().field(Envelope.OP) != null
+                && Envelope.OP_DELETE.equals(v.getString(Envelope.OP))) {
             deletes.put(tp, r.kafkaOffset()); // its tombstone goes with it
         }
     }
