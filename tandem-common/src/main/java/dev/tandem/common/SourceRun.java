@@ -1,5 +1,7 @@
 package dev.tandem.common;
 
+import java.util.List;
+import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.header.Headers;
 
@@ -34,6 +36,15 @@ public record SourceRun(String source, long started) {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** Names this run on every record of a poll (null or empty: nothing to name); returns them. */
+    public <R extends ConnectRecord<R>> List<R> stamp(List<R> records) {
+        if (records != null) {
+            String value = toString();
+            records.forEach(r -> r.headers().addString(TandemHeaders.SOURCE_RUN, value));
+        }
+        return records;
     }
 
     /** Whether this run came before {@code other}, a run of the same source. */

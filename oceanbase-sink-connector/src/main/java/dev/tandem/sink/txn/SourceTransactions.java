@@ -83,8 +83,8 @@ public final class SourceTransactions {
     private final Set<String> abandoned = new LinkedHashSet<>();
     /** The run of the record each partition holds next (or last took). */
     private final Map<TopicPartition, SourceRun> runAt = new HashMap<>();
-    /** The END of a transaction given up at the head, passed over: where the transaction topic is done to. */
-    private final Map<TopicPartition, Long> passedBoundaries = new HashMap<>();
+    /** The END of the transaction last given up at the head, until {@link #passEmpty}: where the transaction topic is done to. */
+    private End givenUp;
     /** The newest run of each source's reader its transaction topic has shown. */
     private final Map<String, SourceRun> newestRun = new HashMap<>();
 
@@ -259,8 +259,7 @@ public final class SourceTransactions {
      */
     public String giveUpHead() {
         String head = open != null ? open : order.peekFirst();
-        End end = ends.remove(head);
-        passedBoundaries.put(end.tp(), end.offset());
+        givenUp = ends.remove(head);
         order.remove(head);
         ordered.remove(head);
         abandon(head);
@@ -355,8 +354,11 @@ public final class SourceTransactions {
 
     /** Passes over the transactions at the head that have no records in the sink's topics (while none is open). */
     public Map<TopicPartition, Long> passEmpty() {
-        Map<TopicPartition, Long> at = new HashMap<>(passedBoundaries);
-        passedBoundaries.clear();
+        Map<TopicPartition, Long> at = new HashMap<>();
+        if (givenUp != null) {
+            at.put(givenUp.tp(), givenUp.offset());
+            givenUp = null;
+        }
         while (open == null && !order.isEmpty() && size(order.peekFirst()) == 0) {
             End end = ends.remove(order.peekFirst());
             ordered.remove(order.removeFirst());
@@ -377,7 +379,7 @@ public final class SourceTransactions {
     public void clear() {
         rewind();
         runAt.clear(); // the partitions are read again from their checkpoints
-        passedBoundaries.clear();
+        givenUp = null;
         order.clear();
         ordered.clear();
         ends.clear();

@@ -85,7 +85,7 @@ public final class WholeTransactions {
     private List<ChangeRecord> part = new ArrayList<>();
     private final Map<TopicPartition, Long> partOffsets = new LinkedHashMap<>();
     /** Records read and not taken yet, per partition in their order. */
-    private final Map<TopicPartition, Deque<SinkRecord>> queues = new LinkedHashMap<>();
+    private final Map<TopicPartition, Deque<Queued>> queues = new LinkedHashMap<>();
     /** Records queued per transaction: whether a small next transaction is all here (to group it). */
     private final Map<String, Integer> available = new HashMap<>();
     /** Partitions paused because too much of them is queued. */
@@ -122,10 +122,10 @@ public final class WholeTransactions {
             if (done != null && r.kafkaOffset() <= done || skip.contains(tp)) {
                 continue;
             }
-            queues.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
-            Position p = SourceTransactions.position(r);
-            if (p != null) {
-                available.merge(p.id(), 1, Integer::sum);
+            Queued queued = new Queued(r, SourceTransactions.position(r));
+            queues.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(queued);
+            if (queued.position() != null) {
+                available.merge(queued.position().id(), 1, Integer::sum);
             }
         }
         boolean progress = true;
@@ -134,8 +134,8 @@ public final class WholeTransactions {
             progress = false;
             for (var q : queues.entrySet()) {
                 while (!q.getValue().isEmpty()) {
-                    SinkRecord r = q.getValue().peekFirst();
-                    Step step = step(r, q.getKey(), available);
+                    Queued r = q.getValue().peekFirst();
+                    Step step = step(r.record(), r.position(), q.getKey());
                     if (step == Step.WAIT) {
                         break;
                     }
@@ -144,7 +144,7 @@ public final class WholeTransactions {
                         break;
                     }
                     if (step == Step.RESTART) {
-                        before.put(q.getKey(), r.kafkaOffset());
+                        before.put(q.getKey(), r.record().kafkaOffset());
                         target.abandon();
                         readAgain();
                         target.flushOther();
@@ -154,7 +154,7 @@ public final class WholeTransactions {
                     progress = true;
                     tookAny = true;
                     if (txns.complete()) {
-                        close(available);
+                        close();
                     }
                 }
             }
@@ -199,10 +199,10 @@ public final class WholeTransactions {
         stallReported = now;
         StringBuilder heads = new StringBuilder();
         for (var q : queues.entrySet()) {
-            SinkRecord r = q.getValue().peekFirst();
-            if (r != null) {
-                Position p = SourceTransactions.position(r);
-                heads.append(heads.isEmpty() ? "" : "; ").append(q.getKey()).append('@').append(r.kafkaOffset())
+            Queued head = q.getValue().peekFirst();
+            if (head != null) {
+                Position p = head.position();
+                heads.append(heads.isEmpty() ? "" : "; ").append(q.getKey()).append('@').append(head.record().kafkaOffset())
                         .append(p == null ? " (outside transactions)" : " (transaction " + p.id() + ")")
                         .append(", ").append(q.getValue().size()).append(" queued");
             }
@@ -213,7 +213,11 @@ public final class WholeTransactions {
 
     private enum Step { TAKEN, WAIT, RESTART, READ_AGAIN }
 
-    private Step step(SinkRecord r, TopicPartition tp, Map<String, Integer> available) {
+    /** A record read and not taken yet, with its place in its source transaction (null: outside transactions). */
+    private record Queued(SinkRecord record, Position position) {
+    }
+
+    private Step step(SinkRecord r, Position p, TopicPartition tp) {
         if (SourceTransactions.isBoundary(r)) {
             txns.boundary(r);
             passEmpty();
@@ -229,7 +233,6 @@ public final class WholeTransactions {
             }
             return Step.TAKEN;
         }
-        Position p = SourceTransactions.position(r);
         if (p == null) {
             Verdict v = txns.other(collection(r), tp);
             if (v == Verdict.REWIND) {
@@ -308,7 +311,7 @@ public final class WholeTransactions {
     }
 
     /** The open transaction is complete: it commits now, or with the next one when that is small and all here. */
-    private void close(Map<String, Integer> available) {
+    private void close() {
         last.putAll(txns.close());
         String next = txns.next();
         long size = next == null ? -1 : txns.size(next);
@@ -353,16 +356,15 @@ public final class WholeTransactions {
         origin = null;
     }
 
-    private void forgetQueued(Deque<SinkRecord> queue) {
+    private void forgetQueued(Deque<Queued> queue) {
         queue.forEach(this::unqueued);
         queue.clear();
     }
 
     /** A record leaves its queue: its transaction has one record fewer here. */
-    private void unqueued(SinkRecord r) {
-        Position p = SourceTransactions.position(r);
-        if (p != null) {
-            available.computeIfPresent(p.id(), (k, n) -> n <= 1 ? null : n - 1);
+    private void unqueued(Queued r) {
+        if (r.position() != null) {
+            available.computeIfPresent(r.position().id(), (k, n) -> n <= 1 ? null : n - 1);
         }
     }
 
