@@ -83,6 +83,12 @@ class PluginPackagingIT {
         assertThat(jarNames(plugin("tandem-oceanbase-source-connector")))
                 .anyMatch(j -> j.startsWith("debezium-connector-mariadb-"))
                 .anyMatch(j -> j.startsWith("debezium-connector-mysql-"));
+        for (String source : List.of("tandem-oceanbase-source-connector", "tandem-tidb-source-connector")) {
+            assertThat(jarNames(plugin(source))).as("both database sources build on the shared source core, not on each other")
+                    .anyMatch(j -> j.startsWith("tandem-source-core-"))
+                    .noneMatch(j -> j.startsWith(source.equals("tandem-tidb-source-connector")
+                            ? "tandem-oceanbase-source-connector-" : "tandem-tidb-source-connector-"));
+        }
     }
 
     @Test

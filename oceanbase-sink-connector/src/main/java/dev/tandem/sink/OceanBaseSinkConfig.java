@@ -4,7 +4,7 @@ import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.TopicNames;
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.dialect.Dialect;
 import dev.tandem.sink.conflict.ConflictSettings;
 import dev.tandem.sink.conflict.Strategy;
 import org.apache.kafka.common.config.AbstractConfig;

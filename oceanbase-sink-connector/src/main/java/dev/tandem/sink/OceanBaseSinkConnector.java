@@ -61,14 +61,7 @@ public class OceanBaseSinkConnector extends SinkConnector {
     /** Field checks, then rules between fields, then (only when those pass) the precheck on the destination. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        StagedValidation validation = new StagedValidation(OceanBaseSinkConfig.CONFIG_DEF, connectorConfigs);
-        if (validation.clean()) {
-            OceanBaseSinkConfig config = new OceanBaseSinkConfig(connectorConfigs);
-            config.crossFieldErrors().forEach(validation::error);
-            if (validation.clean()) {
-                SinkPrecheck.run(config).forEach((field, messages) -> messages.forEach(m -> validation.error(field, m)));
-            }
-        }
-        return validation.result();
+        return StagedValidation.run(OceanBaseSinkConfig.CONFIG_DEF, connectorConfigs, OceanBaseSinkConfig::new,
+                OceanBaseSinkConfig::crossFieldErrors, (config, validation) -> validation.errors(SinkPrecheck.run(config)));
     }
 }

@@ -1,16 +1,18 @@
 package dev.tandem.sink;
 
+import dev.tandem.common.ServerKind;
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.TandemVersion;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.Applier;
 import dev.tandem.sink.apply.ChangeRecord;
-import dev.tandem.sink.apply.Dialect;
-import dev.tandem.sink.apply.Jdbc;
+import dev.tandem.sink.dialect.Dialect;
+import dev.tandem.sink.dialect.Jdbc;
 import dev.tandem.sink.apply.RecordReader;
 import dev.tandem.sink.apply.LoadDataWriter;
-import dev.tandem.sink.apply.SinkMetrics;
+import dev.tandem.sink.metrics.SinkMetrics;
 import dev.tandem.sink.apply.StatementWriter;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.sink.conflict.ConflictLog;
@@ -171,15 +173,12 @@ public class OceanBaseSinkTask extends SinkTask {
             return null;
         }
         LoadDataWriter loader = new LoadDataWriter(dialect);
-        metrics.loadData(context.pluginMetrics(), loader);
+        metrics.loadData(context.pluginMetrics(), loader::loadedRows, loader::fallbacks);
         return loader;
     }
 
     private static Dialect detect(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
-            rs.next();
-            return Dialect.detect(rs.getString(1), rs.getString(2));
-        }
+        return Dialect.of(ServerKind.of(c));
     }
 
     private static long maxAllowedPacket(Connection c) throws SQLException {
@@ -355,13 +354,13 @@ public class OceanBaseSinkTask extends SinkTask {
             run.flush();
             awaitApplied();
             TableId source = TableId.parse(String.valueOf(complete.value()));
-            String createTable = record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : null;
+            String createTable = ChangeRecords.ddl(record.value());
             ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
                     source.database());
             applied.put(tp, record.kafkaOffset());
             return;
         }
-        if (DdlApplier.isSchemaChange(record)) {
+        if (ChangeRecords.kind(record) == ChangeRecords.Kind.SCHEMA_CHANGE) {
             run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table
             awaitApplied();
             String origin = reader.origin(record);
@@ -427,7 +426,7 @@ public class OceanBaseSinkTask extends SinkTask {
                 context.pause(tp);
                 context.offset(tp, record.kafkaOffset());
                 LOG.info("{}-{}@{} waits for the copies of '{}' in {}", tp.topic(), tp.partition(), record.kafkaOffset(),
-                        ((Struct) record.value()).getString("ddl"), topics);
+                        ChangeRecords.ddl(record.value()), topics);
                 return false;
             }
         }
@@ -572,16 +571,11 @@ public class OceanBaseSinkTask extends SinkTask {
 
     /** The last snapshot row of its table, or a change after the snapshot: the table's snapshot rows are (being) applied. */
     private static boolean snapshotDone(SinkRecord record) {
-        if (!(record.value() instanceof Struct v) || v.schema().field(Envelope.OP) == null) {
+        if (ChangeRecords.kind(record.value()) != ChangeRecords.Kind.ROW_CHANGE) {
             return false;
         }
-        if (!Envelope.OP_READ.equals(v.getString(Envelope.OP))) {
-            return true;
-        }
-        Struct source = v.schema().field(Envelope.SOURCE) == null ? null : v.getStruct(Envelope.SOURCE);
-        Object flag = source == null || source.schema().field(Envelope.SOURCE_SNAPSHOT) == null ? null
-                : source.get(Envelope.SOURCE_SNAPSHOT);
-        return flag != null && (flag.toString().equals("last") || flag.toString().equals("last_in_data_collection"));
+        return !Envelope.OP_READ.equals(ChangeRecords.get(record.value(), Envelope.OP))
+                || ChangeRecords.isLastSnapshotRow(record.value());
     }
 
     private void report(SinkRecord record, DataException e) {

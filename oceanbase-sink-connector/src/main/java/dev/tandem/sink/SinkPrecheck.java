@@ -3,7 +3,7 @@ package dev.tandem.sink;
 import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.Grants;
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Jdbc;
+import dev.tandem.sink.dialect.Jdbc;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,6 +1,7 @@
 package dev.tandem.source;
 
-import dev.tandem.source.snapshot.SnapshotEvents;
+import dev.tandem.source.core.ServerConnection;
+import dev.tandem.source.core.snapshot.SnapshotEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

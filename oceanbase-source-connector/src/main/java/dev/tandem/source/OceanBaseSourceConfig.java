@@ -1,5 +1,7 @@
 package dev.tandem.source;
 
+import dev.tandem.common.Preset;
+import dev.tandem.source.core.StartPosition;
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.select.ObjectSelection;
@@ -83,7 +85,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "(snapshot, then stop capturing); incremental only (from tandem.incremental.start). 'schema' goes with "
             + "either and is implied by them.";
 
-    public static final String INCREMENTAL_START = "tandem.incremental.start";
+    public static final String INCREMENTAL_START = StartPosition.OPTION;
     public static final String INCREMENTAL_START_DEFAULT = "now";
     private static final String INCREMENTAL_START_DOC = "Where incremental-only migration starts the first time the "
             + "connector runs (afterwards it resumes from its offsets): 'now' (the current end of the binlog), "
@@ -137,11 +139,6 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "plan, every finished chunk with its row count, the end of the copy); they carry the migration's offsets. "
             + "Empty: __tandem-snapshot.<topic.prefix>.";
 
-    /** Preset name to tasks, rows per chunk, rows per second (0 = no limit). */
-    private static final Map<String, long[]> FULL_PRESETS = Map.of(
-            "smooth", new long[] {1, 10_000, 5_000},
-            "normal", new long[] {2, 20_000, 0},
-            "fast", new long[] {4, 50_000, 0});
 
     public static final String RETENTION_MIN_HOURS = "tandem.precheck.binlog.retention.min.hours";
     private static final String RETENTION_MIN_HOURS_DOC = "Precheck warns (in the worker log) when the server keeps "
@@ -278,23 +275,23 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         return migrationTypes().contains("incremental");
     }
 
-    private long[] preset() {
-        return FULL_PRESETS.get(getString(FULL_CONCURRENCY).trim().toLowerCase(Locale.ROOT));
+    private Preset preset() {
+        return Preset.named(getString(FULL_CONCURRENCY));
     }
 
     public int fullTasks() {
         int tasks = getInt(FULL_TASKS);
-        return tasks > 0 ? tasks : (int) preset()[0];
+        return tasks > 0 ? tasks : preset().concurrency;
     }
 
     public int fullChunkSize() {
         int size = getInt(FULL_CHUNK_SIZE);
-        return size > 0 ? size : (int) preset()[1];
+        return size > 0 ? size : preset().chunkRows;
     }
 
     public long fullRowsPerSecond() {
         long limit = getLong(FULL_ROWS_PER_SECOND);
-        return limit >= 0 ? limit : preset()[2];
+        return limit >= 0 ? limit : preset().rowsPerSecond;
     }
 
     public String fullProgressTopic() {
@@ -440,8 +437,9 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
     }
 
     private static void validatePreset(String name, Object value) {
-        String v = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
-        if (!FULL_PRESETS.containsKey(v)) {
+        try {
+            Preset.named(value == null ? null : value.toString());
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, "choose smooth, normal or fast");
         }
     }

@@ -1,5 +1,6 @@
 package dev.tandem.source;
 
+import dev.tandem.source.core.ServerConnection;
 import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
@@ -11,8 +12,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceConnectorContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
-import dev.tandem.source.snapshot.FullMigration;
+import dev.tandem.source.core.snapshot.FullMigration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Source connector for OceanBase (MySQL mode, through its Binlog Service), MySQL and MariaDB. It
@@ -38,7 +37,6 @@ public class OceanBaseSourceConnector extends SourceConnector {
     private SourceFlavor flavor;
     private OceanBaseSourceConfig config;
     private FullMigration migration;
-    private ScheduledExecutorService monitor;
 
     @Override
     public String version() {
@@ -66,26 +64,10 @@ public class OceanBaseSourceConnector extends SourceConnector {
         LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
                 debezium.getClass().getSimpleName(), debezium.version());
         if (config.chunkedFullMigration()) {
-            startFullMigration(props, debeziumProps);
+            migration = FullMigration.start(context(), props.get("name"), props.getOrDefault("topic.prefix", ""),
+                    new FullMigration.PlannerSettings(flavor.format(), debeziumProps, config.fullChunkSize(),
+                            config.activeActive() ? config.checkpointTable() : null));
         }
-    }
-
-    /** Resumes or plans the chunked full migration, and watches its chunks until all are copied. */
-    private void startFullMigration(Map<String, String> props, Map<String, String> debeziumProps) {
-        String prefix = props.getOrDefault("topic.prefix", "");
-        OffsetStorageReader offsets = context().offsetStorageReader();
-        try {
-            migration = FullMigration.resumeOrPlan(offsets, prefix, new FullMigration.PlannerSettings(flavor,
-                    debeziumProps, config.fullChunkSize(), config.activeActive() ? config.checkpointTable() : null));
-        } catch (ConnectException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ConnectException("Cannot plan the full migration of source '" + props.get("name") + "': " + e.getMessage(), e);
-        }
-        if (migration == null || migration.copied()) {
-            return;
-        }
-        monitor = migration.watch(props.get("name"), offsets, () -> context().requestTaskReconfiguration());
     }
 
     @Override
@@ -106,23 +88,15 @@ public class OceanBaseSourceConnector extends SourceConnector {
         if (migration == null) {
             return List.of(base);
         }
-        String topic = config.fullProgressTopic();
-        if (!migration.copied()) {
-            int tasks = Math.min(maxTasks, config.fullTasks());
-            if (tasks < config.fullTasks()) {
-                LOG.info("tasks.max={} limits the full migration to {} task(s) (the preset or tandem.full.tasks asks for {})",
-                        maxTasks, tasks, config.fullTasks());
-            }
-            return migration.copyTaskConfigs(base, tasks, topic, config.ddlTableTopics(), config.fullRowsPerSecond());
-        }
-        return List.of(migration.streamTaskConfig(base, topic, config.ddlTableTopics(), config.streams()));
+        return migration.taskConfigs(base, maxTasks, new FullMigration.TaskSettings(config.fullProgressTopic(),
+                config.fullTasks(), config.ddlTableTopics(), config.fullRowsPerSecond(), config.streams()));
     }
 
     @Override
     public void stop() {
-        if (monitor != null) {
-            monitor.shutdownNow();
-            monitor = null;
+        if (migration != null) {
+            migration.stop();
+            migration = null;
         }
         if (debezium != null) {
             debezium.stop();
@@ -164,7 +138,7 @@ public class OceanBaseSourceConnector extends SourceConnector {
         if (config != null) {
             Optional<SourceFlavor> configured = config.configuredFlavor();
             try {
-                checkerFlavor = configured.isPresent() ? configured.get() : ServerConnection.detectFlavor(props);
+                checkerFlavor = configured.isPresent() ? configured.get() : SourceFlavor.detect(props);
             } catch (SQLException e) {
                 unreachable = e;
                 checkerFlavor = SourceFlavor.MYSQL; // Debezium reports the unreachable server on its connection fields

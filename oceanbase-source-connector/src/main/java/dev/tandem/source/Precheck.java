@@ -1,11 +1,13 @@
 package dev.tandem.source;
 
+import dev.tandem.common.ServerKind;
+import dev.tandem.source.core.ServerConnection;
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.Grants;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
-import dev.tandem.source.snapshot.SnapshotEvents;
+import dev.tandem.source.core.snapshot.SnapshotEvents;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -55,7 +57,6 @@ final class Precheck {
         }
     }
 
-    private static final Set<String> SYSTEM_DATABASES = Set.of("mysql", "information_schema", "performance_schema", "sys");
 
     private Precheck() {
     }
@@ -65,7 +66,7 @@ final class Precheck {
         String server = ServerConnection.server(props);
         try (Connection c = ServerConnection.open(props)) {
             Map<String, String> vars = variables(c);
-            SourceFlavor detected = SourceFlavor.fromServerVersion(vars.get("version"), vars.get("version_comment"));
+            SourceFlavor detected = SourceFlavor.of(ServerKind.of(vars.get("version"), vars.get("version_comment")));
             result.detectedFlavor = detected;
             checkFlavor(config, detected, vars, server, result);
             checkBinlog(vars, server, result);
@@ -355,7 +356,7 @@ final class Precheck {
                      + "WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
             while (rs.next()) {
                 TableId id = new TableId(rs.getString(1), rs.getString(2));
-                if (SYSTEM_DATABASES.contains(id.database().toLowerCase(Locale.ROOT)) || id.equals(checkpoint)) {
+                if (ServerKind.isSystemDatabase(id.database()) || id.equals(checkpoint)) {
                     continue;
                 }
                 if (captured.test(id)) {

@@ -1,5 +1,8 @@
 package dev.tandem.source;
 
+import dev.tandem.common.ServerKind;
+import dev.tandem.source.core.DebeziumFormat;
+import dev.tandem.source.core.ServerConnection;
 import io.debezium.connector.mariadb.MariaDbConnector;
 import io.debezium.connector.mariadb.MariaDbConnectorTask;
 import io.debezium.connector.mysql.MySqlConnector;
@@ -7,7 +10,10 @@ import io.debezium.connector.mysql.MySqlConnectorTask;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceTask;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -36,26 +42,30 @@ public enum SourceFlavor {
         return task.get();
     }
 
+    /** Whose change events the source writes for this flavour. */
+    public DebeziumFormat format() {
+        return this == MARIADB ? DebeziumFormat.MARIADB : DebeziumFormat.MYSQL;
+    }
+
     /** The configuration value naming this flavour. */
     public String configValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * Recognises the flavour from {@code SELECT VERSION()} and {@code @@version_comment}: MariaDB
-     * puts "MariaDB" in its version; OceanBase (and its Binlog Service) names itself in the
-     * version comment, e.g. "OceanBase_CE 4.2.1.0 (r...)".
-     */
-    public static SourceFlavor fromServerVersion(String version, String versionComment) {
-        String v = version == null ? "" : version.toLowerCase(Locale.ROOT);
-        String c = versionComment == null ? "" : versionComment.toLowerCase(Locale.ROOT);
-        if (v.contains("oceanbase") || c.contains("oceanbase")) {
-            return OCEANBASE;
+    /** The flavour of a server of {@code kind}: its Debezium connector (TiDB, which has no binlog, as MySQL). */
+    public static SourceFlavor of(ServerKind kind) {
+        return switch (kind) {
+            case MARIADB -> MARIADB;
+            case OCEANBASE -> OCEANBASE;
+            case MYSQL, TIDB -> MYSQL;
+        };
+    }
+
+    /** Connects to the server and detects its flavour from its version strings. */
+    static SourceFlavor detect(Map<String, String> props) throws SQLException {
+        try (Connection c = ServerConnection.open(props)) {
+            return of(ServerKind.of(c));
         }
-        if (v.contains("mariadb") || c.contains("mariadb")) {
-            return MARIADB;
-        }
-        return MYSQL;
     }
 
     public static SourceFlavor fromConfigValue(String value) {

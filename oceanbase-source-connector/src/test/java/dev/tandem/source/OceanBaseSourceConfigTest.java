@@ -1,5 +1,8 @@
 package dev.tandem.source;
 
+import dev.tandem.source.core.DebeziumFormat;
+import dev.tandem.common.ServerKind;
+import dev.tandem.source.core.StartPosition;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -126,10 +129,12 @@ class OceanBaseSourceConfigTest {
 
     @Test
     void theFlavourIsRecognisedFromTheServersVersionStrings() {
-        assertThat(SourceFlavor.fromServerVersion("10.11.6-MariaDB-0+deb12u1-log", "Debian 12")).isEqualTo(SourceFlavor.MARIADB);
-        assertThat(SourceFlavor.fromServerVersion("8.0.36", "MySQL Community Server - GPL")).isEqualTo(SourceFlavor.MYSQL);
-        assertThat(SourceFlavor.fromServerVersion("5.7.25-OceanBase_CE-v4.2.1.0", "OceanBase_CE 4.2.1.0 (r100000)"))
+        assertThat(SourceFlavor.of(ServerKind.of("10.11.6-MariaDB-0+deb12u1-log", "Debian 12"))).isEqualTo(SourceFlavor.MARIADB);
+        assertThat(SourceFlavor.of(ServerKind.of("8.0.36", "MySQL Community Server - GPL"))).isEqualTo(SourceFlavor.MYSQL);
+        assertThat(SourceFlavor.of(ServerKind.of("5.7.25-OceanBase_CE-v4.2.1.0", "OceanBase_CE 4.2.1.0 (r100000)")))
                 .isEqualTo(SourceFlavor.OCEANBASE);
+        assertThat(SourceFlavor.MARIADB.format()).isEqualTo(DebeziumFormat.MARIADB);
+        assertThat(SourceFlavor.OCEANBASE.format()).as("the Binlog Service speaks MySQL's protocol").isEqualTo(DebeziumFormat.MYSQL);
         assertThat(Precheck.majorMinor("10.11.6-MariaDB")).containsExactly(10, 11);
     }
 }

@@ -53,15 +53,13 @@ public class RocketMqSinkConnector extends SinkConnector {
     /** Field checks, then (when they pass) the name server and the mapped topics' routes. */
     @Override
     public Config validate(Map<String, String> props) {
-        StagedValidation validation = new StagedValidation(RocketMqSinkConfig.CONFIG_DEF, props);
-        if (validation.clean()) {
-            RocketMqSinkConfig c = new RocketMqSinkConfig(props);
-            try {
-                BridgePrecheck.run(c, new ArrayList<>(c.topicMap().values()), true).forEach(validation::error);
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                validation.error(RocketMqSinkConfig.TOPIC_MAP, e.getMessage());
-            }
-        }
-        return validation.result();
+        return StagedValidation.run(RocketMqSinkConfig.CONFIG_DEF, props, RocketMqSinkConfig::new, c -> Map.of(),
+                (c, validation) -> {
+                    try {
+                        BridgePrecheck.run(c, new ArrayList<>(c.topicMap().values()), true).forEach(validation::error);
+                    } catch (org.apache.kafka.common.config.ConfigException e) {
+                        validation.error(RocketMqSinkConfig.TOPIC_MAP, e.getMessage());
+                    }
+                });
     }
 }

@@ -57,12 +57,8 @@ public class RocketMqSourceConnector extends SourceConnector {
     /** Field checks, then (when they pass) the name server and the topics' routes. */
     @Override
     public Config validate(Map<String, String> props) {
-        StagedValidation validation = new StagedValidation(RocketMqSourceConfig.CONFIG_DEF, props);
-        if (validation.clean()) {
-            RocketMqSourceConfig c = new RocketMqSourceConfig(props);
-            BridgePrecheck.run(c, c.getList(RocketMqSourceConfig.TOPICS), false).forEach((field, m) -> validation.error(
-                    field.equals(RocketMqSinkConfig.TOPIC_MAP) ? RocketMqSourceConfig.TOPICS : field, m));
-        }
-        return validation.result();
+        return StagedValidation.run(RocketMqSourceConfig.CONFIG_DEF, props, RocketMqSourceConfig::new, c -> Map.of(),
+                (c, validation) -> BridgePrecheck.run(c, c.getList(RocketMqSourceConfig.TOPICS), false).forEach((field, m) ->
+                        validation.error(field.equals(RocketMqSinkConfig.TOPIC_MAP) ? RocketMqSourceConfig.TOPICS : field, m)));
     }
 }

@@ -1,6 +1,9 @@
 package dev.tandem.common;
 
-/** Field names of the Debezium change-event envelope that Tandem's plugins read and write. */
+/**
+ * Field names of the Debezium change-event envelope that Tandem's plugins read and write, and of
+ * the other records of change topics: schema changes and transaction events ({@link ChangeRecords}).
+ */
 public final class Envelope {
 
     public static final String BEFORE = "before";
@@ -30,6 +33,20 @@ public final class Envelope {
     public static final String SOURCE_COLUMN_TYPE = "__debezium.source.column.type";
     public static final String SOURCE_COLUMN_LENGTH = "__debezium.source.column.length";
     public static final String SOURCE_COLUMN_SCALE = "__debezium.source.column.scale";
+
+    /** Fields of a schema-change event. */
+    public static final String DDL = "ddl";
+    public static final String DATABASE_NAME = "databaseName";
+    public static final String TABLE_CHANGES = "tableChanges";
+
+    /** Fields of a transaction metadata event (BEGIN or END), and of an envelope's {@code transaction} block. */
+    public static final String TX_STATUS = "status";
+    public static final String TX_ID = "id";
+    public static final String TX_END = "END";
+    public static final String TX_DATA_COLLECTIONS = "data_collections";
+    public static final String TX_DATA_COLLECTION = "data_collection";
+    public static final String TX_EVENT_COUNT = "event_count";
+    public static final String TX_ORDER = "data_collection_order";
 
     private Envelope() {
     }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * What every Tandem connector's {@code validate} does in stages: the ConfigDef's checks of each
@@ -22,6 +24,24 @@ import java.util.Map;
 public final class StagedValidation {
 
     private final Map<String, ConfigValue> values = new LinkedHashMap<>();
+
+    /**
+     * A connector's {@code validate} as one call: the field checks of {@code def}; when they pass,
+     * the rules between fields of the parsed config; when those pass too, the precheck, which
+     * reports into the validation.
+     */
+    public static <C> Config run(ConfigDef def, Map<String, String> props, Function<Map<String, String>, C> parse,
+                                 Function<C, Map<String, String>> crossField, BiConsumer<C, StagedValidation> precheck) {
+        StagedValidation validation = new StagedValidation(def, props);
+        if (validation.clean()) {
+            C config = parse.apply(props);
+            crossField.apply(config).forEach(validation::error);
+            if (validation.clean()) {
+                precheck.accept(config, validation);
+            }
+        }
+        return validation.result();
+    }
 
     /** The field checks of {@code def} on {@code props}. */
     public StagedValidation(ConfigDef def, Map<String, String> props) {
@@ -38,6 +58,11 @@ public final class StagedValidation {
     /** An error on {@code field} (a field the ConfigDef does not know is added). */
     public void error(String field, String message) {
         values.computeIfAbsent(field, ConfigValue::new).addErrorMessage(message);
+    }
+
+    /** Errors by field, several per field. */
+    public void errors(Map<String, List<String>> byField) {
+        byField.forEach((field, messages) -> messages.forEach(m -> error(field, m)));
     }
 
     /** Another checker's answer for fields this validation has no value for yet (e.g. a wrapped connector's). */

@@ -54,4 +54,22 @@ class StagedValidationTest {
         assertThat(v.clean()).isTrue();
         assertThat(byName(v.result().configValues()).get("tandem.objects").value()).isEqualTo("shop.*");
     }
+
+    @Test
+    void eachStageRunsOnlyWhenTheOnesBeforeFoundNothing() {
+        java.util.concurrent.atomic.AtomicInteger prechecks = new java.util.concurrent.atomic.AtomicInteger();
+        Function<Map<String, String>, Map<String, String>> parse = props -> props;
+        Map<String, ConfigValue> badField = byName(StagedValidation.run(OWN, Map.of("tandem.count", "many"), parse,
+                c -> Map.of("tandem.objects", "never asked"), (c, v) -> prechecks.incrementAndGet()).configValues());
+        assertThat(badField.get("tandem.objects").errorMessages()).as("the rules between fields wait for the fields")
+                .noneMatch(m -> m.contains("never asked"));
+        Map<String, ConfigValue> badRule = byName(StagedValidation.run(OWN, Map.of("tandem.objects", "shop.*"), parse,
+                c -> Map.of("tandem.objects", "names no table"), (c, v) -> prechecks.incrementAndGet()).configValues());
+        assertThat(badRule.get("tandem.objects").errorMessages()).singleElement().asString().contains("names no table");
+        assertThat(prechecks).as("no precheck while a rule fails").hasValue(0);
+        Map<String, ConfigValue> checked = byName(StagedValidation.run(OWN, Map.of("tandem.objects", "shop.*"), parse,
+                c -> Map.of(), (c, v) -> v.errors(Map.of("tandem.objects", List.of("shop is not readable", "shop.t has no key"))))
+                .configValues());
+        assertThat(checked.get("tandem.objects").errorMessages()).hasSize(2);
+    }
 }

@@ -2,8 +2,8 @@ package dev.tandem.tidb;
 
 import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
-import dev.tandem.source.SourceFlavor;
-import dev.tandem.source.snapshot.FullMigration;
+import dev.tandem.source.core.DebeziumFormat;
+import dev.tandem.source.core.snapshot.FullMigration;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Source connector for TiDB: a consistent snapshot of the captured tables at one TSO, copied in
@@ -34,7 +33,6 @@ public class TidbSourceConnector extends SourceConnector {
 
     private TidbSourceConfig config;
     private FullMigration migration;
-    private ScheduledExecutorService monitor;
     private Map<String, String> props;
 
     @Override
@@ -55,24 +53,13 @@ public class TidbSourceConnector extends SourceConnector {
         if (config.snapshotMode() == TidbSourceConfig.SnapshotMode.NEVER) {
             return;
         }
-        var offsets = context().offsetStorageReader();
-        try {
-            migration = FullMigration.resumeOrPlan(offsets, config.prefix(), new FullMigration.PlannerSettings(
-                    SourceFlavor.MYSQL, config.debeziumProperties(), config.getInt(TidbSourceConfig.FULL_CHUNK_SIZE),
-                    config.activeActive() ? config.checkpointTable() : null, TsoClocks.forDialect(config.dialect())));
-        } catch (ConnectException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ConnectException("Cannot plan the snapshot of TiDB source '" + props.get("name") + "': "
-                    + e.getMessage(), e);
-        }
+        migration = FullMigration.start(context(), props.get("name"), config.prefix(), new FullMigration.PlannerSettings(
+                DebeziumFormat.MYSQL, config.debeziumProperties(), config.getInt(TidbSourceConfig.FULL_CHUNK_SIZE),
+                config.activeActive() ? config.checkpointTable() : null, TsoClocks.forDialect(config.dialect())));
         if (migration != null) {
             LOG.info("TiDB source '{}': snapshot {} at TSO {}; the TiCDC changefeed must start at or before it "
                             + "(cdc cli changefeed create --start-ts={} ...)", props.get("name"), migration.planId(),
                     TsoClocks.tso(migration.position()), TsoClocks.tso(migration.position()));
-            if (!migration.copied()) {
-                monitor = migration.watch(props.get("name"), offsets, () -> context().requestTaskReconfiguration());
-            }
         }
     }
 
@@ -92,19 +79,16 @@ public class TidbSourceConnector extends SourceConnector {
         if (migration == null) {
             return List.of(base);
         }
-        if (!migration.copied()) {
-            int tasks = Math.min(maxTasks, config.getInt(TidbSourceConfig.FULL_TASKS));
-            return migration.copyTaskConfigs(base, tasks, config.progressTopic(), config.ddlTableTopics(),
-                    config.getLong(TidbSourceConfig.FULL_ROWS_PER_SECOND));
-        }
-        return List.of(migration.streamTaskConfig(base, config.progressTopic(), config.ddlTableTopics(), config.streams()));
+        return migration.taskConfigs(base, maxTasks, new FullMigration.TaskSettings(config.progressTopic(),
+                config.getInt(TidbSourceConfig.FULL_TASKS), config.ddlTableTopics(),
+                config.getLong(TidbSourceConfig.FULL_ROWS_PER_SECOND), config.streams()));
     }
 
     @Override
     public void stop() {
-        if (monitor != null) {
-            monitor.shutdownNow();
-            monitor = null;
+        if (migration != null) {
+            migration.stop();
+            migration = null;
         }
     }
 
@@ -125,16 +109,11 @@ public class TidbSourceConnector extends SourceConnector {
     /** Field checks, then the rules between fields, then (when nothing failed) the precheck on TiDB and the TiCDC topic. */
     @Override
     public Config validate(Map<String, String> props) {
-        StagedValidation validation = new StagedValidation(TidbSourceConfig.CONFIG_DEF, props);
-        if (validation.clean()) {
-            TidbSourceConfig c = new TidbSourceConfig(props);
-            c.crossFieldErrors().forEach(validation::error);
-            if (validation.clean()) {
-                TidbPrecheck.Result precheck = TidbPrecheck.run(c);
-                precheck.warnings().forEach(w -> LOG.warn("Precheck of TiDB source '{}': {}", props.get("name"), w));
-                precheck.errors().forEach((field, messages) -> messages.forEach(m -> validation.error(field, m)));
-            }
-        }
-        return validation.result();
+        return StagedValidation.run(TidbSourceConfig.CONFIG_DEF, props, TidbSourceConfig::new, TidbSourceConfig::crossFieldErrors,
+                (config, validation) -> {
+                    TidbPrecheck.Result precheck = TidbPrecheck.run(config);
+                    precheck.warnings().forEach(w -> LOG.warn("Precheck of TiDB source '{}': {}", props.get("name"), w));
+                    validation.errors(precheck.errors());
+                });
     }
 }

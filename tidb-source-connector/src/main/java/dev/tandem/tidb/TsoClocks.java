@@ -1,8 +1,8 @@
 package dev.tandem.tidb;
 
-import dev.tandem.source.StartPosition;
-import dev.tandem.source.snapshot.SnapshotClock;
-import dev.tandem.source.snapshot.SnapshotEvents;
+import dev.tandem.source.core.StartPosition;
+import dev.tandem.source.core.snapshot.SnapshotClock;
+import dev.tandem.source.core.snapshot.SnapshotEvents;
 
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -1,9 +1,9 @@
 package dev.tandem.tidb;
 
 import dev.tandem.common.select.TableId;
-import dev.tandem.source.SourceFlavor;
-import dev.tandem.source.StartPosition;
-import dev.tandem.source.snapshot.SnapshotEvents;
+import dev.tandem.source.core.DebeziumFormat;
+import dev.tandem.source.core.StartPosition;
+import dev.tandem.source.core.snapshot.SnapshotEvents;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.tidb.cdc.CanalJsonDecoder;
 import dev.tandem.tidb.cdc.ChangeEvents;
@@ -60,7 +60,7 @@ class TsoClocksTest {
         p.put(TidbSourceConfig.PASSWORD, db.password());
         p.put(TidbSourceConfig.PREFIX, "clock");
         p.put(TidbSourceConfig.SNAPSHOT_MODE, "initial_only");
-        return SnapshotEvents.open(SourceFlavor.MYSQL, new TidbSourceConfig(p).debeziumProperties());
+        return SnapshotEvents.open(DebeziumFormat.MYSQL, new TidbSourceConfig(p).debeziumProperties());
     }
 
     private static List<String> rows(Connection c, String table) throws Exception {

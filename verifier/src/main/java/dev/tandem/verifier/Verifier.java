@@ -1,5 +1,7 @@
 package dev.tandem.verifier;
 
+import dev.tandem.common.ServerKind;
+import dev.tandem.common.Preset;
 import dev.tandem.common.RowRateLimit;
 
 import dev.tandem.common.select.MatchRule;
@@ -19,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -57,12 +60,7 @@ public final class Verifier {
 
         /** OceanBase Migration Service's Smooth / Normal / Fast presets as concurrency: 1, 2 and 4 tables-and-chunks at once. */
         public static int concurrencyOf(String preset) {
-            return switch (preset.toLowerCase(Locale.ROOT)) {
-                case "smooth" -> 1;
-                case "normal" -> 2;
-                case "fast" -> 4;
-                default -> throw new IllegalArgumentException("concurrency preset '" + preset + "': smooth, normal or fast");
-            };
+            return Preset.named(preset).concurrency;
         }
     }
 
@@ -109,8 +107,9 @@ public final class Verifier {
         try (Connection c = DriverManager.getConnection(options.sourceUrl(), options.sourceUser(), options.sourcePassword());
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE IN ("
-                     + "'BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
-                     + "ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+                     + "'BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN ("
+                     + ServerKind.SYSTEM_DATABASES.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", "))
+                     + ") ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
             tables = new ArrayList<>();
             while (rs.next()) {
                 TableId t = new TableId(rs.getString(1), rs.getString(2));

@@ -1,5 +1,6 @@
 package dev.tandem.sink.apply;
 
+import dev.tandem.sink.metrics.SinkMetrics;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.sink.schema.TableCreator;

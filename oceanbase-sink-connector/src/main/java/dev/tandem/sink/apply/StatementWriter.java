@@ -1,5 +1,6 @@
 package dev.tandem.sink.apply;
 
+import dev.tandem.sink.dialect.Dialect;
 import dev.tandem.common.select.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;

@@ -2,7 +2,7 @@ package dev.tandem.sink.checkpoint;
 
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.dialect.Dialect;
 import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;

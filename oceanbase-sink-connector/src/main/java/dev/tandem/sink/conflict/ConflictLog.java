@@ -1,7 +1,7 @@
 package dev.tandem.sink.conflict;
 
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.dialect.Dialect;
 import dev.tandem.sink.schema.TableCreator;
 
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import dev.tandem.common.Envelope;
 import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.ChangeRecord;
 import dev.tandem.sink.apply.ConflictCheck;
-import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.dialect.Dialect;
 import dev.tandem.sink.apply.ValueBinder;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;

@@ -1,11 +1,12 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Dialect;
-import dev.tandem.sink.apply.SinkMetrics;
+import dev.tandem.sink.dialect.Dialect;
+import dev.tandem.sink.metrics.SinkMetrics;
 import dev.tandem.sink.checkpoint.Checkpoints;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
@@ -60,12 +61,6 @@ public final class DdlApplier {
         this.skipUnsupported = skipUnsupported;
     }
 
-    /** Whether a record is a schema-change event (Debezium's, with its DDL text). */
-    public static boolean isSchemaChange(SinkRecord record) {
-        return record.value() instanceof Struct v && v.schema().field("ddl") != null && v.schema().field(Envelope.OP) == null
-                && v.schema().field("databaseName") != null;
-    }
-
     /** Whether any table waits for its secondary indexes. */
     public boolean hasDeferred() {
         return !deferred.isEmpty();
@@ -101,15 +96,12 @@ public final class DdlApplier {
 
     private boolean run(SinkRecord record, String origin, Map<TopicPartition, Long> at) {
         Struct value = (Struct) record.value();
-        String ddl = value.getString("ddl");
-        Struct source = value.schema().field(Envelope.SOURCE) == null ? null : value.getStruct(Envelope.SOURCE);
-        Object snapshotFlag = source == null || source.schema().field(Envelope.SOURCE_SNAPSHOT) == null ? null
-                : source.get(Envelope.SOURCE_SNAPSHOT);
-        boolean snapshot = snapshotFlag != null && !"false".equals(snapshotFlag.toString());
-        String db = value.getString("databaseName");
+        String ddl = ChangeRecords.ddl(value);
+        boolean snapshot = ChangeRecords.isSnapshot(value);
+        Object db = ChangeRecords.get(value, Envelope.DATABASE_NAME);
         DdlTranslator.Translation t;
         try {
-            t = translator.translate(ddl, db == null ? "" : db, snapshot, postIndexing && snapshot);
+            t = translator.translate(ddl, db == null ? "" : db.toString(), snapshot, postIndexing && snapshot);
         } catch (DdlTranslator.UnsupportedDdlException e) {
             if (!sync) {
                 return false; // without DDL sync only CREATE TABLE is of interest
@@ -228,8 +220,8 @@ public final class DdlApplier {
      */
     private static void checkCompatible(Connection c, TableId table, Struct value, SinkRecord record) throws SQLException {
         Map<String, String> sourceColumns = new LinkedHashMap<>();
-        if (value.schema().field("tableChanges") != null && value.getArray("tableChanges") != null) {
-            for (Object change : value.getArray("tableChanges")) {
+        if (ChangeRecords.get(value, Envelope.TABLE_CHANGES) instanceof List<?> changes) {
+            for (Object change : changes) {
                 Struct described = change instanceof Struct s && s.schema().field("table") != null ? s.getStruct("table") : null;
                 if (described != null && described.schema().field("columns") != null && described.getArray("columns") != null) {
                     for (Object column : described.getArray("columns")) {

@@ -1,5 +1,6 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemHeaders;
 import org.apache.kafka.common.TopicPartition;
@@ -87,7 +88,8 @@ public final class DdlBarrier {
     }
 
     private static String ddl(SinkRecord record) {
-        return record.value() instanceof Struct v && v.schema().field("ddl") != null ? v.getString("ddl") : "";
+        String ddl = ChangeRecords.ddl(record.value());
+        return ddl == null ? "" : ddl;
     }
 
     private static String identity(SinkRecord record, List<String> topics) {

@@ -2,7 +2,7 @@ package dev.tandem.sink.schema;
 
 import dev.tandem.common.SqlLexer;
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.dialect.Dialect;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.tandem.sink.schema;
 
 import dev.tandem.common.Envelope;
 import dev.tandem.common.select.TableId;
-import dev.tandem.sink.apply.Dialect;
+import dev.tandem.sink.dialect.Dialect;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;

@@ -1,8 +1,10 @@
 package dev.tandem.sink.txn;
 
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.SourceRun;
 import dev.tandem.common.TopicNames;
+import dev.tandem.common.select.TableId;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -98,26 +100,21 @@ public final class SourceTransactions {
 
     /** Whether a record is a BEGIN or END event of a transaction topic. */
     public static boolean isBoundary(SinkRecord record) {
-        return record.topic().endsWith(TopicNames.TRANSACTION_SUFFIX) && record.value() instanceof Struct v
-                && v.schema().field("status") != null && v.schema().field("id") != null && v.schema().field(Envelope.OP) == null;
+        return record.topic().endsWith(TopicNames.TRANSACTION_SUFFIX) && record.value() instanceof Struct
+                && ChangeRecords.kind(record.value()) == ChangeRecords.Kind.TRANSACTION;
     }
 
     /** The record's place in its source transaction, or null (a snapshot row, a DDL, a record of another kind). */
     public static Position position(SinkRecord record) {
-        if (!(record.value() instanceof Struct v) || v.schema().field(Envelope.TRANSACTION) == null
-                || v.schema().field(Envelope.SOURCE) == null) {
+        Object value = record.value();
+        String id = value instanceof Struct ? ChangeRecords.transactionId(value) : null;
+        TableId table = id == null ? null : ChangeRecords.sourceTable(value);
+        if (table == null) {
             return null;
         }
-        Struct tx = v.getStruct(Envelope.TRANSACTION);
-        Struct source = v.getStruct(Envelope.SOURCE);
-        if (tx == null || source == null || source.schema().field(Envelope.SOURCE_TABLE) == null || source.get(Envelope.SOURCE_TABLE) == null) {
-            return null;
-        }
-        Object n = tx.schema().field("data_collection_order") == null ? null : tx.get("data_collection_order");
+        Object n = ChangeRecords.get(ChangeRecords.get(value, Envelope.TRANSACTION), Envelope.TX_ORDER);
         SourceRun run = SourceRun.of(record.headers());
-        return new Position(instance(tx.getString("id"), run),
-                source.getString(Envelope.SOURCE_DB) + "." + source.getString(Envelope.SOURCE_TABLE),
-                n instanceof Number num ? num.longValue() : -1, run);
+        return new Position(instance(id, run), table.toString(), n instanceof Number num ? num.longValue() : -1, run);
     }
 
     /**
@@ -139,12 +136,13 @@ public final class SourceTransactions {
         if (run != null) {
             newestRun.merge(run.source(), run, (a, b) -> a.before(b) ? b : a);
         }
-        String id = instance(v.getString("id"), run);
+        String id = instance(v.getString(Envelope.TX_ID), run);
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
         if (abandoned.contains(id)) {
             return; // read again after it was given up: nothing to wait for (a later END moves the topic's checkpoint past it)
         }
-        if (!"END".equals(v.getString("status"))) {
+        boolean end = ChangeRecords.isEnd(v);
+        if (!end) {
             String previous = begun.put(tp, id);
             if (previous != null && !previous.equals(id) && !ends.containsKey(previous) && !previous.equals(open)) {
                 order.remove(previous);
@@ -157,20 +155,21 @@ public final class SourceTransactions {
         if (ordered.add(id)) {
             order.addLast(id);
         }
-        if (!"END".equals(v.getString("status"))) {
+        if (!end) {
             return;
         }
         String prefix = record.topic().substring(0, record.topic().length() - TopicNames.TRANSACTION_SUFFIX.length());
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, String> topics = new HashMap<>();
-        List<?> collections = v.schema().field("data_collections") == null ? null : v.getArray("data_collections");
+        List<?> collections = v.schema().field(Envelope.TX_DATA_COLLECTIONS) == null ? null
+                : v.getArray(Envelope.TX_DATA_COLLECTIONS);
         if (collections != null) {
             for (Object o : collections) {
                 Struct c = (Struct) o;
-                String collection = c.getString("data_collection");
+                String collection = c.getString(Envelope.TX_DATA_COLLECTION);
                 String topic = TopicNames.collection(prefix, collection);
                 if (reads.test(topic)) {
-                    counts.put(collection, ((Number) c.get("event_count")).longValue());
+                    counts.put(collection, ((Number) c.get(Envelope.TX_EVENT_COUNT)).longValue());
                     topics.put(collection, topic);
                 }
             }

@@ -1,6 +1,8 @@
 package dev.tandem.sink.txn;
 
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
+import dev.tandem.common.select.TableId;
 import dev.tandem.sink.apply.ChangeRecord;
 import dev.tandem.sink.txn.SourceTransactions.Position;
 import dev.tandem.sink.txn.SourceTransactions.Verdict;
@@ -304,8 +306,7 @@ public final class WholeTransactions {
         } else {
             passed.put(tp, r.kafkaOffset());
         }
-        if (r.value() instanceof Struct v && v.schema().field(Envelope.OP) != null
-                && Envelope.OP_DELETE.equals(v.getString(Envelope.OP))) {
+        if (Envelope.OP_DELETE.equals(ChangeRecords.get(r.value(), Envelope.OP))) {
             deletes.put(tp, r.kafkaOffset()); // its tombstone goes with it
         }
     }
@@ -440,13 +441,7 @@ public final class WholeTransactions {
     }
 
     private static String collection(SinkRecord r) {
-        if (!(r.value() instanceof Struct v) || v.schema().field(Envelope.SOURCE) == null) {
-            return null;
-        }
-        Struct s = v.getStruct(Envelope.SOURCE);
-        if (s == null || s.schema().field(Envelope.SOURCE_TABLE) == null || s.get(Envelope.SOURCE_TABLE) == null) {
-            return null;
-        }
-        return s.getString(Envelope.SOURCE_DB) + "." + s.getString(Envelope.SOURCE_TABLE);
+        TableId table = r.value() instanceof Struct ? ChangeRecords.sourceTable(r.value()) : null;
+        return table == null ? null : table.toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.tandem.sink.apply;
 
+import dev.tandem.sink.dialect.Dialect;
+import dev.tandem.sink.dialect.Jdbc;
 import dev.tandem.common.select.TableId;
 import dev.tandem.testkit.MariaDbServer;
 import org.apache.kafka.connect.data.Decimal;

@@ -1,5 +1,6 @@
 package dev.tandem.smt.filter;
 
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
@@ -102,33 +103,30 @@ public class RowFilter<R extends ConnectRecord<R>> implements Transformation<R> 
             return drop ? null : record;
         }
         droppedDelete = false;
-        if (value instanceof Struct struct) {
-            return applyStruct(record, struct);
+        if (!(value instanceof Struct) && !(value instanceof Map<?, ?>)) {
+            return record;
         }
-        if (value instanceof Map<?, ?> map) {
-            return applyMap(record, map);
-        }
-        return record;
-    }
-
-    private R applyStruct(R record, Struct value) {
-        Schema schema = value.schema();
-        boolean envelope = schema.field(Envelope.OP) != null && schema.field(Envelope.AFTER) != null
-                && schema.field(Envelope.BEFORE) != null;
+        boolean envelope = ChangeRecords.has(value, Envelope.OP)
+                && (ChangeRecords.has(value, Envelope.AFTER) || ChangeRecords.has(value, Envelope.BEFORE));
         if (!envelope) {
-            if (schema.field("ddl") != null || (schema.field("status") != null && schema.field("id") != null)) {
+            if (ChangeRecords.isMetadata(value)) {
                 return record; // schema-change or transaction metadata event
             }
             TableId table = TableId.ofTopic(record.topic());
             if (table != null && !tables.selects(table)) {
                 return record;
             }
-            return matches(new StructRow(value), table, record) ? record : null;
+            RowCondition.Row row = value instanceof Struct s ? new StructRow(s) : new MapRow((Map<?, ?>) value);
+            return matches(row, table, record) ? record : null; // a flattened row
         }
-        TableId table = tableOf(value.getStruct(Envelope.SOURCE), record.topic());
+        TableId table = ChangeRecords.table(value, record.topic());
         if (table != null && !tables.selects(table)) {
             return record;
         }
+        return value instanceof Struct s ? applyStruct(record, s, table) : applyMap(record, (Map<?, ?>) value, table);
+    }
+
+    private R applyStruct(R record, Struct value, TableId table) {
         String op = value.getString(Envelope.OP);
         Struct before = value.getStruct(Envelope.BEFORE);
         Struct after = value.getStruct(Envelope.AFTER);
@@ -142,24 +140,7 @@ public class RowFilter<R extends ConnectRecord<R>> implements Transformation<R> 
         };
     }
 
-    private R applyMap(R record, Map<?, ?> value) {
-        if (!value.containsKey(Envelope.OP) || !value.containsKey(Envelope.AFTER) && !value.containsKey(Envelope.BEFORE)) {
-            if (value.containsKey("ddl") || value.containsKey("status")) {
-                return record;
-            }
-            TableId table = TableId.ofTopic(record.topic());
-            if (table != null && !tables.selects(table)) {
-                return record;
-            }
-            return matches(new MapRow(value), table, record) ? record : null;
-        }
-        Object source = value.get(Envelope.SOURCE);
-        TableId table = source instanceof Map<?, ?> s && s.get(Envelope.SOURCE_DB) != null && s.get(Envelope.SOURCE_TABLE) != null
-                ? new TableId(s.get(Envelope.SOURCE_DB).toString(), s.get(Envelope.SOURCE_TABLE).toString())
-                : TableId.ofTopic(record.topic());
-        if (table != null && !tables.selects(table)) {
-            return record;
-        }
+    private R applyMap(R record, Map<?, ?> value, TableId table) {
         Object before = value.get(Envelope.BEFORE);
         Object after = value.get(Envelope.AFTER);
         boolean was = before instanceof Map<?, ?> b && matches(new MapRow(b), table, record);
@@ -220,15 +201,6 @@ public class RowFilter<R extends ConnectRecord<R>> implements Transformation<R> 
         copy.put(Envelope.OP, op);
         return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), value.schema(), copy,
                 record.timestamp(), record.headers());
-    }
-
-    /** The table of an envelope: its {@code source} block's db and table, else the topic's last two parts. */
-    public static TableId tableOf(Struct source, String topic) {
-        if (source != null && source.schema().field(Envelope.SOURCE_DB) != null && source.schema().field(Envelope.SOURCE_TABLE) != null
-                && source.get(Envelope.SOURCE_DB) != null && source.get(Envelope.SOURCE_TABLE) != null) {
-            return new TableId(source.get(Envelope.SOURCE_DB).toString(), source.get(Envelope.SOURCE_TABLE).toString());
-        }
-        return TableId.ofTopic(topic);
     }
 
     private record StructRow(Struct row) implements RowCondition.Row {

@@ -1,5 +1,6 @@
 package dev.tandem.smt.origin;
 
+import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.DdlNames;
@@ -91,15 +92,15 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
         if (!(value instanceof Struct struct)) {
             return tagged(record, region); // schemaless: no transaction metadata to read
         }
-        var schema = struct.schema();
-        if (schema.field("status") != null && schema.field("id") != null && schema.field(Envelope.OP) == null) {
-            if ("END".equals(struct.getString("status"))) {
-                origins.remove(struct.getString("id"));
+        ChangeRecords.Kind kind = ChangeRecords.kind(struct);
+        if (kind == ChangeRecords.Kind.TRANSACTION) {
+            if (ChangeRecords.isEnd(struct)) {
+                origins.remove(struct.getString(Envelope.TX_ID));
             }
             return record; // a transaction metadata event: forwarded as it is
         }
-        if (schema.field("ddl") != null && schema.field(Envelope.OP) == null) {
-            String ddl = struct.getString("ddl");
+        if (kind == ChangeRecords.Kind.SCHEMA_CHANGE) {
+            String ddl = ChangeRecords.ddl(struct);
             if (record.headers().lastWithName(TandemHeaders.DDL_COPY) != null && ddl != null && lastDdl != null
                     && DdlNames.clauses(normalise(ddl)).contains(lastDdl[0])) {
                 // The copy in the table topic follows its original (a multi-table RENAME's copy, its last pair).
@@ -109,11 +110,11 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
             lastDdl = ddl == null ? null : new String[] {normalise(ddl), origin};
             return tagged(record, origin);
         }
-        if (schema.field(Envelope.OP) == null) {
+        if (kind != ChangeRecords.Kind.ROW_CHANGE) {
             return tagged(record, region);
         }
-        String transaction = transactionId(struct);
-        if (isCheckpoint(struct)) {
+        String transaction = ChangeRecords.transactionId(struct);
+        if (checkpoint.equals(ChangeRecords.sourceTable(struct))) {
             Struct row = struct.getStruct(Envelope.AFTER);
             if (row != null) {
                 String origin = row.getString(CheckpointTable.ORIGIN);
@@ -139,25 +140,6 @@ public class OriginTagger<R extends ConnectRecord<R>> implements Transformation<
             lastDeleteOrigin = origin;
         }
         return tagged(record, origin);
-    }
-
-    private boolean isCheckpoint(Struct envelope) {
-        if (envelope.schema().field(Envelope.SOURCE) == null) {
-            return false;
-        }
-        Struct source = envelope.getStruct(Envelope.SOURCE);
-        return source != null && source.schema().field(Envelope.SOURCE_DB) != null
-                && source.schema().field(Envelope.SOURCE_TABLE) != null
-                && checkpoint.database().equals(source.get(Envelope.SOURCE_DB))
-                && checkpoint.table().equals(source.get(Envelope.SOURCE_TABLE));
-    }
-
-    private static String transactionId(Struct envelope) {
-        if (envelope.schema().field(Envelope.TRANSACTION) == null) {
-            return null;
-        }
-        Struct tx = envelope.getStruct(Envelope.TRANSACTION);
-        return tx == null ? null : tx.getString("id");
     }
 
     private String ddlOrigin(String ddl) {

@@ -4,7 +4,7 @@ import dev.tandem.common.Envelope;
 import dev.tandem.common.select.MatchRule;
 import dev.tandem.common.select.TableId;
 import dev.tandem.common.select.TableMapping;
-import dev.tandem.smt.filter.RowFilter;
+import dev.tandem.common.ChangeRecords;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -169,20 +169,10 @@ public class Rename<R extends ConnectRecord<R>> implements Transformation<R> {
     @Override
     public R apply(R record) {
         Object value = record.value();
-        TableId table = null;
-        if (value instanceof Struct s && s.schema().field(Envelope.SOURCE) != null && s.schema().field(Envelope.OP) != null) {
-            table = RowFilter.tableOf(s.getStruct(Envelope.SOURCE), record.topic());
-        } else if (value instanceof Map<?, ?> m && m.get(Envelope.SOURCE) instanceof Map<?, ?> source
-                && source.get(Envelope.SOURCE_DB) != null && source.get(Envelope.SOURCE_TABLE) != null) {
-            table = new TableId(source.get(Envelope.SOURCE_DB).toString(), source.get(Envelope.SOURCE_TABLE).toString());
-        }
-        if (value instanceof Struct s && (s.schema().field("ddl") != null || s.schema().field("status") != null)
-                && s.schema().field(Envelope.OP) == null) {
+        if (value instanceof Struct && ChangeRecords.isMetadata(value)) {
             return record; // schema-change or transaction event
         }
-        if (table == null) {
-            table = TableId.ofTopic(record.topic());
-        }
+        TableId table = ChangeRecords.table(value, record.topic());
         if (table == null) {
             return record;
         }

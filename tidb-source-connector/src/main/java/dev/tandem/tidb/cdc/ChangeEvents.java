@@ -1,8 +1,8 @@
 package dev.tandem.tidb.cdc;
 
 import dev.tandem.common.select.TableId;
-import dev.tandem.source.DdlCopies;
-import dev.tandem.source.snapshot.SnapshotEvents;
+import dev.tandem.source.core.DdlCopies;
+import dev.tandem.source.core.snapshot.SnapshotEvents;
 import io.debezium.data.Envelope.Operation;
 import io.debezium.pipeline.txmetadata.DefaultTransactionStructMaker;
 import io.debezium.relational.Column;

@@ -1,8 +1,8 @@
 package dev.tandem.tidb.cdc;
 
 import dev.tandem.common.select.TableId;
-import dev.tandem.source.SourceFlavor;
-import dev.tandem.source.snapshot.SnapshotEvents;
+import dev.tandem.source.core.DebeziumFormat;
+import dev.tandem.source.core.snapshot.SnapshotEvents;
 import dev.tandem.tidb.TidbSourceConfig;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -65,7 +65,7 @@ public class ChangeEventsTest {
     @BeforeEach
     void tables() throws Exception {
         Map<String, String> debezium = new TidbSourceConfig(props()).debeziumProperties();
-        events = SnapshotEvents.offline(SourceFlavor.MYSQL, debezium);
+        events = SnapshotEvents.offline(DebeziumFormat.MYSQL, debezium);
         changes = new ChangeEvents("tidb1", events, new ColumnValues(ZoneId.of("UTC")), true, debezium);
         changes.table(events.shape(new TableId("shop", "all_types"), ALL_TYPES));
         changes.table(events.shape(new TableId("shop", "orders"), ORDERS));
