@@ -8,9 +8,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
+import dev.tandem.testkit.TaskContexts;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -121,7 +120,7 @@ class WholeTransactionsTest {
                 calls.add("abandon");
             }
         };
-        return new WholeTransactions(new SourceTransactions(t -> true), target, new Context(), batchSize, applied);
+        return new WholeTransactions(new SourceTransactions(t -> true), target, TaskContexts.sink(assigned), batchSize, applied);
     }
 
     @Test
@@ -247,50 +246,4 @@ class WholeTransactionsTest {
         assertThat(applied).containsEntry(new TopicPartition("east.bank.a", 0), 2L).containsEntry(new TopicPartition(TX, 0), 3L);
     }
 
-    /** Connect's view of the task's consumer: pauses and seeks, recorded as nothing here. */
-    private final class Context implements SinkTaskContext {
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return assigned;
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
-
-        @Override
-        public ErrantRecordReporter errantRecordReporter() {
-            return null;
-        }
-
-        @Override
-        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-            return null;
-        }
-    }
 }

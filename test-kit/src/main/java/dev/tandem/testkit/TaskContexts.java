@@ -1,0 +1,110 @@
+package dev.tandem.testkit;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The context a Connect worker gives a sink task, for driving one task directly in a unit test:
+ * its assignment, the partitions it paused, and (when asked for) a dead-letter queue that keeps
+ * what it is given with the reason.
+ */
+public final class TaskContexts {
+
+    private TaskContexts() {
+    }
+
+    /** A sink task's context without a dead-letter queue (errors.tolerance=none). */
+    public static Sink sink(Set<TopicPartition> assigned) {
+        return new Sink(assigned, false);
+    }
+
+    /** A sink task's context with a dead-letter queue. */
+    public static Sink sinkWithDeadLetterQueue(Set<TopicPartition> assigned) {
+        return new Sink(assigned, true);
+    }
+
+    /** A record sent to the dead-letter queue and why. */
+    public record Reported(SinkRecord record, Throwable error) {
+    }
+
+    public static final class Sink implements SinkTaskContext {
+        private final Set<TopicPartition> assigned;
+        private final Set<TopicPartition> paused = new HashSet<>();
+        private final List<Reported> reported = new ArrayList<>();
+        private final ErrantRecordReporter reporter;
+
+        private Sink(Set<TopicPartition> assigned, boolean deadLetterQueue) {
+            this.assigned = assigned;
+            this.reporter = deadLetterQueue ? (record, error) -> {
+                reported.add(new Reported(record, error));
+                return CompletableFuture.completedFuture(null);
+            } : null;
+        }
+
+        /** What went to the dead-letter queue, in order. */
+        public List<Reported> reported() {
+            return reported;
+        }
+
+        /** The partitions paused now. */
+        public Set<TopicPartition> paused() {
+            return paused;
+        }
+
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return assigned;
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+            paused.addAll(List.of(partitions));
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+            List.of(partitions).forEach(paused::remove);
+        }
+
+        @Override
+        public void requestCommit() {
+        }
+
+        @Override
+        public ErrantRecordReporter errantRecordReporter() {
+            return reporter;
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+}
