@@ -1,5 +1,7 @@
 package dev.tandem.sink;
 
+import dev.tandem.sink.schema.UnsupportedDdl;
+import dev.tandem.sink.apply.NonEmptyTables;
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.ConfigValidators;
 import dev.tandem.common.TopicNames;
@@ -158,7 +160,6 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "are kept (table tandem_tombstone): under last-writer-wins a change arriving later that is not newer than "
             + "the deleted row does not bring it back. Keep it longer than the longest delay a link can have.";
 
-    public static final List<String> NON_EMPTY_VALUES = List.of("fail", "overwrite", "keep");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
@@ -176,13 +177,13 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
                     TRANSACTIONS_DOC, GROUP_WRITES, 4, Width.SHORT, "Source transactions")
             .define(LOAD_DATA, Type.BOOLEAN, true, Importance.LOW, LOAD_DATA_DOC, GROUP_WRITES, 3, Width.SHORT,
                     "LOAD DATA for new rows")
-            .define(NON_EMPTY, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "overwrite", "keep"), Importance.MEDIUM,
+            .define(NON_EMPTY, Type.STRING, "fail", ConfigDef.ValidString.in(ConfigValidators.choices(NonEmptyTables.class)), Importance.MEDIUM,
                     NON_EMPTY_DOC, GROUP_WRITES, 2, Width.SHORT, "Non-empty destination tables")
             .define(TABLE_FORMAT, Type.STRING, "${db}.${table}",
                     ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateFormat, () -> "database.table with ${db}, ${table}, ${topic}"),
                     Importance.MEDIUM, TABLE_FORMAT_DOC, GROUP_MAPPING, 1, Width.MEDIUM, "Table name format")
             .define(DDL_SYNC, Type.BOOLEAN, false, Importance.MEDIUM, DDL_SYNC_DOC, GROUP_MAPPING, 3, Width.SHORT, "DDL sync")
-            .define(DDL_UNSUPPORTED, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "skip"), Importance.LOW,
+            .define(DDL_UNSUPPORTED, Type.STRING, "fail", ConfigDef.ValidString.in(ConfigValidators.choices(UnsupportedDdl.class)), Importance.LOW,
                     DDL_UNSUPPORTED_DOC, GROUP_MAPPING, 4, Width.SHORT, "Unsupported DDL")
             .define(DDL_MULTI_TABLE_WAIT, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000L), Importance.LOW,
                     DDL_MULTI_TABLE_WAIT_DOC, GROUP_MAPPING, 6, Width.SHORT, "Multi-table DDL wait")
@@ -251,8 +252,8 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
         return getBoolean(DDL_SYNC);
     }
 
-    public boolean skipUnsupportedDdl() {
-        return "skip".equals(getString(DDL_UNSUPPORTED));
+    public UnsupportedDdl unsupportedDdl() {
+        return ConfigValidators.choice(UnsupportedDdl.class, getString(DDL_UNSUPPORTED));
     }
 
     public long multiTableDdlWaitMs() {
@@ -271,8 +272,8 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
         return getBoolean(CREATE_TABLES);
     }
 
-    public String nonEmptyPolicy() {
-        return getString(NON_EMPTY);
+    public NonEmptyTables nonEmptyPolicy() {
+        return ConfigValidators.choice(NonEmptyTables.class, getString(NON_EMPTY));
     }
 
     public String region() {

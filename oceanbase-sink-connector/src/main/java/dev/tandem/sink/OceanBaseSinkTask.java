@@ -1,5 +1,6 @@
 package dev.tandem.sink;
 
+import dev.tandem.sink.apply.Backoff;
 import dev.tandem.common.ServerKind;
 import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
@@ -103,11 +104,7 @@ public class OceanBaseSinkTask extends SinkTask {
         config = new OceanBaseSinkConfig(props);
         String connector = props.getOrDefault("name", "tandem-sink");
         reader = new RecordReader(config.tableFormat(), config.sourceRegion());
-        try {
-            reporter = context.errantRecordReporter();
-        } catch (NoSuchMethodError | NoClassDefFoundError e) {
-            reporter = null; // a worker older than Kafka 2.6
-        }
+        reporter = context.errantRecordReporter();
         metrics = new SinkMetrics(context.pluginMetrics());
         barrier = new DdlBarrier(reads(props), config.multiTableDdlWaitMs(), System::currentTimeMillis);
         if (config.wholeTransactions()) {
@@ -140,7 +137,7 @@ public class OceanBaseSinkTask extends SinkTask {
             ddl = new DdlApplier(applier::connection, checkpoints,
                     new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect.name())),
                     metrics, config.ddlSync(),
-                    config.createTables(), config.postIndexing(), config.skipUnsupportedDdl());
+                    config.createTables(), config.postIndexing(), config.unsupportedDdl());
             LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}, source transactions {}", connector, dialect.name(),
                     checkpoints.table(), config.transactionsChoice());
         } catch (SQLException e) {
@@ -463,7 +460,7 @@ public class OceanBaseSinkTask extends SinkTask {
 
     /** Reads everything not committed again after a transient loss, after the usual backoff. */
     private void readAgain(ReadAgain e) {
-        long wait = Math.min(60_000L, config.retryBackoffMs() << Math.min(lostInARow, 16));
+        long wait = Backoff.delayMs(config.retryBackoffMs(), lostInARow);
         lostInARow++;
         LOG.warn("The open source transaction's destination transaction was lost ({}); reading it again in {} ms (attempt {} of {})",
                 e.getMessage(), wait, lostInARow, config.maxRetries());

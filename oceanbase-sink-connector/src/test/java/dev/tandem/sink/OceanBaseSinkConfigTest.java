@@ -87,4 +87,15 @@ class OceanBaseSinkConfigTest {
         assertThat(OceanBaseSinkConfig.CONFIG_DEF.configKeys().get("connection.password").type)
                 .isEqualTo(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD);
     }
+
+    @Test
+    void policiesAreReadAsEnumsAndRetriesBackOffUpToAMinute() {
+        assertThat(config().nonEmptyPolicy()).isEqualTo(dev.tandem.sink.apply.NonEmptyTables.FAIL);
+        assertThat(config("tandem.destination.nonempty", "keep").nonEmptyPolicy()).isEqualTo(dev.tandem.sink.apply.NonEmptyTables.KEEP);
+        assertThatThrownBy(() -> config("tandem.destination.nonempty", "merge")).hasMessageContaining("one of: fail, overwrite, keep");
+        assertThat(config("tandem.ddl.unsupported", "skip").unsupportedDdl()).isEqualTo(dev.tandem.sink.schema.UnsupportedDdl.SKIP);
+        assertThat(dev.tandem.sink.apply.Backoff.delayMs(500, 0)).isEqualTo(500);
+        assertThat(dev.tandem.sink.apply.Backoff.delayMs(500, 3)).isEqualTo(4_000);
+        assertThat(dev.tandem.sink.apply.Backoff.delayMs(500, 40)).isEqualTo(60_000);
+    }
 }

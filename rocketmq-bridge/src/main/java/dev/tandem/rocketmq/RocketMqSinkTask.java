@@ -72,11 +72,7 @@ public class RocketMqSinkTask extends SinkTask {
             throw new ConnectException("Cannot start the RocketMQ producer for " + config.getString(RocketMqSettings.NAMESRV)
                     + ": " + e.getMessage(), e);
         }
-        try {
-            reporter = context.errantRecordReporter();
-        } catch (NoSuchMethodError | NoClassDefFoundError e) {
-            reporter = null;
-        }
+        reporter = context.errantRecordReporter();
     }
 
     private static Converter converter(Map<String, String> props, String option, boolean isKey) {

@@ -25,4 +25,15 @@ public final class ConfigValidators {
 
     private ConfigValidators() {
     }
+
+    /** The values an option naming a constant of {@code type} takes: the constants' names in lower case. */
+    public static <E extends Enum<E>> String[] choices(Class<E> type) {
+        return java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT))
+                .toArray(String[]::new);
+    }
+
+    /** The constant of {@code type} an option's value names (any case, blanks around it ignored). */
+    public static <E extends Enum<E>> E choice(Class<E> type, String value) {
+        return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
+    }
 }

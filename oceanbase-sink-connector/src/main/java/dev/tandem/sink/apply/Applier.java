@@ -51,7 +51,7 @@ public final class Applier implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final TableCreator tables;
     private final boolean createTables;
-    private final String nonEmptyPolicy;
+    private final NonEmptyTables nonEmptyPolicy;
     private final ErrantRecordReporter reporter;
     private final SinkMetrics metrics;
     private final int maxRetries;
@@ -67,7 +67,7 @@ public final class Applier implements AutoCloseable {
     private long openedNanos;
 
     public Applier(ConnectionFactory connections, Connection connection, StatementWriter writer, Checkpoints checkpoints,
-                   boolean createTables, String nonEmptyPolicy, ErrantRecordReporter reporter, SinkMetrics metrics,
+                   boolean createTables, NonEmptyTables nonEmptyPolicy, ErrantRecordReporter reporter, SinkMetrics metrics,
                    int maxRetries, long backoffMs) throws SQLException {
         this.connections = connections;
         this.connection = connection;
@@ -111,7 +111,7 @@ public final class Applier implements AutoCloseable {
                         throw new ConnectException("Gave up after " + (attempt + 1) + " attempts to apply " + run.size()
                                 + " records ending at " + run.get(run.size() - 1).describe() + ": " + e.getMessage(), e);
                     }
-                    long wait = Math.min(60_000L, backoffMs << Math.min(attempt, 16));
+                    long wait = Backoff.delayMs(backoffMs, attempt);
                     LOG.warn("Transient error applying {} records (attempt {} of {}), retrying in {} ms: {}", run.size(),
                             attempt + 1, maxRetries + 1, wait, e.getMessage());
                     closeQuietly();
@@ -255,12 +255,12 @@ public final class Applier implements AutoCloseable {
                         + "migration cannot tell which source rows are there already. Empty the table first");
             }
             switch (nonEmptyPolicy) {
-                case "fail" -> throw new ConnectException("Destination table " + table + " already has rows and this connector "
+                case FAIL -> throw new ConnectException("Destination table " + table + " already has rows and this connector "
                         + "has applied nothing yet: full migration refuses non-empty tables. Empty the table, or set "
                         + "tandem.destination.nonempty=overwrite (source rows replace rows with the same key) or keep");
-                case "keep" -> keepExisting.add(table);
-                default -> {
-                    // overwrite: the upsert replaces rows with the same key
+                case KEEP -> keepExisting.add(table);
+                case OVERWRITE -> {
+                    // the upsert replaces rows with the same key
                 }
             }
             LOG.info("Destination table {} already had rows; policy '{}'", table, nonEmptyPolicy);
@@ -291,7 +291,7 @@ public final class Applier implements AutoCloseable {
             rollbackQuietly();
             if (writer.dialect().isTransient(e) && attempt < maxRetries) {
                 closeQuietly();
-                sleep(Math.min(60_000L, backoffMs << Math.min(attempt, 16)));
+                sleep(Backoff.delayMs(backoffMs, attempt));
                 applyOneByOne(run, origin, lastOffsets, attempt + 1);
                 return;
             }

@@ -45,12 +45,12 @@ public final class DdlApplier {
     private final boolean sync;
     private final boolean createTables;
     private final boolean postIndexing;
-    private final boolean skipUnsupported;
+    private final UnsupportedDdl unsupported;
     /** Non-unique indexes held back per destination table until its snapshot rows are in. */
     private final Map<TableId, List<String>> deferred = new LinkedHashMap<>();
 
     public DdlApplier(Supplier<Connection> connection, Checkpoints checkpoints, DdlTranslator translator, SinkMetrics metrics,
-                      boolean sync, boolean createTables, boolean postIndexing, boolean skipUnsupported) {
+                      boolean sync, boolean createTables, boolean postIndexing, UnsupportedDdl unsupported) {
         this.connection = connection;
         this.checkpoints = checkpoints;
         this.translator = translator;
@@ -58,7 +58,7 @@ public final class DdlApplier {
         this.sync = sync;
         this.createTables = createTables;
         this.postIndexing = postIndexing;
-        this.skipUnsupported = skipUnsupported;
+        this.unsupported = unsupported;
     }
 
     /** Whether any table waits for its secondary indexes. */
@@ -106,7 +106,7 @@ public final class DdlApplier {
             if (!sync) {
                 return false; // without DDL sync only CREATE TABLE is of interest
             }
-            if (skipUnsupported) {
+            if (unsupported == UnsupportedDdl.SKIP) {
                 LOG.warn("Skipping unsupported DDL from {}-{}@{} (tandem.ddl.unsupported=skip): {}", record.topic(),
                         record.kafkaPartition(), record.kafkaOffset(), e.getMessage());
                 metrics.ddlSkipped();
