@@ -1,5 +1,7 @@
 package dev.tandem.sink;
 
+import dev.tandem.sink.apply.OriginBatch;
+import dev.tandem.sink.apply.ApplyPipeline;
 import dev.tandem.sink.apply.Backoff;
 import dev.tandem.common.ServerKind;
 import dev.tandem.common.ChangeRecords;
@@ -39,18 +41,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Applies the records of its partitions to the destination, exactly once: on every assignment it
@@ -77,10 +74,8 @@ public class OceanBaseSinkTask extends SinkTask {
     private DdlApplier ddl;
     /** The last offset applied per partition: records at or below it are not applied again. */
     private final Map<TopicPartition, Long> applied = new HashMap<>();
-    /** The apply thread: one transaction at a time, in order. */
-    private ExecutorService applyThread;
-    /** The transaction in flight (its last offsets when done), or null. */
-    private Future<Map<TopicPartition, Long>> inFlight;
+    /** The apply thread: one transaction at a time, in order, while Connect reads the next records. */
+    private ApplyPipeline pipeline;
     /** Statements naming several tables that wait for their copies in other topics. */
     private DdlBarrier barrier;
     /** Partitions paused at such a copy (its offset), until the statement is applied. */
@@ -111,12 +106,6 @@ public class OceanBaseSinkTask extends SinkTask {
             whole = new WholeTransactions(new SourceTransactions(reads(props)), new WholeTarget(), context, config.batchSize(),
                     applied);
         }
-        String thread = "tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0");
-        applyThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, thread);
-            t.setDaemon(true);
-            return t;
-        });
         try {
             Connection c = openConnection();
             Dialect dialect = config.configuredDialect().orElse(detect(c));
@@ -126,6 +115,7 @@ public class OceanBaseSinkTask extends SinkTask {
             StatementWriter writer = new StatementWriter(dialect, maxAllowedPacket(c), loadData(c, dialect));
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());
+            pipeline = new ApplyPipeline("tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0"), applier, applied);
             if (config.detectsConflicts()) {
                 ConflictLog log = new ConflictLog(config.checkpointTable(), connector, config.region(), dialect);
                 log.create(c);
@@ -135,7 +125,7 @@ public class OceanBaseSinkTask extends SinkTask {
                         config.region(), config.getString(OceanBaseSinkConfig.CONFLICT_STRATEGY), log.conflictTable());
             }
             ddl = new DdlApplier(applier::connection, checkpoints,
-                    new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect.name())),
+                    new DdlTranslator(t -> reader.destination(t.database(), t.table(), ""), DestinationDdl.read(c, dialect)),
                     metrics, config.ddlSync(),
                     config.createTables(), config.postIndexing(), config.unsupportedDdl());
             LOG.info("Sink task of '{}' started: {} dialect, checkpoints in {}, source transactions {}", connector, dialect.name(),
@@ -261,38 +251,28 @@ public class OceanBaseSinkTask extends SinkTask {
     /** Starts the next transaction on the apply thread once the one in flight is done. */
     private void submit(List<ChangeRecord> records, String origin, Map<TopicPartition, Long> offsets) {
         awaitApplied();
-        inFlight = applyThread.submit(() -> {
-            applier.apply(records, origin, offsets);
-            return offsets;
-        });
+        pipeline.apply(records, origin, offsets);
     }
 
-    /** Waits for the transaction in flight; its failure fails the task (the restart resumes from the checkpoints). */
+    /**
+     * Waits for the transaction in flight; its failure fails the task (the restart resumes from the
+     * checkpoints), except a transient loss of an open source transaction, which is read again.
+     */
     private void awaitApplied() {
-        Future<Map<TopicPartition, Long>> pending = inFlight;
-        if (pending == null) {
+        if (pipeline == null) {
             return;
         }
-        inFlight = null;
+        Map<TopicPartition, Long> done;
         try {
-            Map<TopicPartition, Long> done = pending.get();
-            applied.putAll(done);
-            if (!done.isEmpty()) {
-                lostInARow = 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted while a transaction was being applied", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Applier.OpenTransactionLost lost && lost.isTransient() && lostInARow < config.maxRetries()) {
+            done = pipeline.await();
+        } catch (Applier.OpenTransactionLost lost) {
+            if (lost.isTransient() && lostInARow < config.maxRetries()) {
                 throw new ReadAgain(lost);
             }
-            if (cause instanceof ConnectException ce && !(cause instanceof org.apache.kafka.connect.errors.RetriableException)) {
-                throw ce;
-            }
-            // Not retriable here: Connect would redeliver the current records, not those of the failed transaction.
-            throw new ConnectException(cause.getMessage(), cause);
+            throw lost;
+        }
+        if (!done.isEmpty()) {
+            lostInARow = 0;
         }
     }
 
@@ -301,7 +281,7 @@ public class OceanBaseSinkTask extends SinkTask {
         if (failure != null) {
             throw failure;
         }
-        if (inFlight != null && (records.isEmpty() || inFlight.isDone())) {
+        if (pipeline.inFlight() && (records.isEmpty() || pipeline.doneInFlight())) {
             awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
         }
         Batch batch = new Batch();
@@ -327,7 +307,7 @@ public class OceanBaseSinkTask extends SinkTask {
 
     /** What one put gathers on the batched path. */
     private final class Batch {
-        final Run run = new Run();
+        final OriginBatch run = new OriginBatch(config.batchSize(), OceanBaseSinkTask.this::submit);
         final Set<TopicPartition> waited = new java.util.HashSet<>();
         final Set<TableId> loaded = new LinkedHashSet<>();
         int skipped;
@@ -335,7 +315,7 @@ public class OceanBaseSinkTask extends SinkTask {
 
     /** One record on the batched path: a change joins the next destination transaction; DDL and markers are handled in order. */
     private void handle(Batch batch, SinkRecord record, TopicPartition tp) {
-        Run run = batch.run;
+        OriginBatch run = batch.run;
         if (SourceTransactions.isBoundary(record)) {
             return; // a transaction's BEGIN or END, read by a sink applying in batches (tasks.max above 1, say): no row
         }
@@ -475,13 +455,7 @@ public class OceanBaseSinkTask extends SinkTask {
         } catch (ReadAgain e) {
             // rolled back already
         }
-        try {
-            applyThread.submit(applier::abandonOpen).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            LOG.warn("Rolling back the open destination transaction failed: {}", e.getCause().getMessage());
-        }
+        pipeline.abandonOpen();
     }
 
     /** Whole source transactions: what {@link WholeTransactions} asks of this task. */
@@ -514,19 +488,13 @@ public class OceanBaseSinkTask extends SinkTask {
         @Override
         public void applyPart(List<ChangeRecord> part, String origin, Map<TopicPartition, Long> offsets) {
             awaitApplied();
-            inFlight = applyThread.submit(() -> {
-                applier.applyOpen(part, origin, offsets);
-                return Map.of();
-            });
+            pipeline.applyOpen(part, origin, offsets);
         }
 
         @Override
         public void commit(String origin, Map<TopicPartition, Long> offsets, int records, long sourceTimestampMs) {
             awaitApplied();
-            inFlight = applyThread.submit(() -> {
-                applier.commitOpen(origin, offsets, records, sourceTimestampMs);
-                return offsets;
-            });
+            pipeline.commitOpen(origin, offsets, records, sourceTimestampMs);
         }
 
         @Override
@@ -538,32 +506,6 @@ public class OceanBaseSinkTask extends SinkTask {
     /** Whether a change was made in this sink's own region (so applying it would make a loop). */
     private boolean ownOrigin(String origin) {
         return !config.region().isEmpty() && config.region().equals(origin);
-    }
-
-    /** The records of one origin gathered into the next destination transaction (at most tandem.batch.size). */
-    private final class Run {
-        private List<ChangeRecord> records = new ArrayList<>();
-        private Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        private String origin;
-
-        void add(ChangeRecord change, TopicPartition tp, long offset) {
-            if (origin != null && (!origin.equals(change.origin()) || records.size() >= config.batchSize())) {
-                flush();
-            }
-            origin = change.origin();
-            records.add(change);
-            offsets.put(tp, offset);
-        }
-
-        void flush() {
-            if (records.isEmpty()) {
-                return;
-            }
-            submit(records, origin, offsets);
-            records = new ArrayList<>();
-            offsets = new LinkedHashMap<>();
-            origin = null;
-        }
     }
 
     /** The last snapshot row of its table, or a change after the snapshot: the table's snapshot rows are (being) applied. */
@@ -595,16 +537,10 @@ public class OceanBaseSinkTask extends SinkTask {
     @Override
     public void stop() {
         try {
-            if (applyThread != null) {
-                applyThread.shutdownNow(); // a retry's wait ends; a statement running finishes or fails
-                if (!applyThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    LOG.warn("The sink's apply thread did not end within 30 s of stop");
-                }
+            if (pipeline != null) {
+                pipeline.stop();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            inFlight = null; // not committed to Kafka: a restart applies what it did not, from the checkpoints
             if (applier != null) {
                 applier.close();
             }

@@ -1,5 +1,6 @@
 package dev.tandem.sink.dialect;
 
+import java.util.Set;
 import dev.tandem.common.ServerKind;
 import java.sql.SQLException;
 import java.util.List;
@@ -15,6 +16,12 @@ public interface Dialect {
     String[] NAMES = {"mariadb", "mysql", "oceanbase", "tidb"};
 
     String name();
+
+    /** The product. */
+    ServerKind kind();
+
+    /** Table options this product takes beyond MySQL's common set, from its CREATE TABLE reference (upper case). */
+    Set<String> ownTableOptions();
 
     /**
      * The clause after {@code INSERT INTO t (cols) VALUES (...),(...)} that makes it an upsert of

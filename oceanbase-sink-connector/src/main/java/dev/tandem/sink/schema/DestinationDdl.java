@@ -1,5 +1,7 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.sink.dialect.Dialect;
+import dev.tandem.common.ServerKind;
 import dev.tandem.common.SqlLexer;
 
 import org.slf4j.Logger;
@@ -36,19 +38,6 @@ public final class DestinationDdl {
     private static final Set<String> COMMON_OPTIONS = Set.of("ENGINE", "AUTO_INCREMENT", "CHARSET", "COLLATE", "COMMENT",
             "ROW_FORMAT", "KEY_BLOCK_SIZE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "CHECKSUM", "PACK_KEYS",
             "DELAY_KEY_WRITE", "STATS_PERSISTENT", "STATS_AUTO_RECALC", "STATS_SAMPLE_PAGES");
-    /**
-     * Beyond the common set, from each product's CREATE TABLE reference. COMPRESSION is OceanBase's
-     * only: MySQL's takes other values ('zlib', 'lz4'), so an OceanBase table's would fail there.
-     */
-    private static final Map<String, Set<String>> OWN_OPTIONS = Map.of(
-            "mariadb", Set.of("PAGE_CHECKSUM", "TRANSACTIONAL", "PAGE_COMPRESSED", "PAGE_COMPRESSION_LEVEL", "ENCRYPTED",
-                    "ENCRYPTION_KEY_ID", "IETF_QUOTES", "SEQUENCE"),
-            "mysql", Set.of("ENCRYPTION", "AUTOEXTEND_SIZE", "INSERT_METHOD", "SECONDARY_ENGINE"),
-            "oceanbase", Set.of("COMPRESSION", "REPLICA_NUM", "BLOCK_SIZE", "USE_BLOOM_FILTER", "TABLET_SIZE", "PCTFREE",
-                    "PROGRESSIVE_MERGE_NUM", "TABLEGROUP", "STORAGE_FORMAT_VERSION", "ORGANIZATION", "DUPLICATE_SCOPE",
-                    "TABLE_MODE", "LOCALITY", "PRIMARY_ZONE", "KV_ATTRIBUTES", "AUTO_INCREMENT_MODE",
-                    "AUTO_INCREMENT_CACHE_SIZE", "LOB_INROW_THRESHOLD"),
-            "tidb", Set.of("SHARD_ROW_ID_BITS", "PRE_SPLIT_REGIONS", "AUTO_ID_CACHE", "AUTO_RANDOM_BASE"));
     /** Storage engines MySQL ships; OceanBase and TiDB take ENGINE=InnoDB (and ignore it). */
     private static final Set<String> MYSQL_ENGINES = Set.of("INNODB", "MYISAM", "MEMORY", "CSV", "ARCHIVE", "BLACKHOLE");
     /** MariaDB's own column types, as the others store them. */
@@ -68,18 +57,18 @@ public final class DestinationDdl {
     /** Passes every definition through unchanged: a destination whose catalog was not read. */
     public static final DestinationDdl SAME = new DestinationDdl(null, Set.of(), Map.of());
 
-    private final String dialect;
+    private final Dialect dialect;
     private final Set<String> collations;
     /** Character set → its default collation, on the destination. */
     private final Map<String, String> charsets;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param dialect    the destination's dialect name (mariadb, mysql, oceanbase, tidb)
+     * @param dialect    the destination's product
      * @param collations the destination's collations
      * @param charsets   the destination's character sets with their default collations
      */
-    public DestinationDdl(String dialect, Set<String> collations, Map<String, String> charsets) {
+    public DestinationDdl(Dialect dialect, Set<String> collations, Map<String, String> charsets) {
         this.dialect = dialect;
         this.collations = lower(collations);
         Map<String, String> cs = new HashMap<>();
@@ -88,7 +77,7 @@ public final class DestinationDdl {
     }
 
     /** The destination's character sets and collations, read from its information_schema. */
-    public static DestinationDdl read(Connection c, String dialect) throws SQLException {
+    public static DestinationDdl read(Connection c, Dialect dialect) throws SQLException {
         Set<String> collations = new HashSet<>();
         Map<String, String> charsets = new HashMap<>();
         try (Statement s = c.createStatement()) {
@@ -117,7 +106,7 @@ public final class DestinationDdl {
     }
 
     private boolean mariadb() {
-        return "mariadb".equals(dialect);
+        return dialect.kind() == ServerKind.MARIADB;
     }
 
     /**
@@ -161,7 +150,7 @@ public final class DestinationDdl {
             return definition;
         }
         String d = definition;
-        if (!"oceanbase".equals(dialect)) {
+        if (dialect.kind() != ServerKind.OCEANBASE) {
             String stripped = outsideQuotes(d, part -> OCEANBASE_INDEX_OPTIONS.matcher(part).replaceAll(""));
             if (!stripped.equals(d)) {
                 note("OceanBase's index options (BLOCK_SIZE, LOCAL, GLOBAL) left out");
@@ -291,7 +280,7 @@ public final class DestinationDdl {
         String upper = name.toUpperCase(Locale.ROOT);
         if (upper.equals("ENGINE")) {
             String engine = value.replace("`", "").toUpperCase(Locale.ROOT);
-            boolean ok = mariadb() || engine.equals("INNODB") || ("mysql".equals(dialect) && MYSQL_ENGINES.contains(engine));
+            boolean ok = mariadb() || engine.equals("INNODB") || (dialect.kind() == ServerKind.MYSQL && MYSQL_ENGINES.contains(engine));
             if (!ok) {
                 note("ENGINE=" + value + " left out (not an engine of the destination)");
                 return null;
@@ -302,10 +291,10 @@ public final class DestinationDdl {
             note("ROW_FORMAT=PAGE left out (MariaDB's Aria)");
             return null;
         }
-        if (COMMON_OPTIONS.contains(upper) || OWN_OPTIONS.getOrDefault(dialect, Set.of()).contains(upper)) {
+        if (COMMON_OPTIONS.contains(upper) || dialect.ownTableOptions().contains(upper)) {
             return upper.equals("CHARSET") || upper.equals("COLLATE") ? charsetsAndCollations(written) : written;
         }
-        note("table option " + upper + " left out (the " + dialect + " destination does not take it)");
+        note("table option " + upper + " left out (the " + dialect.name() + " destination does not take it)");
         return null;
     }
 
@@ -353,7 +342,7 @@ public final class DestinationDdl {
 
     private void note(String what) {
         if (reported.add(what)) {
-            LOG.info("DDL for the {} destination: {}", dialect, what);
+            LOG.info("DDL for the {} destination: {}", dialect.name(), what);
         }
     }
 

@@ -26,6 +26,9 @@ class DialectTest {
         assertThat(Dialect.named("mariadb").jsonIsText()).isTrue();
         assertThat(Dialect.named("oceanbase").loadsLocalData()).isFalse();
         assertThat(Dialect.of(ServerKind.TIDB).name()).isEqualTo("tidb");
+        assertThat(Dialect.named("oceanbase").kind()).isEqualTo(ServerKind.OCEANBASE);
+        assertThat(Dialect.named("oceanbase").ownTableOptions()).contains("COMPRESSION");
+        assertThat(Dialect.named("mysql").ownTableOptions()).as("MySQL's COMPRESSION takes other values").doesNotContain("COMPRESSION");
         assertThat(List.of(Dialect.NAMES)).allSatisfy(n -> assertThat(Dialect.named(n).name()).isEqualTo(n));
         assertThatThrownBy(() -> Dialect.named("postgres")).hasMessageContaining("unknown dialect");
     }

@@ -1,5 +1,6 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.sink.dialect.Dialect;
 import dev.tandem.common.select.TableId;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +20,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DestinationDdlTest {
 
-    static final DestinationDdl MYSQL8 = new DestinationDdl("mysql",
+    static final DestinationDdl MYSQL8 = new DestinationDdl(Dialect.named("mysql"),
             Set.of("utf8mb4_0900_ai_ci", "utf8mb4_0900_as_cs", "utf8mb4_0900_bin", "utf8mb4_bin", "utf8mb4_general_ci",
                     "utf8mb4_unicode_ci", "utf8mb4_unicode_520_ci", "utf8mb3_general_ci", "utf8mb3_bin", "utf8mb3_unicode_ci",
                     "latin1_swedish_ci", "latin1_bin", "ascii_general_ci", "ascii_bin", "binary"),
             Map.of("utf8mb4", "utf8mb4_0900_ai_ci", "utf8mb3", "utf8mb3_general_ci", "latin1", "latin1_swedish_ci",
                     "ascii", "ascii_general_ci", "binary", "binary"));
-    static final DestinationDdl OCEANBASE = new DestinationDdl("oceanbase",
+    static final DestinationDdl OCEANBASE = new DestinationDdl(Dialect.named("oceanbase"),
             Set.of("utf8mb4_general_ci", "utf8mb4_bin", "utf8mb4_unicode_ci", "binary", "gbk_chinese_ci", "gbk_bin",
                     "utf16_general_ci", "utf16_bin", "utf16_unicode_ci", "gb18030_chinese_ci", "gb18030_bin",
                     "latin1_swedish_ci", "latin1_bin"),
             Map.of("utf8mb4", "utf8mb4_general_ci", "binary", "binary", "gbk", "gbk_chinese_ci", "utf16", "utf16_general_ci",
                     "gb18030", "gb18030_chinese_ci", "latin1", "latin1_swedish_ci"));
-    static final DestinationDdl TIDB = new DestinationDdl("tidb",
+    static final DestinationDdl TIDB = new DestinationDdl(Dialect.named("tidb"),
             Set.of("ascii_bin", "binary", "gbk_bin", "gbk_chinese_ci", "latin1_bin", "utf8_bin", "utf8_general_ci",
                     "utf8_unicode_ci", "utf8mb4_0900_ai_ci", "utf8mb4_0900_bin", "utf8mb4_bin", "utf8mb4_general_ci",
                     "utf8mb4_unicode_ci"),
@@ -86,7 +87,7 @@ class DestinationDdlTest {
 
     @Test
     void aMariaDbDestinationKeepsMariaDbsOwnFormsAndLeavesOutOtherProductsOptions() throws Exception {
-        DestinationDdl mariadb = new DestinationDdl("mariadb", Set.of("utf8mb4_bin", "utf8mb4_unicode_520_ci",
+        DestinationDdl mariadb = new DestinationDdl(Dialect.named("mariadb"), Set.of("utf8mb4_bin", "utf8mb4_unicode_520_ci",
                 "utf8mb3_general_ci", "utf8mb4_general_ci"), Map.of("utf8mb4", "utf8mb4_general_ci", "utf8mb3", "utf8mb3_general_ci"));
         assertThat(create(mariadb)).contains("CHECK (json_valid(`doc`))", "`ref` uuid", "PAGE_CHECKSUM=1");
         // OceanBase 4.x's SHOW CREATE TABLE table options, as its documentation prints them.

@@ -1,5 +1,6 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.sink.dialect.Dialect;
 import dev.tandem.common.select.TableId;
 import dev.tandem.testkit.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ class ForeignDdlOnMariaDbTest {
         db = MariaDbServer.start("foreign-ddl");
         db.execute("", "CREATE DATABASE copy");
         connection = DriverManager.getConnection(db.jdbcUrl(""), db.user(), db.password());
-        translator = new DdlTranslator(t -> new TableId("copy", t.table()), DestinationDdl.read(connection, "mariadb"));
+        translator = new DdlTranslator(t -> new TableId("copy", t.table()), DestinationDdl.read(connection, Dialect.named("mariadb")));
     }
 
     @AfterAll
