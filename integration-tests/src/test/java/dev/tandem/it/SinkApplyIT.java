@@ -7,34 +7,34 @@ import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.testkit.TableComparison;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static dev.tandem.it.SinkApplyScenario.flat;
+import static dev.tandem.it.SinkApplyScenario.produce;
 import static dev.tandem.it.SourceCaptureIT.binlogReader;
 import static dev.tandem.it.SourceCaptureIT.sourceConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sink connector, loaded from its plugin zip, applying to a real MariaDB: every column type
+ * The sink connector, loaded from its plugin zip, applying to a real MariaDB: the behaviour of
+ * {@link SinkApplyScenario} (written once for every destination); every column type
  * round-trips from a source server through our source and sink; records of the sink's own region
  * are dropped and every applied transaction begins with the checkpoint row naming its origin (read
  * back from the destination's binlog with our source); a poison record goes to the dead-letter queue.
  */
-class SinkApplyIT {
+class SinkApplyIT implements SinkApplyScenario {
 
     static final String SINK = "dev.tandem.sink.OceanBaseSinkConnector";
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ConnectCluster connect;
@@ -121,31 +121,19 @@ class SinkApplyIT {
                         .isEqualTo(TableComparison.rows(source, db, table)));
     }
 
-    /** A flat record in JsonConverter's with-schema form: key {id}, value {id, v}. */
-    private static ProducerRecord<byte[], byte[]> flat(String topic, int id, String v, String origin) throws Exception {
-        Map<String, Object> keySchema = Map.of("type", "struct", "optional", false,
-                "fields", List.of(Map.of("field", "id", "type", "int32", "optional", false)));
-        Map<String, Object> valueSchema = Map.of("type", "struct", "optional", true, "fields", List.of(
-                Map.of("field", "id", "type", "int32", "optional", false),
-                Map.of("field", "v", "type", "string", "optional", true)));
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("id", id);
-        value.put("v", v);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0,
-                JSON.writeValueAsBytes(Map.of("schema", keySchema, "payload", Map.of("id", id))),
-                JSON.writeValueAsBytes(Map.of("schema", valueSchema, "payload", value)));
-        if (origin != null) {
-            record.headers().add("tandem.origin", origin.getBytes(StandardCharsets.UTF_8));
-        }
-        return record;
+    @Override
+    public ConnectCluster connect() {
+        return connect;
     }
 
-    private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(r).get();
-            }
-        }
+    @Override
+    public ScenarioServer destination() {
+        return ScenarioServer.of(dest);
+    }
+
+    @Override
+    public String driver() {
+        return "mariadb";
     }
 
     @Test
@@ -153,7 +141,7 @@ class SinkApplyIT {
         String db = "origin_db";
         String topic = "region." + db + ".t";
         connect.createTopic(topic, 1);
-        produce(List.of(flat(topic, 1, "from east", "east"), flat(topic, 2, "made in west", "west"),
+        produce(connect, List.of(flat(topic, 1, "from east", "east"), flat(topic, 2, "made in west", "west"),
                 flat(topic, 3, "from east too", "east"), flat(topic, 1, "east again", "east"),
                 flat(topic, 4, "no header", null)));
         Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
@@ -212,7 +200,7 @@ class SinkApplyIT {
         for (int id = 1; id <= 300; id++) {
             records.add(snapshotRead(topic, db, "t", id, "row " + id + "\twith a tab"));
         }
-        produce(records);
+        produce(connect, records);
         Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
         sink.put("tandem.region", "west");
         sink.put("tandem.source.region", "east");
@@ -276,7 +264,7 @@ class SinkApplyIT {
         dest.execute(db, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'already here')");
         String topic = "snap." + db + ".t";
         connect.createTopic(topic, 1);
-        produce(List.of(snapshotRead(topic, db, "t", 1, "from source"), snapshotRead(topic, db, "t", 2, "from source")));
+        produce(connect, List.of(snapshotRead(topic, db, "t", 1, "from source"), snapshotRead(topic, db, "t", 2, "from source")));
 
         connect.configure("refuse-sink", sinkConfig(dest, topic, "${db}.${table}"));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(connect.rest().statusSummary())
@@ -302,7 +290,7 @@ class SinkApplyIT {
         connect.createTopic(topic, 1);
         ProducerRecord<byte[], byte[]> keyless = new ProducerRecord<>(topic, 0, null,
                 JSON.writeValueAsBytes(Map.of("schema", Map.of("type", "string"), "payload", "not a row")));
-        produce(List.of(flat(topic, 1, "ok", null), flat(topic, 2, "far too long for five", null), keyless,
+        produce(connect, List.of(flat(topic, 1, "ok", null), flat(topic, 2, "far too long for five", null), keyless,
                 flat(topic, 3, "fine", null)));
         Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
         sink.put("errors.tolerance", "all");

@@ -24,10 +24,11 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The source connector, loaded from its plugin zip, capturing a real MariaDB: snapshot and binlog,
+ * The source connector, loaded from its plugin zip, capturing a real MariaDB: the behaviour of
+ * {@link SourceCaptureScenario} (written once for every binlog server); snapshot and binlog,
  * migration types, start positions, DML types and object selection.
  */
-class SourceCaptureIT {
+class SourceCaptureIT implements SourceCaptureScenario {
 
     static final String SOURCE = "dev.tandem.source.OceanBaseSourceConnector";
     static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -45,6 +46,26 @@ class SourceCaptureIT {
     @AfterAll
     static void stop() {
         Closing.all(connect, db);
+    }
+
+    @Override
+    public ConnectCluster connect() {
+        return connect;
+    }
+
+    @Override
+    public ScenarioServer source() {
+        return ScenarioServer.of(db);
+    }
+
+    @Override
+    public String flavor() {
+        return "mariadb";
+    }
+
+    @Override
+    public boolean isTransactionId(String id) {
+        return id.matches("\\d+-\\d+-\\d+"); // MariaDB's GTID: domain-server-sequence
     }
 
     /** A source config for one test: its own topic prefix, server id and connector name. */

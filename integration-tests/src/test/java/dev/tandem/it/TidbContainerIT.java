@@ -14,9 +14,6 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +22,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The TiDB source's snapshot path on a real TiDB (the standalone pingcap/tidb image: TSO from
+ * A real TiDB: the sink's behaviour written once in {@link SinkApplyScenario}, and the TiDB
+ * source's snapshot path (the standalone pingcap/tidb image: TSO from
  * {@code @@tidb_current_ts}, reads pinned with {@code SET @@tidb_snapshot}, the GC precheck on
  * {@code tidb_gc_life_time}). TiCDC needs PD and TiKV, which the standalone image lacks, so the
  * change stream is covered by TidbSourceIT's canal-json topic instead. Needs a Docker engine: where
@@ -33,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is not available".
  */
 @Testcontainers(disabledWithoutDocker = true)
-class TidbContainerIT {
+class TidbContainerIT implements SinkApplyScenario {
 
     @Container
     static final GenericContainer<?> TIDB = new GenericContainer<>("pingcap/tidb:v8.5.1")
@@ -54,21 +52,19 @@ class TidbContainerIT {
         Closing.all(connect);
     }
 
-    private static String url() {
-        return "jdbc:mysql://" + TIDB.getHost() + ":" + TIDB.getMappedPort(4000) + "/?useSSL=false";
+    @Override
+    public ConnectCluster connect() {
+        return connect;
     }
 
-    private static void sql(String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(url(), "root", ""); Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
+    @Override
+    public ScenarioServer destination() {
+        return new ScenarioServer(TIDB.getHost(), TIDB.getMappedPort(4000), "root", "");
     }
 
     @Test
     void aSnapshotAtOneTsoIsCopiedAndTheGcPrecheckNamesItsField() throws Exception {
-        sql("CREATE DATABASE IF NOT EXISTS shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, status VARCHAR(16))",
+        destination().execute("CREATE DATABASE IF NOT EXISTS shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, status VARCHAR(16))",
                 "INSERT INTO shop.orders VALUES (1, 'new'), (2, 'new'), (3, 'new')");
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", TidbSourceIT.SOURCE);

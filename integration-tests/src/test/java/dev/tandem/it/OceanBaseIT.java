@@ -16,13 +16,14 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OceanBase flavour on a real OceanBase CE server (MySQL mode). The image carries no Binlog
- * Service, so this checks what needs only the SQL port: flavour detection from the version
+ * A real OceanBase CE server (MySQL mode): the sink's behaviour written once in
+ * {@link SinkApplyScenario}, and the source's OceanBase flavour. The image carries no Binlog
+ * Service, so for the source this checks what needs only the SQL port: flavour detection from the version
  * comment and the precheck's findings. Needs a Docker engine: where none runs (as on our CI
  * machines) Testcontainers disables the class and the report says "Docker is not available".
  */
 @Testcontainers(disabledWithoutDocker = true)
-class OceanBaseSourceIT {
+class OceanBaseIT implements SinkApplyScenario {
 
     @Container
     static final OceanBaseCEContainer OCEANBASE = new OceanBaseCEContainer("oceanbase/oceanbase-ce:4.2.1-lts");
@@ -37,6 +38,16 @@ class OceanBaseSourceIT {
     @AfterAll
     static void stop() {
         Closing.all(connect);
+    }
+
+    @Override
+    public ConnectCluster connect() {
+        return connect;
+    }
+
+    @Override
+    public ScenarioServer destination() {
+        return new ScenarioServer(OCEANBASE.getHost(), OCEANBASE.getMappedPort(2881), OCEANBASE.getUsername(), OCEANBASE.getPassword());
     }
 
     @Test
