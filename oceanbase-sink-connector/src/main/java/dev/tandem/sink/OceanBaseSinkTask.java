@@ -281,7 +281,7 @@ public class OceanBaseSinkTask extends SinkTask {
         if (failure != null) {
             throw failure;
         }
-        if (pipeline.inFlight() && (records.isEmpty() || pipeline.doneInFlight())) {
+        if (records.isEmpty() || pipeline.doneInFlight()) {
             awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
         }
         Batch batch = new Batch();
@@ -316,28 +316,27 @@ public class OceanBaseSinkTask extends SinkTask {
     /** One record on the batched path: a change joins the next destination transaction; DDL and markers are handled in order. */
     private void handle(Batch batch, SinkRecord record, TopicPartition tp) {
         OriginBatch run = batch.run;
-        if (SourceTransactions.isBoundary(record)) {
+        ChangeRecords.Kind kind = ChangeRecords.kind(record);
+        if (kind == ChangeRecords.Kind.TRANSACTION && SourceTransactions.isBoundary(record)) {
             return; // a transaction's BEGIN or END, read by a sink applying in batches (tasks.max above 1, say): no row
         }
-        org.apache.kafka.connect.header.Header stopped = record.headers().lastWithName(TandemHeaders.SOURCE_STOPPED);
-        if (stopped != null) {
+        if (kind == ChangeRecords.Kind.SOURCE_STOPPED) {
             run.flush();
             awaitApplied();
-            sourceStopped(record, tp, stopped.value());
+            sourceStopped(record, tp, record.headers().lastWithName(TandemHeaders.SOURCE_STOPPED).value());
         }
-        org.apache.kafka.connect.header.Header complete = record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE);
-        if (complete != null) {
+        if (kind == ChangeRecords.Kind.SNAPSHOT_COMPLETE) {
             // A chunked snapshot's "table complete" record: every snapshot row of the table is before it.
             run.flush();
             awaitApplied();
-            TableId source = TableId.parse(String.valueOf(complete.value()));
+            TableId source = TableId.parse(String.valueOf(record.headers().lastWithName(TandemHeaders.SNAPSHOT_COMPLETE).value()));
             String createTable = ChangeRecords.ddl(record.value());
             ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
                     source.database());
             applied.put(tp, record.kafkaOffset());
             return;
         }
-        if (ChangeRecords.kind(record) == ChangeRecords.Kind.SCHEMA_CHANGE) {
+        if (kind == ChangeRecords.Kind.SCHEMA_CHANGE) {
             run.flush(); // a barrier: the rows before it are applied first, those after it meet the changed table
             awaitApplied();
             String origin = reader.origin(record);

@@ -20,7 +20,7 @@ public final class ChangeRecords {
     public enum Kind {
         /** A row's change: Debezium's envelope, with {@code op}. */
         ROW_CHANGE,
-        /** A schema change: its Envelope.DDL statement, no {@code op}. */
+        /** A schema change: its DDL statement, no {@code op}. */
         SCHEMA_CHANGE,
         /** A BEGIN or END of a transaction topic. */
         TRANSACTION,
@@ -90,7 +90,7 @@ public final class ChangeRecords {
         return db == null || table == null ? null : new TableId(db.toString(), table.toString());
     }
 
-    /** The Envelope.DDL statement of a schema change, or null. */
+    /** The DDL statement of a schema change, or null. */
     public static String ddl(Object value) {
         Object ddl = get(value, Envelope.DDL);
         return ddl == null ? null : ddl.toString();

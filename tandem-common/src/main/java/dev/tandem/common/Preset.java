@@ -1,8 +1,5 @@
 package dev.tandem.common;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /**
  * The Smooth / Normal / Fast presets of OceanBase Migration Service, as Tandem sizes the full
  * migration and the verification with them: how many tasks (or threads) work at once, rows per
@@ -28,8 +25,10 @@ public enum Preset {
 
     /** The preset a name (any case, blanks around it ignored) names. */
     public static Preset named(String name) {
-        String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(p -> p.name().equals(n)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("preset '" + name + "': choose smooth, normal or fast"));
+        try {
+            return ConfigValidators.choice(Preset.class, name == null ? "" : name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("preset '" + name + "': choose smooth, normal or fast", e);
+        }
     }
 }

@@ -7,7 +7,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The context a Connect worker gives a sink task, for driving one task directly in a unit test:
- * its assignment, the partitions it paused, and (when asked for) a dead-letter queue that keeps
+ * its assignment and (when asked for) a dead-letter queue that keeps
  * what it is given with the reason.
  */
 public final class TaskContexts {
@@ -39,7 +38,6 @@ public final class TaskContexts {
 
     public static final class Sink implements SinkTaskContext {
         private final Set<TopicPartition> assigned;
-        private final Set<TopicPartition> paused = new HashSet<>();
         private final List<Reported> reported = new ArrayList<>();
         private final ErrantRecordReporter reporter;
 
@@ -54,11 +52,6 @@ public final class TaskContexts {
         /** What went to the dead-letter queue, in order. */
         public List<Reported> reported() {
             return reported;
-        }
-
-        /** The partitions paused now. */
-        public Set<TopicPartition> paused() {
-            return paused;
         }
 
         @Override
@@ -85,12 +78,10 @@ public final class TaskContexts {
 
         @Override
         public void pause(TopicPartition... partitions) {
-            paused.addAll(List.of(partitions));
         }
 
         @Override
         public void resume(TopicPartition... partitions) {
-            List.of(partitions).forEach(paused::remove);
         }
 
         @Override

@@ -87,10 +87,6 @@ public final class ApplyPipeline {
         return inFlight != null && inFlight.isDone();
     }
 
-    public boolean inFlight() {
-        return inFlight != null;
-    }
-
     /**
      * Waits for the transaction in flight and returns the offsets it applied (none when nothing was
      * in flight). Its failure is thrown: {@link Applier.OpenTransactionLost} as it is, anything else
