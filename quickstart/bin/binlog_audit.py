@@ -20,6 +20,8 @@ def close(g):
         return
     if g["ddl"]:
         counts["ddl"] += 1
+    elif g["origin"] == "" and g["data"] == 0:
+        pass  # a sink task claiming its partitions: checkpoint rows alone, no change
     elif g["origin"] is not None:
         counts["marked:" + g["origin"]] += 1
     elif g["rows"]:
@@ -30,7 +32,7 @@ for line in sys.stdin:
     if m:
         close(group)
         seq = int(m.group(3))
-        group = {"ddl": m.group(5) == "ddl", "origin": None, "rows": 0, "first": True, "marker": False} if seq > a.after else None
+        group = {"ddl": m.group(5) == "ddl", "origin": None, "rows": 0, "data": 0, "first": True, "marker": False} if seq > a.after else None
         continue
     if group is None:
         continue
@@ -40,6 +42,8 @@ for line in sys.stdin:
         group["marker"] = table == a.checkpoint and group["first"]
         group["first"] = False
         group["rows"] += 1
+        if table != a.checkpoint:
+            group["data"] += 1
         continue
     m = re.match(r"###   @4='(.*)'", line)
     if m and group["marker"]:

@@ -172,7 +172,8 @@ class SinkApplyIT implements SinkApplyScenario {
         await().atMost(TIMEOUT).until(() -> {
             markers.clear();
             ChangeEvent.of(connect.consumeAll(Duration.ofSeconds(10), "westlog.tandem.tandem_checkpoint")).stream()
-                    .filter(e -> "origin-sink".equals(e.after().path("connector").asText())).forEach(markers::add);
+                    .filter(e -> "origin-sink".equals(e.after().path("connector").asText()) && !e.isCheckpointClaim())
+                    .forEach(markers::add);
             return markers.size() >= 2;
         });
         Map<String, ChangeEvent> markerByTransaction = markers.stream()
@@ -218,7 +219,7 @@ class SinkApplyIT implements SinkApplyScenario {
         Map<String, ChangeEvent> markerByTransaction = new java.util.HashMap<>();
         await().atMost(TIMEOUT).until(() -> {
             ChangeEvent.of(connect.consumeAll(Duration.ofSeconds(10), "loadlog.tandem.tandem_checkpoint")).stream()
-                    .filter(e -> "load-sink".equals(e.after().path("connector").asText()))
+                    .filter(e -> "load-sink".equals(e.after().path("connector").asText()) && !e.isCheckpointClaim())
                     .forEach(e -> markerByTransaction.putIfAbsent(e.transactionId(), e));
             return data.stream().allMatch(r -> markerByTransaction.containsKey(r.transactionId()));
         });

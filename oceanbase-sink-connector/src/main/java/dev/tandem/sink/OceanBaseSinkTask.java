@@ -68,6 +68,7 @@ public class OceanBaseSinkTask extends SinkTask {
     private OceanBaseSinkConfig config;
     private RecordReader reader;
     private Checkpoints checkpoints;
+    private Dialect dialect;
     private Applier applier;
     private SinkMetrics metrics;
     private ErrantRecordReporter reporter;
@@ -108,7 +109,7 @@ public class OceanBaseSinkTask extends SinkTask {
         }
         try {
             Connection c = openConnection();
-            Dialect dialect = config.configuredDialect().orElse(detect(c));
+            dialect = config.configuredDialect().orElse(detect(c));
             checkpoints = new Checkpoints(config.checkpointTable(), connector, dialect);
             checkpoints.create(c);
             checkpoints.markDdlSync(c, config.ddlSync(), config.region());
@@ -177,17 +178,38 @@ public class OceanBaseSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         awaitApplied(); // a cooperative rebalance adds partitions without closing the others: one connection, one user
-        try {
-            Map<TopicPartition, Long> stored = checkpoints.read(applier.connection(), partitions);
-            for (var e : stored.entrySet()) {
-                applied.put(e.getKey(), e.getValue());
-                context.offset(e.getKey(), e.getValue() + 1);
+        Map<TopicPartition, Long> stored = claim(partitions);
+        for (var e : stored.entrySet()) {
+            applied.put(e.getKey(), e.getValue());
+            context.offset(e.getKey(), e.getValue() + 1);
+        }
+        if (!stored.isEmpty()) {
+            LOG.info("Resuming after the checkpointed offsets {}", stored);
+        }
+    }
+
+    /**
+     * Claims the partitions' checkpoint rows (fencing a task that held them before and still
+     * writes) on a connection of its own, retrying while an older owner's transaction holds a row.
+     */
+    private Map<TopicPartition, Long> claim(Collection<TopicPartition> partitions) {
+        for (int attempt = 0; ; attempt++) {
+            try (Connection c = openConnection()) {
+                return checkpoints.claim(c, partitions);
+            } catch (SQLException e) {
+                if (!dialect.isTransient(e) || attempt >= config.maxRetries()) {
+                    throw new ConnectException("Cannot claim the checkpoints of " + partitions + " in " + checkpoints.table() + ": "
+                            + e.getMessage(), e);
+                }
+                long wait = Backoff.delayMs(config.retryBackoffMs(), attempt);
+                LOG.warn("Claiming the checkpoints of {} failed ({}); retrying in {} ms", partitions, e.getMessage(), wait);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("interrupted while claiming checkpoints", ie);
+                }
             }
-            if (!stored.isEmpty()) {
-                LOG.info("Resuming after the checkpointed offsets {}", stored);
-            }
-        } catch (SQLException e) {
-            throw new ConnectException("Cannot read the checkpoints from " + checkpoints.table() + ": " + e.getMessage(), e);
         }
     }
 
@@ -195,6 +217,7 @@ public class OceanBaseSinkTask extends SinkTask {
     public void close(Collection<TopicPartition> partitions) {
         awaitApplied();
         partitions.forEach(applied::remove);
+        checkpoints.release(partitions);
         // A partition waiting at a copy is no longer paused: whoever reads it next (from the checkpoints) meets the
         // copy again and gathers the statement anew. Connect would pause it again on a new assignment otherwise.
         for (TopicPartition tp : partitions) {
@@ -295,9 +318,9 @@ public class OceanBaseSinkTask extends SinkTask {
             return;
         }
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            TopicPartition tp = Checkpoints.partitionOf(record);
             Long done = applied.get(tp);
-            if (done != null && record.kafkaOffset() <= done || held.containsKey(tp) || batch.waited.contains(tp)) {
+            if (done != null && Checkpoints.offsetOf(record) <= done || held.containsKey(tp) || batch.waited.contains(tp)) {
                 continue; // applied before a restart (the checkpoint says so), or after a copy that waited: read again
             }
             handle(batch, record, tp);
@@ -333,7 +356,7 @@ public class OceanBaseSinkTask extends SinkTask {
             String createTable = ChangeRecords.ddl(record.value());
             ddl.tableLoaded(reader.destination(source.database(), source.table(), record.topic()), createTable,
                     source.database());
-            applied.put(tp, record.kafkaOffset());
+            applied.put(tp, Checkpoints.offsetOf(record));
             return;
         }
         if (kind == ChangeRecords.Kind.SCHEMA_CHANGE) {
@@ -360,7 +383,7 @@ public class OceanBaseSinkTask extends SinkTask {
         if (ddl.hasDeferred() && ddl.waits(change.table()) && snapshotDone(record)) {
             batch.loaded.add(change.table());
         }
-        run.add(change, tp, record.kafkaOffset());
+        run.add(change, tp, Checkpoints.offsetOf(record));
     }
 
     /** The change a record carries; null for a tombstone without a key, or when it went to the dead-letter queue. */
@@ -393,15 +416,15 @@ public class OceanBaseSinkTask extends SinkTask {
      * once for all and lets the others go on after their copies. Returns false when the copy waits.
      */
     private boolean applyDdl(SinkRecord record, TopicPartition tp, String origin) {
-        Map<TopicPartition, Long> at = Map.of(tp, record.kafkaOffset());
+        Map<TopicPartition, Long> at = Map.of(tp, Checkpoints.offsetOf(record));
         List<String> topics = DdlBarrier.topics(record);
         if (topics.size() > 1) {
             at = barrier.arrive(record, topics);
             if (at == null) {
-                held.put(tp, record.kafkaOffset());
+                held.put(tp, Checkpoints.offsetOf(record));
                 context.pause(tp);
-                context.offset(tp, record.kafkaOffset());
-                LOG.info("{}-{}@{} waits for the copies of '{}' in {}", tp.topic(), tp.partition(), record.kafkaOffset(),
+                context.offset(tp, Checkpoints.offsetOf(record));
+                LOG.info("{}-{}@{} waits for the copies of '{}' in {}", tp.topic(), tp.partition(), Checkpoints.offsetOf(record),
                         ChangeRecords.ddl(record.value()), topics);
                 return false;
             }
@@ -423,10 +446,10 @@ public class OceanBaseSinkTask extends SinkTask {
      * checkpoint moves past the notice first, so a restart of this task goes on after it.
      */
     private void sourceStopped(SinkRecord record, TopicPartition tp, Object cause) {
-        ddl.passOver(reader.origin(record), Map.of(tp, record.kafkaOffset()));
-        applied.put(tp, record.kafkaOffset());
+        ddl.passOver(reader.origin(record), Map.of(tp, Checkpoints.offsetOf(record)));
+        applied.put(tp, Checkpoints.offsetOf(record));
         throw new ConnectException("The source of this link stopped, so nothing more arrives: " + cause + " (notice at "
-                + tp.topic() + "-" + tp.partition() + "@" + record.kafkaOffset() + "). Fix the cause, restart the source's task, "
+                + tp.topic() + "-" + tp.partition() + "@" + Checkpoints.offsetOf(record) + "). Fix the cause, restart the source's task, "
                 + "then restart this task: it goes on after the notice.");
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,11 +18,17 @@ import java.util.regex.Pattern;
  * as DDL, a local transaction, or a transaction applied by a Tandem sink (one that begins with a
  * row of the checkpoint table — its origin is that row's {@code origin} column). This is how the
  * active-active tests count what each region really committed, independently of the connectors.
+ * A sink task's claim of its partitions (checkpoint rows alone, with an empty origin) is no
+ * change at all and is left out.
  */
 public final class BinlogAudit {
 
-    /** One transaction: its GTID sequence number, whether it is DDL, the origin its checkpoint row names (null when local), the row changes outside the checkpoint table. */
-    public record Transaction(long seq, boolean ddl, String origin, int rows, List<String> tables) {
+    /**
+     * One transaction: its GTID sequence number, whether it is DDL, the origin its checkpoint row
+     * names (null when local), the row changes outside the checkpoint table, and the checkpoint
+     * rows at its head as {@code connector/topic-partition} → Kafka offset.
+     */
+    public record Transaction(long seq, boolean ddl, String origin, int rows, List<String> tables, Map<String, Long> checkpoints) {
 
         public boolean local() {
             return !ddl && origin == null;
@@ -68,7 +77,7 @@ public final class BinlogAudit {
         for (String line : text.split("\n")) {
             Matcher gtid = GTID.matcher(line);
             if (gtid.find()) {
-                if (group != null) {
+                if (group != null && !group.claim()) {
                     out.add(group.done());
                 }
                 long seq = Long.parseLong(gtid.group(3));
@@ -85,13 +94,17 @@ public final class BinlogAudit {
             }
             Matcher column = COLUMN.matcher(line);
             if (column.find()) {
-                // for an update the SET image follows the WHERE image, so the new origin is read last
-                if (group.readingMarker && Integer.parseInt(column.group(1)) == originColumn) {
+                // for an update the SET image follows the WHERE image, so the new values are read last
+                int n = Integer.parseInt(column.group(1));
+                if (group.readingMarker && n == originColumn) {
                     group.origin = unquote(column.group(2));
+                }
+                if (group.readingHead) {
+                    group.head.put(n, unquote(column.group(2)));
                 }
             }
         }
-        if (group != null) {
+        if (group != null && !group.claim()) {
             out.add(group.done());
         }
         return out;
@@ -126,6 +139,11 @@ public final class BinlogAudit {
         int rows;
         boolean first = true;
         boolean readingMarker;
+        /** Whether the rows read so far are all checkpoint rows (the head of a sink's transaction). */
+        boolean readingHead = true;
+        /** The columns of the checkpoint row being read, by position. */
+        final Map<Integer, String> head = new HashMap<>();
+        final Map<String, Long> checkpoints = new LinkedHashMap<>();
 
         Group(long seq, boolean ddl) {
             this.seq = seq;
@@ -134,6 +152,8 @@ public final class BinlogAudit {
 
         void row(String table, String checkpointTable) {
             boolean marker = table.equals(checkpointTable);
+            keepHead();
+            readingHead = readingHead && marker;
             readingMarker = marker && first; // only a checkpoint row at the head of the transaction names its origin
             first = false;
             if (!marker) {
@@ -144,8 +164,24 @@ public final class BinlogAudit {
             }
         }
 
+        /** A sink task claiming its partitions: checkpoint rows with an empty origin and nothing else. */
+        boolean claim() {
+            return !ddl && rows == 0 && "".equals(origin);
+        }
+
+        /** Keeps the checkpoint row just read (connector, topic, partition, ..., offset as its 1st, 2nd, 3rd and 5th columns). */
+        private void keepHead() {
+            if (readingHead && head.containsKey(5)) {
+                checkpoints.put(head.get(1) + "/" + head.get(2) + "-" + head.get(3), Long.parseLong(head.get(5)));
+            }
+            head.clear();
+        }
+
         Transaction done() {
-            return new Transaction(seq, ddl, origin, rows, Collections.unmodifiableList(tables));
+            keepHead();
+            readingHead = false;
+            return new Transaction(seq, ddl, origin, rows, Collections.unmodifiableList(tables),
+                    Collections.unmodifiableMap(checkpoints));
         }
     }
 }

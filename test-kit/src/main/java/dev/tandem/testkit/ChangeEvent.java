@@ -76,6 +76,21 @@ public record ChangeEvent(String topic, int partition, long offset, JsonNode key
         return value.path("source");
     }
 
+    /**
+     * For a change of a sink's checkpoint table: whether it is a sink task claiming its partition
+     * (a new {@code claim_epoch}, or a first row with nothing applied, offset -1) rather than the
+     * checkpoint of a transaction it applied.
+     */
+    public boolean isCheckpointClaim() {
+        JsonNode after = after();
+        if (isTombstone() || !after.isObject()) {
+            return false;
+        }
+        JsonNode before = before();
+        return after.path("kafka_offset").asLong() < 0
+                || before.isObject() && before.path("claim_epoch").asLong() != after.path("claim_epoch").asLong();
+    }
+
     /** The transaction id from the envelope's {@code transaction} block, or null. */
     public String transactionId() {
         JsonNode tx = value.path("transaction");

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The context a Connect worker gives a sink task, for driving one task directly in a unit test:
- * its assignment and (when asked for) a dead-letter queue that keeps
- * what it is given with the reason.
+ * its assignment, plugin metrics, the offsets it seeks to, and (when asked for) a dead-letter
+ * queue that keeps what it is given with the reason.
  */
 public final class TaskContexts {
 
@@ -40,6 +40,10 @@ public final class TaskContexts {
         private final Set<TopicPartition> assigned;
         private final List<Reported> reported = new ArrayList<>();
         private final ErrantRecordReporter reporter;
+        /** The worker's plugin metrics, as Connect gives them to a task (not exported over JMX here). */
+        private final PluginMetrics metrics = new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(
+                new org.apache.kafka.common.metrics.Metrics(), Map.of("connector", "test", "task", "0"));
+        private final java.util.Map<TopicPartition, Long> seeks = new java.util.HashMap<>();
 
         private Sink(Set<TopicPartition> assigned, boolean deadLetterQueue) {
             this.assigned = assigned;
@@ -59,12 +63,19 @@ public final class TaskContexts {
             return Map.of();
         }
 
+        /** The offsets the task asked to be read from next (its exactly-once seek), by partition. */
+        public Map<TopicPartition, Long> seeks() {
+            return seeks;
+        }
+
         @Override
         public void offset(Map<TopicPartition, Long> offsets) {
+            seeks.putAll(offsets);
         }
 
         @Override
         public void offset(TopicPartition tp, long offset) {
+            seeks.put(tp, offset);
         }
 
         @Override
@@ -95,7 +106,7 @@ public final class TaskContexts {
 
         @Override
         public PluginMetrics pluginMetrics() {
-            return null;
+            return metrics;
         }
     }
 }

@@ -25,7 +25,10 @@ class BinlogAuditTest {
             "###   @4='north'",
             "### SET",
             "###   @1='e-to-w'",
+            "###   @2='east.d.t'",
+            "###   @3=0",
             "###   @4='east'",
+            "###   @5=17",
             "### INSERT INTO `d`.`t`",
             "### SET",
             "###   @1=2",
@@ -41,6 +44,19 @@ class BinlogAuditTest {
             "### INSERT INTO `tandem`.`tandem_checkpoint`",
             "### SET",
             "###   @4='west'",
+            "COMMIT/*!*/;",
+            "#261125 17:48:21 server id 7  end_log_pos 990 CRC32 0x26e10d3e \tGTID 0-7-5 trans",
+            "### UPDATE `tandem`.`tandem_checkpoint`",
+            "### WHERE",
+            "###   @1='e-to-w'",
+            "###   @4='east'",
+            "### SET",
+            "###   @1='e-to-w'",
+            "###   @4=''",
+            "### INSERT INTO `tandem`.`tandem_checkpoint`",
+            "### SET",
+            "###   @1='e-to-w'",
+            "###   @4=''",
             "COMMIT/*!*/;");
 
     @Test
@@ -53,7 +69,11 @@ class BinlogAuditTest {
         assertThat(all.get(2).origin()).as("the after image of the head checkpoint row").isEqualTo("east");
         assertThat(all.get(2).rows()).isEqualTo(2);
         assertThat(all.get(2).tables()).containsExactly("d.t", "d.u");
+        assertThat(all.get(2).checkpoints()).as("the head checkpoint row's SET image").containsExactly(
+                java.util.Map.entry("e-to-w/east.d.t-0", 17L));
+        assertThat(all.get(3).checkpoints()).as("no checkpoint row at the head").isEmpty();
         assertThat(all.get(3).origin()).as("a checkpoint row that does not head the transaction is no marker").isNull();
+        // seq 5, a sink task claiming two partitions (empty origin, no data), is no change: left out
     }
 
     @Test

@@ -377,6 +377,9 @@ public final class Applier implements AutoCloseable {
         } catch (SQLException e) {
             abandonOpen();
             throw new OpenTransactionLost(e, writer.dialect().isTransient(e));
+        } catch (RuntimeException e) {
+            abandonOpen();
+            throw e;
         }
         metrics.transaction(records, (System.nanoTime() - openedNanos) / 1_000_000L, sourceTimestampMs);
     }

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,16 +18,28 @@ import java.util.Map;
 
 /**
  * The checkpoint table of one sink connector. The first statement of every apply transaction
- * upserts the rows of the partitions it applies (origin region, last Kafka offset): committed
+ * updates the rows of the partitions it applies (origin region, last Kafka offset): committed
  * with the data, they are the exactly-once position the task seeks to after a restart, and, in
  * the destination's binlog, the loop marker that tells the region's source where a replicated
  * transaction came from.
+ *
+ * <p>A task claims its partitions' rows when they are assigned ({@link #claim}): the claim
+ * raises the row's {@code claim_epoch}, and every later checkpoint write of that task names the
+ * epoch it got. A task that lost its partitions and still writes (a zombie: its worker was cut
+ * off from the group while another worker took the partitions over) finds a newer epoch in the
+ * row, writes nothing and rolls its transaction back ({@link Fenced}): it cannot overwrite the
+ * checkpoint, nor the data, of the task that owns the partition now.
  */
 public final class Checkpoints {
+
+    /** The column that fences zombie tasks; added to checkpoint tables created before it existed. */
+    public static final String CLAIM_EPOCH = "claim_epoch";
 
     private final TableId table;
     private final String connector;
     private final Dialect dialect;
+    /** The epoch this task claimed each of its partitions with. */
+    private final Map<TopicPartition, Long> claims = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Checkpoints(TableId table, String connector, Dialect dialect) {
         this.table = table;
@@ -36,6 +49,21 @@ public final class Checkpoints {
 
     public TableId table() {
         return table;
+    }
+
+    /**
+     * The partition a record was read from, as Kafka and the worker know it: its topic before any
+     * transformation of this connector renamed it (Kafka Connect 3.6 and later). Checkpoints, the
+     * seek after a restart and the offsets handed to Connect are all keyed by it, so a sink-side
+     * {@code RegexRouter} or Tandem {@code Rename} does not break exactly-once apply.
+     */
+    public static TopicPartition partitionOf(org.apache.kafka.connect.sink.SinkRecord record) {
+        return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+    }
+
+    /** The record's offset in that partition. */
+    public static long offsetOf(org.apache.kafka.connect.sink.SinkRecord record) {
+        return record.originalKafkaOffset();
     }
 
     private String qualified() {
@@ -54,6 +82,7 @@ public final class Checkpoints {
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
+                    addClaimEpoch(c);
                     return;
                 }
             }
@@ -68,35 +97,113 @@ public final class Checkpoints {
                     + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + " BIGINT NOT NULL, "
                     + Dialect.quote(CheckpointTable.DDL) + " TEXT NULL, "
                     + Dialect.quote(CheckpointTable.UPDATED) + " TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                    + Dialect.quote(CLAIM_EPOCH) + " BIGINT NOT NULL DEFAULT 0, "
                     + "PRIMARY KEY (" + Dialect.quote(CheckpointTable.CONNECTOR) + ", " + Dialect.quote(CheckpointTable.TOPIC)
                     + ", " + Dialect.quote(CheckpointTable.PARTITION) + ")) CHARACTER SET utf8mb4 "
                     + "COMMENT 'Tandem sink checkpoints and loop markers: do not edit'");
         }
     }
 
-    /** The last applied offset of each given partition that has one. */
-    public Map<TopicPartition, Long> read(Connection c, Collection<TopicPartition> partitions) throws SQLException {
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.TOPIC) + ", "
-                + Dialect.quote(CheckpointTable.PARTITION) + ", " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + " FROM "
-                + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR) + " = ?")) {
-            ps.setString(1, connector);
+    /** A table made before zombie fencing gets its column (once; every task start looks first, as for the table). */
+    private void addClaimEpoch(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
+                + "AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+            ps.setString(1, table.database());
+            ps.setString(2, table.table());
+            ps.setString(3, CLAIM_EPOCH);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
-                    if (partitions.contains(tp)) {
-                        offsets.put(tp, rs.getLong(3));
-                    }
+                if (rs.next()) {
+                    return;
                 }
             }
         }
-        return offsets;
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + qualified() + " ADD COLUMN " + Dialect.quote(CLAIM_EPOCH) + " BIGINT NOT NULL DEFAULT 0");
+        }
+    }
+
+    /**
+     * Claims the partitions for this task, in one transaction of {@code c} (a connection of its
+     * own: the apply connection may hold an open transaction): each partition's row gets a new
+     * epoch, and a row with offset -1 (nothing applied) when it has none yet. The row's origin is
+     * emptied and its DDL cleared, so the source capturing this database reads nothing into the
+     * claim. Waits for a transaction of an older owner that holds the row, and so reads its
+     * committed offset. Returns the last applied offset of each partition that has one.
+     */
+    public Map<TopicPartition, Long> claim(Connection c, Collection<TopicPartition> partitions) throws SQLException {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(qualified()).append(" (")
+                    .append(Dialect.quote(CheckpointTable.CONNECTOR)).append(", ").append(Dialect.quote(CheckpointTable.TOPIC))
+                    .append(", ").append(Dialect.quote(CheckpointTable.PARTITION)).append(", ")
+                    .append(Dialect.quote(CheckpointTable.ORIGIN)).append(", ").append(Dialect.quote(CheckpointTable.KAFKA_OFFSET))
+                    .append(", ").append(Dialect.quote(CheckpointTable.UPDATED)).append(", ").append(Dialect.quote(CLAIM_EPOCH))
+                    .append(") VALUES ");
+            for (int i = 0; i < partitions.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, '', -1, NOW(6), 1)");
+            }
+            sql.append(" ON DUPLICATE KEY UPDATE ").append(Dialect.quote(CLAIM_EPOCH)).append(" = ").append(Dialect.quote(CLAIM_EPOCH))
+                    .append(" + 1, ").append(Dialect.quote(CheckpointTable.ORIGIN)).append(" = '', ")
+                    .append(Dialect.quote(CheckpointTable.DDL)).append(" = NULL, ").append(Dialect.quote(CheckpointTable.UPDATED))
+                    .append(" = NOW(6)");
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (TopicPartition tp : partitions) {
+                    ps.setString(p++, connector);
+                    ps.setString(p++, tp.topic());
+                    ps.setInt(p++, tp.partition());
+                }
+                ps.executeUpdate();
+            }
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            Map<TopicPartition, Long> epochs = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.TOPIC) + ", "
+                    + Dialect.quote(CheckpointTable.PARTITION) + ", " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + ", "
+                    + Dialect.quote(CLAIM_EPOCH) + " FROM " + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR)
+                    + " = ?")) {
+                ps.setString(1, connector);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+                        if (partitions.contains(tp)) {
+                            epochs.put(tp, rs.getLong(4));
+                            if (rs.getLong(3) >= 0) {
+                                offsets.put(tp, rs.getLong(3));
+                            }
+                        }
+                    }
+                }
+            }
+            c.commit();
+            claims.putAll(epochs);
+            return offsets;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Forgets the claims of partitions no longer assigned: a write naming them is refused. */
+    public void release(Collection<TopicPartition> partitions) {
+        partitions.forEach(claims::remove);
+    }
+
+    /** The epoch this task holds a partition with, or null when it has not claimed it. */
+    public Long claimOf(TopicPartition tp) {
+        return claims.get(tp);
     }
 
     /** Whether this connector has applied anything to this destination yet. */
     public boolean any(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + qualified() + " WHERE "
-                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " <> ? LIMIT 1")) {
+                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " <> ? AND "
+                + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + " >= 0 LIMIT 1")) {
             ps.setString(1, connector);
             ps.setString(2, CheckpointTable.DDL_SYNC_TOPIC);
             try (ResultSet rs = ps.executeQuery()) {
@@ -125,7 +232,7 @@ public final class Checkpoints {
             return;
         }
         if (ddlSync) {
-            write(c, region, Map.of(new TopicPartition(CheckpointTable.DDL_SYNC_TOPIC, -1), 0L));
+            upsert(c, region, new TopicPartition(CheckpointTable.DDL_SYNC_TOPIC, -1));
         } else {
             try (PreparedStatement ps = c.prepareStatement("DELETE" + row)) {
                 ps.setString(1, connector);
@@ -145,31 +252,114 @@ public final class Checkpoints {
 
     /**
      * The checkpoint rows, announcing a DDL when {@code ddl} is not null: the DDL marker the source's
-     * OriginTagger matches with the schema-change event that DDL produces.
+     * OriginTagger matches with the schema-change event that DDL produces. Each row is written only
+     * under the epoch this task claimed it with; when another task claimed a partition since, the
+     * transaction is rolled back and {@link Fenced} thrown.
      */
     public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, String ddl) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(qualified()).append(" (")
-                .append(Dialect.quote(CheckpointTable.CONNECTOR)).append(", ").append(Dialect.quote(CheckpointTable.TOPIC))
-                .append(", ").append(Dialect.quote(CheckpointTable.PARTITION)).append(", ")
-                .append(Dialect.quote(CheckpointTable.ORIGIN)).append(", ").append(Dialect.quote(CheckpointTable.KAFKA_OFFSET))
-                .append(", ").append(Dialect.quote(CheckpointTable.DDL)).append(", ")
-                .append(Dialect.quote(CheckpointTable.UPDATED)).append(") VALUES ");
-        for (int i = 0; i < lastOffsets.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, NOW(6))");
+        List<Map.Entry<TopicPartition, Long>> rows = new ArrayList<>(lastOffsets.entrySet());
+        for (var e : rows) {
+            if (!claims.containsKey(e.getKey())) {
+                throw new IllegalStateException("checkpoint of " + e.getKey() + " written before the partition was claimed");
+            }
         }
-        sql.append(dialect.upsertClause(List.of(CheckpointTable.ORIGIN, CheckpointTable.KAFKA_OFFSET, CheckpointTable.DDL,
-                CheckpointTable.UPDATED)));
+        // One statement for all rows: a single UPDATE keeps the loop marker one row event group at the head.
+        StringBuilder sql = new StringBuilder("UPDATE ").append(qualified()).append(" SET ")
+                .append(Dialect.quote(CheckpointTable.ORIGIN)).append(" = ?, ").append(Dialect.quote(CheckpointTable.DDL))
+                .append(" = ?, ").append(Dialect.quote(CheckpointTable.UPDATED)).append(" = NOW(6), ")
+                .append(Dialect.quote(CheckpointTable.KAFKA_OFFSET)).append(" = ");
+        String match = "(" + Dialect.quote(CheckpointTable.TOPIC) + " = ? AND " + Dialect.quote(CheckpointTable.PARTITION) + " = ?";
+        if (rows.size() == 1) {
+            sql.append('?');
+        } else {
+            sql.append("CASE");
+            for (int i = 0; i < rows.size(); i++) {
+                sql.append(" WHEN ").append(match).append(") THEN ?");
+            }
+            sql.append(" END");
+        }
+        sql.append(" WHERE ").append(Dialect.quote(CheckpointTable.CONNECTOR)).append(" = ? AND (");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append(match).append(" AND ").append(Dialect.quote(CLAIM_EPOCH)).append(" = ?)");
+        }
+        sql.append(')');
+        int written;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
-            for (var e : lastOffsets.entrySet()) {
-                ps.setString(p++, connector);
+            ps.setString(p++, origin);
+            ps.setString(p++, ddl);
+            if (rows.size() == 1) {
+                ps.setLong(p++, rows.get(0).getValue());
+            } else {
+                for (var e : rows) {
+                    ps.setString(p++, e.getKey().topic());
+                    ps.setInt(p++, e.getKey().partition());
+                    ps.setLong(p++, e.getValue());
+                }
+            }
+            ps.setString(p++, connector);
+            for (var e : rows) {
                 ps.setString(p++, e.getKey().topic());
                 ps.setInt(p++, e.getKey().partition());
-                ps.setString(p++, origin);
-                ps.setLong(p++, e.getValue());
-                ps.setString(p++, ddl);
+                ps.setLong(p++, claims.get(e.getKey()));
             }
+            written = ps.executeUpdate(); // rows matched: updated_at changes in every write
+        }
+        if (written != rows.size()) {
+            List<String> lost = lostClaims(c, rows);
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            throw new Fenced("Another task of connector '" + connector + "' claimed " + String.join(", ", lost)
+                    + " since this task did (a rebalance gave the partitions to another worker while this one was cut off, "
+                    + "or a second Connect cluster runs a connector of the same name against this destination): this task's "
+                    + "transaction is rolled back and it applies nothing more to them");
+        }
+    }
+
+    /** The partitions among {@code rows} whose row now holds another epoch than this task's claim. */
+    private List<String> lostClaims(Connection c, List<Map.Entry<TopicPartition, Long>> rows) throws SQLException {
+        List<String> lost = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CLAIM_EPOCH) + " FROM " + qualified() + " WHERE "
+                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " = ? AND "
+                + Dialect.quote(CheckpointTable.PARTITION) + " = ?")) {
+            for (var e : rows) {
+                ps.setString(1, connector);
+                ps.setString(2, e.getKey().topic());
+                ps.setInt(3, e.getKey().partition());
+                try (ResultSet rs = ps.executeQuery()) {
+                    long mine = claims.get(e.getKey());
+                    if (!rs.next()) {
+                        lost.add(e.getKey() + " (its row is gone)");
+                    } else if (rs.getLong(1) != mine) {
+                        lost.add(e.getKey() + " (epoch " + rs.getLong(1) + ", this task's " + mine + ")");
+                    }
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** The DDL-sync row, which no partition owns: inserted or replaced. */
+    private void upsert(Connection c, String origin, TopicPartition tp) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified() + " ("
+                + Dialect.quote(CheckpointTable.CONNECTOR) + ", " + Dialect.quote(CheckpointTable.TOPIC) + ", "
+                + Dialect.quote(CheckpointTable.PARTITION) + ", " + Dialect.quote(CheckpointTable.ORIGIN) + ", "
+                + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + ", " + Dialect.quote(CheckpointTable.UPDATED)
+                + ") VALUES (?, ?, ?, ?, 0, NOW(6))" + dialect.upsertClause(List.of(CheckpointTable.ORIGIN,
+                CheckpointTable.UPDATED)))) {
+            ps.setString(1, connector);
+            ps.setString(2, tp.topic());
+            ps.setInt(3, tp.partition());
+            ps.setString(4, origin);
             ps.executeUpdate();
+        }
+    }
+
+    /** A checkpoint write refused: another task claimed one of its partitions since this task did. */
+    public static final class Fenced extends org.apache.kafka.connect.errors.ConnectException {
+        Fenced(String message) {
+            super(message);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.sink.schema;
 
+import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.TandemHeaders;
@@ -57,7 +58,7 @@ public final class DdlBarrier {
         String id = identity(copy, topics);
         Waiting w = waiting.computeIfAbsent(id, k -> new Waiting(ddl(copy), topics.stream().filter(reads).toList(),
                 clock.getAsLong()));
-        w.arrived.put(new TopicPartition(copy.topic(), copy.kafkaPartition()), copy.kafkaOffset());
+        w.arrived.put(Checkpoints.partitionOf(copy), Checkpoints.offsetOf(copy));
         boolean all = w.expected.stream().allMatch(t -> w.arrived.keySet().stream().anyMatch(tp -> tp.topic().equals(t)));
         if (!all) {
             return null;

@@ -1,5 +1,6 @@
 package dev.tandem.sink.txn;
 
+import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.SourceRun;
@@ -100,7 +101,7 @@ public final class SourceTransactions {
 
     /** Whether a record is a BEGIN or END event of a transaction topic. */
     public static boolean isBoundary(SinkRecord record) {
-        return record.topic().endsWith(TopicNames.TRANSACTION_SUFFIX) && record.value() instanceof Struct
+        return record.originalTopic().endsWith(TopicNames.TRANSACTION_SUFFIX) && record.value() instanceof Struct
                 && ChangeRecords.kind(record.value()) == ChangeRecords.Kind.TRANSACTION;
     }
 
@@ -137,7 +138,7 @@ public final class SourceTransactions {
             newestRun.merge(run.source(), run, (a, b) -> a.before(b) ? b : a);
         }
         String id = instance(v.getString(Envelope.TX_ID), run);
-        TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+        TopicPartition tp = Checkpoints.partitionOf(record);
         if (abandoned.contains(id)) {
             return; // read again after it was given up: nothing to wait for (a later END moves the topic's checkpoint past it)
         }
@@ -158,7 +159,7 @@ public final class SourceTransactions {
         if (!end) {
             return;
         }
-        String prefix = record.topic().substring(0, record.topic().length() - TopicNames.TRANSACTION_SUFFIX.length());
+        String prefix = record.originalTopic().substring(0, record.originalTopic().length() - TopicNames.TRANSACTION_SUFFIX.length());
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, String> topics = new HashMap<>();
         List<?> collections = v.schema().field(Envelope.TX_DATA_COLLECTIONS) == null ? null
@@ -174,7 +175,7 @@ public final class SourceTransactions {
                 }
             }
         }
-        ends.put(id, new End(counts, topics, run, tp, record.kafkaOffset()));
+        ends.put(id, new End(counts, topics, run, tp, Checkpoints.offsetOf(record)));
     }
 
     private void abandon(String id) {

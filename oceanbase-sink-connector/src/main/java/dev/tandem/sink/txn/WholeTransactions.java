@@ -1,5 +1,6 @@
 package dev.tandem.sink.txn;
 
+import dev.tandem.sink.checkpoint.Checkpoints;
 import dev.tandem.common.ChangeRecords;
 import dev.tandem.common.Envelope;
 import dev.tandem.common.select.TableId;
@@ -118,10 +119,10 @@ public final class WholeTransactions {
     /** One put: the records taken in transaction order; the rest stay queued for the next puts. */
     public void put(Collection<SinkRecord> batch, Set<TopicPartition> skip) {
         for (SinkRecord r : batch) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
-            initial.putIfAbsent(tp, r.kafkaOffset());
+            TopicPartition tp = Checkpoints.partitionOf(r);
+            initial.putIfAbsent(tp, Checkpoints.offsetOf(r));
             Long done = applied.get(tp);
-            if (done != null && r.kafkaOffset() <= done || skip.contains(tp)) {
+            if (done != null && Checkpoints.offsetOf(r) <= done || skip.contains(tp)) {
                 continue;
             }
             Queued queued = new Queued(r, SourceTransactions.position(r));
@@ -146,7 +147,7 @@ public final class WholeTransactions {
                         break;
                     }
                     if (step == Step.RESTART) {
-                        before.put(q.getKey(), r.record().kafkaOffset());
+                        before.put(q.getKey(), Checkpoints.offsetOf(r.record()));
                         target.abandon();
                         readAgain();
                         target.flushOther();
@@ -204,7 +205,7 @@ public final class WholeTransactions {
             Queued head = q.getValue().peekFirst();
             if (head != null) {
                 Position p = head.position();
-                heads.append(heads.isEmpty() ? "" : "; ").append(q.getKey()).append('@').append(head.record().kafkaOffset())
+                heads.append(heads.isEmpty() ? "" : "; ").append(q.getKey()).append('@').append(Checkpoints.offsetOf(head.record()))
                         .append(p == null ? " (outside transactions)" : " (transaction " + p.id() + ")")
                         .append(", ").append(q.getValue().size()).append(" queued");
             }
@@ -225,13 +226,13 @@ public final class WholeTransactions {
             passEmpty();
             return Step.TAKEN;
         }
-        if (r.value() == null && (txns.open() != null || Long.valueOf(r.kafkaOffset() - 1).equals(deletes.get(tp)))) {
+        if (r.value() == null && (txns.open() != null || Long.valueOf(Checkpoints.offsetOf(r) - 1).equals(deletes.get(tp)))) {
             // Debezium's tombstone after a delete (for log compaction), between records of a source transaction or right
             // after the delete: nothing to write, it goes with the transaction (it must not hold its partition there)
             if (txns.open() != null || last.containsKey(tp)) {
-                last.put(tp, r.kafkaOffset());
+                last.put(tp, Checkpoints.offsetOf(r));
             } else {
-                passed.put(tp, r.kafkaOffset());
+                passed.put(tp, Checkpoints.offsetOf(r));
             }
             return Step.TAKEN;
         }
@@ -239,7 +240,7 @@ public final class WholeTransactions {
             Verdict v = txns.other(collection(r), tp);
             if (v == Verdict.REWIND) {
                 LOG.info("{}-{}@{} comes before the open source transaction {} in its table: the transaction is read again "
-                        + "after it", tp.topic(), tp.partition(), r.kafkaOffset(), txns.open());
+                        + "after it", tp.topic(), tp.partition(), Checkpoints.offsetOf(r), txns.open());
                 return Step.RESTART;
             }
             if (v == Verdict.WAIT) {
@@ -247,7 +248,7 @@ public final class WholeTransactions {
             }
             writePart();
             commit(); // the transactions grouped before it commit first
-            before.remove(tp, r.kafkaOffset());
+            before.remove(tp, Checkpoints.offsetOf(r));
             if (!target.other(r, tp)) {
                 return Step.READ_AGAIN;
             }
@@ -274,11 +275,11 @@ public final class WholeTransactions {
             txns.open(p.id());
         }
         txns.took(p, tp);
-        last.put(tp, r.kafkaOffset());
+        last.put(tp, Checkpoints.offsetOf(r));
         if (change != null && Envelope.OP_DELETE.equals(change.op())) {
-            deletes.put(tp, r.kafkaOffset());
+            deletes.put(tp, Checkpoints.offsetOf(r));
         }
-        partOffsets.put(tp, r.kafkaOffset());
+        partOffsets.put(tp, Checkpoints.offsetOf(r));
         if (write) {
             origin = change.origin();
             part.add(change);
@@ -299,15 +300,15 @@ public final class WholeTransactions {
         if (!p.id().equals(lastPassedOver)) {
             lastPassedOver = p.id();
             LOG.info("Passing over {}-{}@{} and what follows of source transaction {}: its source's reader stopped in the "
-                    + "middle of it and sent it again, whole", tp.topic(), tp.partition(), r.kafkaOffset(), p.id());
+                    + "middle of it and sent it again, whole", tp.topic(), tp.partition(), Checkpoints.offsetOf(r), p.id());
         }
         if (txns.open() != null || !last.isEmpty()) {
-            last.put(tp, r.kafkaOffset());
+            last.put(tp, Checkpoints.offsetOf(r));
         } else {
-            passed.put(tp, r.kafkaOffset());
+            passed.put(tp, Checkpoints.offsetOf(r));
         }
         if (Envelope.OP_DELETE.equals(ChangeRecords.get(r.value(), Envelope.OP))) {
-            deletes.put(tp, r.kafkaOffset()); // its tombstone goes with it
+            deletes.put(tp, Checkpoints.offsetOf(r)); // its tombstone goes with it
         }
     }
 
