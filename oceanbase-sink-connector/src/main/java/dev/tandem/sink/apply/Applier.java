@@ -102,7 +102,16 @@ public final class Applier implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             try {
                 ensureConnection();
+                if (attempt > 0 && checkpoints.covers(connection, lastOffsets)) {
+                    LOG.info("{} records ending at {} were committed before the connection was lost: not applied again",
+                            run.size(), run.get(run.size() - 1).describe());
+                    break;
+                }
                 applyReduced(run, origin, lastOffsets);
+                if (attempt > 0) {
+                    LOG.info("Applied {} records ending at {} after {} attempts ({} ms): the destination answers again",
+                            run.size(), run.get(run.size() - 1).describe(), attempt + 1, (System.nanoTime() - started) / 1_000_000L);
+                }
                 break;
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -112,8 +121,13 @@ public final class Applier implements AutoCloseable {
                                 + " records ending at " + run.get(run.size() - 1).describe() + ": " + e.getMessage(), e);
                     }
                     long wait = Backoff.delayMs(backoffMs, attempt);
-                    LOG.warn("Transient error applying {} records (attempt {} of {}), retrying in {} ms: {}", run.size(),
-                            attempt + 1, maxRetries + 1, wait, e.getMessage());
+                    if (attempt == 0) { // once per outage: the next attempts only at debug level, the recovery at info
+                        LOG.warn("Transient error applying {} records ({}); retrying with backoff from {} ms, up to {} more "
+                                + "attempts (tandem.max.retries)", run.size(), e.getMessage(), wait, maxRetries);
+                    } else {
+                        LOG.debug("Attempt {} of {} to apply {} records failed, retrying in {} ms: {}", attempt + 1,
+                                maxRetries + 1, run.size(), wait, e.getMessage());
+                    }
                     closeQuietly();
                     sleep(wait);
                 } else {

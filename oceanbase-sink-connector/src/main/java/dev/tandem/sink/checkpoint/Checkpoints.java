@@ -189,6 +189,29 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Whether the destination already holds these checkpoints (every partition at or past its
+     * offset): after a connection lost at commit, the transaction may have committed all the same,
+     * and applying it again would apply its records twice.
+     */
+    public boolean covers(Connection c, Map<TopicPartition, Long> lastOffsets) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + " FROM "
+                + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND "
+                + Dialect.quote(CheckpointTable.TOPIC) + " = ? AND " + Dialect.quote(CheckpointTable.PARTITION) + " = ?")) {
+            for (var e : lastOffsets.entrySet()) {
+                ps.setString(1, connector);
+                ps.setString(2, e.getKey().topic());
+                ps.setInt(3, e.getKey().partition());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getLong(1) < e.getValue()) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
     /** Forgets the claims of partitions no longer assigned: a write naming them is refused. */
     public void release(Collection<TopicPartition> partitions) {
         partitions.forEach(claims::remove);
