@@ -142,7 +142,9 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
 
     public static final String RETENTION_MIN_HOURS = "tandem.precheck.binlog.retention.min.hours";
     private static final String RETENTION_MIN_HOURS_DOC = "Precheck warns (in the worker log) when the server keeps "
-            + "binlogs for less than this many hours, since a connector stopped for longer cannot resume.";
+            + "binlogs for less than this many hours, since a connector stopped for longer cannot resume. -1 (the default) "
+            + "asks for 48 hours on an incremental-only link and 168 hours (7 days) when a full migration runs first, "
+            + "as OceanBase Migration Service does.";
 
     /** Task-side key carrying the flavour the connector resolved, so tasks do not detect it again. */
     public static final String RESOLVED_FLAVOR = "tandem.flavor.resolved";
@@ -193,7 +195,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
                     FULL_ROWS_PER_SECOND_DOC, GROUP_FULL, 5, Width.SHORT, "Rows per second")
             .define(FULL_PROGRESS_TOPIC, Type.STRING, "", Importance.LOW, FULL_PROGRESS_TOPIC_DOC, GROUP_FULL, 6, Width.LONG,
                     "Progress topic")
-            .define(RETENTION_MIN_HOURS, Type.INT, 24, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(RETENTION_MIN_HOURS, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
                     RETENTION_MIN_HOURS_DOC, GROUP_PRECHECK, 1, Width.SHORT, "Minimum binlog retention (hours)");
 
     private final Map<String, String> originals;
@@ -264,6 +266,15 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
      * Whether Tandem's chunked reader runs the full migration: 'full' is among the migration types
      * (and the user did not choose a Debezium snapshot mode instead) and the reader is 'chunked'.
      */
+    /** The binlog retention the precheck asks for, in hours: the option, or by the migration types when it is -1. */
+    public int retentionMinHours() {
+        int hours = getInt(RETENTION_MIN_HOURS);
+        if (hours >= 0) {
+            return hours;
+        }
+        return migrationTypes().contains("full") ? 168 : 48;
+    }
+
     public boolean chunkedFullMigration() {
         boolean debeziumModeChosen = originals.containsKey("snapshot.mode") && !originals.containsKey(MIGRATION_TYPES);
         return !debeziumModeChosen && migrationTypes().contains("full")

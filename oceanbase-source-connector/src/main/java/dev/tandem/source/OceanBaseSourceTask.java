@@ -10,6 +10,7 @@ import dev.tandem.source.core.StartPosition;
 import dev.tandem.source.core.snapshot.ChunkCopier;
 import dev.tandem.source.core.snapshot.SnapshotThenStreamTask;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -106,19 +107,100 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
                 LOG.info("First start of '{}': capturing from {} (the schema history is rebuilt from the current tables)",
                         props.get("name"), position);
                 taskProps.put("snapshot.mode", "recovery");
+                firstOffset = position.debeziumOffset();
                 taskContext = StartingOffsets.contextWith(context,
-                        new StartingOffsets(taskContext.offsetStorageReader(), debeziumPartition, position.debeziumOffset()));
+                        new StartingOffsets(taskContext.offsetStorageReader(), debeziumPartition, firstOffset));
             }
         }
-        debezium = flavor.newDebeziumTask();
-        debezium.initialize(taskContext);
-        debezium.start(taskProps);
+        pendingStart = new PendingStart(flavor, taskContext, taskProps);
+        startDebezium();
+    }
+
+    /** The position handed to Debezium on the link's first start (none stored yet), or null. */
+    private Map<String, Object> firstOffset;
+    /** Debezium's task waiting to start while the source server cannot be reached, or null once started. */
+    private PendingStart pendingStart;
+    private int startFailures;
+
+    private record PendingStart(SourceFlavor flavor, SourceTaskContext context, Map<String, String> props) {
+    }
+
+    /**
+     * Starts Debezium's task. A source server that cannot be reached (restarting, or the network
+     * down) does not fail the task for good, as a failed start would: the start is tried again at
+     * each poll, with a backoff, until the server answers.
+     */
+    private void startDebezium() {
+        ConnectException purged = purged(props);
+        if (purged != null) { // the sink is told too, as for a statement the parser cannot read
+            stop = SourceStop.of(purged, props.getOrDefault("name", topicPrefix), topicPrefix, capturedTables(),
+                    System.currentTimeMillis());
+            pendingStart = null;
+            return;
+        }
+        SourceTask task = pendingStart.flavor().newDebeziumTask();
+        try {
+            task.initialize(pendingStart.context());
+            task.start(pendingStart.props());
+        } catch (RuntimeException e) {
+            if (!Unreachable.is(e)) {
+                throw e;
+            }
+            stopQuietly(task);
+            if (startFailures++ == 0) {
+                LOG.warn("The source {} cannot be reached ({}); '{}' starts streaming once it answers", ServerConnection.server(props),
+                        Unreachable.cause(e), props.getOrDefault("name", topicPrefix));
+            }
+            return;
+        }
+        if (startFailures > 0) {
+            LOG.info("The source {} answers again: '{}' streams after {} attempts", ServerConnection.server(props),
+                    props.getOrDefault("name", topicPrefix), startFailures + 1);
+        }
+        debezium = task;
+        pendingStart = null;
+        startFailures = 0;
+    }
+
+    private static void stopQuietly(SourceTask task) {
+        try {
+            task.stop();
+        } catch (RuntimeException e) {
+            LOG.debug("Stopping a Debezium task that did not start: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The failure to stop with when the binlog after the position the stream starts from is gone
+     * from the server ({@link PurgedBinlog}), else null: the stored position, or on a first start
+     * the one handed to Debezium (after a full migration, where the copy began).
+     */
+    private ConnectException purged(Map<String, String> props) {
+        Map<String, ?> stored = context.offsetStorageReader().offset(debeziumPartition);
+        if (stored == null) {
+            stored = firstOffset;
+        }
+        if (stored == null) {
+            return null;
+        }
+        try (Connection c = ServerConnection.open(props)) {
+            return PurgedBinlog.check(c, stored, ServerConnection.server(props), props.getOrDefault("name", topicPrefix));
+        } catch (SQLException e) {
+            return null; // unreachable now: Debezium's start says so, and is tried again
+        }
     }
 
     @Override
     protected List<SourceRecord> pollStream() throws InterruptedException {
         if (stop != null) {
             return stop.poll(System.currentTimeMillis());
+        }
+        if (pendingStart != null) {
+            Thread.sleep(Math.min(30_000L, 1_000L << Math.min(startFailures, 5)));
+            startDebezium();
+            if (pendingStart != null) {
+                return null;
+            }
         }
         List<SourceRecord> records;
         try {

@@ -153,7 +153,7 @@ final class Precheck {
                 // the variable does not exist on this server flavour or version; try the next one
             }
         }
-        int minHours = config.getInt(OceanBaseSourceConfig.RETENTION_MIN_HOURS);
+        int minHours = config.retentionMinHours();
         if (seconds > 0 && seconds < minHours * 3600L) {
             result.warnings().add("binlogs on " + server + " are kept for " + (seconds / 3600.0) + " h, less than "
                     + minHours + " h (" + OceanBaseSourceConfig.RETENTION_MIN_HOURS + "): a connector stopped for longer "

@@ -34,6 +34,14 @@ class OceanBaseSourceConfigTest {
     }
 
     @Test
+    void theBinlogRetentionThePrecheckAsksForFollowsTheMigrationTypes() {
+        assertThat(config().retentionMinHours()).as("with a full migration: 7 days").isEqualTo(168);
+        assertThat(config("tandem.migration.types", "incremental").retentionMinHours()).isEqualTo(48);
+        assertThat(config("tandem.migration.types", "incremental", "tandem.precheck.binlog.retention.min.hours", "12")
+                .retentionMinHours()).isEqualTo(12);
+    }
+
+    @Test
     void fullMigrationPresetsAndTheirOverrides() {
         assertThat(config().chunkedFullMigration()).isTrue();
         assertThat(config().fullTasks()).isEqualTo(2);
