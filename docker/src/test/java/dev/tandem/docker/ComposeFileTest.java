@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The compose file cannot be run here (no Docker engine, no docker client), so this checks what
- * can be checked offline: it is YAML of the compose shape, has the services the README names, the
- * worker mounts the plugins and its properties, and the worker's environment sets every
+ * can be checked offline: it is YAML of the compose shape, has the services the README names
+ * (three Connect workers), each worker mounts the plugins and its properties, and the workers' environment sets every
  * {@code ${env:...}} variable that the active-active config examples use.
  */
 class ComposeFileTest {
@@ -33,8 +33,13 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     void servicesAndTheWorkersMounts() throws IOException {
         Map<String, Object> services = (Map<String, Object>) compose().get("services");
-        assertThat(services).containsOnlyKeys("kafka", "connect", "east", "west");
-        Map<String, Object> connect = (Map<String, Object>) services.get("connect");
+        assertThat(services).containsOnlyKeys("kafka", "connect-1", "connect-2", "connect-3", "east", "west");
+        // Three workers of one group, each advertising its own host name on its own published port.
+        assertThat(List.of("connect-1", "connect-2", "connect-3")).extracting(w -> ((Map<String, Object>) services.get(w))
+                .get("hostname")).containsExactly("connect-1", "connect-2", "connect-3");
+        assertThat(List.of("connect-1", "connect-2", "connect-3")).extracting(w -> ((Map<String, Object>) services.get(w))
+                .get("ports").toString()).doesNotHaveDuplicates();
+        Map<String, Object> connect = (Map<String, Object>) services.get("connect-2");
         assertThat((List<String>) connect.get("volumes")).anyMatch(v -> v.startsWith("./plugins:/opt/tandem/plugins"))
                 .anyMatch(v -> v.startsWith("./conf/connect-distributed.properties:"));
         for (Object volume : (List<Object>) connect.get("volumes")) {
@@ -44,14 +49,15 @@ class ComposeFileTest {
             }
         }
         String properties = Files.readString(DIR.resolve("conf/connect-distributed.properties"));
-        assertThat(properties).contains("plugin.path=/opt/tandem/plugins", "EnvVarConfigProvider", "bootstrap.servers=kafka:9092");
+        assertThat(properties).contains("plugin.path=/opt/tandem/plugins", "EnvVarConfigProvider", "bootstrap.servers=kafka:9092",
+                "rest.advertised.host.name=", "scheduled.rebalance.max.delay.ms=");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void theWorkerSetsEveryVariableOfTheActiveActiveExamples() throws IOException {
         Map<String, Object> services = (Map<String, Object>) compose().get("services");
-        Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) services.get("connect")).get("environment");
+        Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) services.get("connect-3")).get("environment");
         Pattern env = Pattern.compile("\\$\\{env:([A-Z0-9_]+)}");
         List<Path> examples;
         try (Stream<Path> files = Files.list(DIR.resolveSibling("config-examples"))) {

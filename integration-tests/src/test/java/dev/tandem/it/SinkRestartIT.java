@@ -1,27 +1,21 @@
 package dev.tandem.it;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.testkit.ChangeEvent;
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 import static dev.tandem.it.SinkApplyIT.sinkConfig;
 import static dev.tandem.it.SourceCaptureIT.binlogReader;
@@ -39,7 +33,6 @@ import static org.awaitility.Awaitility.await;
 class SinkRestartIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(240);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEYS = 30_000;
     private static final int VERSIONS = 3;
 
@@ -60,53 +53,12 @@ class SinkRestartIT {
         Closing.all(connect, dest);
     }
 
-    private static byte[] json(Object o) {
-        try {
-            return JSON.writeValueAsBytes(o);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Every key at every version, version by version, into two partitions by key. */
-    private static void produce(String topic) throws Exception {
-        Map<String, Object> keySchema = Map.of("type", "struct", "optional", false,
-                "fields", List.of(Map.of("field", "id", "type", "int32", "optional", false)));
-        Map<String, Object> valueSchema = Map.of("type", "struct", "optional", false, "fields", List.of(
-                Map.of("field", "id", "type", "int32", "optional", false),
-                Map.of("field", "version", "type", "int32", "optional", false),
-                Map.of("field", "v", "type", "string", "optional", false)));
-        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of("linger.ms", "20",
-                "batch.size", "262144"))) {
-            for (int version = 1; version <= VERSIONS; version++) {
-                for (int id = 1; id <= KEYS; id++) {
-                    Map<String, Object> value = new LinkedHashMap<>();
-                    value.put("id", id);
-                    value.put("version", version);
-                    value.put("v", "v" + version + "-" + id);
-                    producer.send(new ProducerRecord<>(topic, id % 2, json(Map.of("schema", keySchema, "payload", Map.of("id", id))),
-                            json(Map.of("schema", valueSchema, "payload", value))));
-                }
-            }
-            producer.flush();
-        }
-    }
-
-    private static long appliedOffsets(String connector) {
-        Object sum = dest.queryValue("", "SELECT COALESCE(SUM(kafka_offset + 1), 0) FROM tandem.tandem_checkpoint "
-                + "WHERE connector = '" + connector + "'");
-        return ((Number) sum).longValue();
-    }
-
     @Test
     void aWorkerKilledMidApplyResumesFromTheCheckpointsAndAppliesNoBatchTwice() throws Exception {
         String db = dest.createDatabase("exactly_once");
         String topic = "eo." + db + ".t";
-        connect.createTopic(topic, 2);
-        produce(topic);
-        // What the topic holds (a producer retry on a busy broker could add a record): the sink applies exactly that.
-        long total = connect.recordCount(topic, 2);
-        assertThat(total).as("records in the topic").isGreaterThanOrEqualTo((long) KEYS * VERSIONS);
+        VersionedStream stream = new VersionedStream(topic, KEYS, VERSIONS);
+        long total = stream.produce(connect);
 
         Map<String, String> sink = sinkConfig(dest, topic, "${db}.${table}");
         sink.put("tasks.max", "2");
@@ -118,27 +70,17 @@ class SinkRestartIT {
         try {
             first.rest().configure("eo-sink", sink);
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).ignoreExceptions() // no checkpoint table yet
-                    .until(() -> appliedOffsets("eo-sink") >= total / 4);
+                    .until(() -> VersionedStream.applied(dest, "eo-sink") >= total / 4);
             first.kill();
-            atKill = appliedOffsets("eo-sink");
+            atKill = VersionedStream.applied(dest, "eo-sink");
         } finally {
             first.kill();
         }
         assertThat(atKill).as("the worker died in the middle of the stream").isLessThan(total);
 
         try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
-            await().atMost(TIMEOUT).until(() -> appliedOffsets("eo-sink") == total);
-            List<Map<String, Object>> summary = dest.query(db, "SELECT COUNT(*) AS n, SUM(version) AS versions, "
-                    + "SUM(CRC32(v)) AS crc FROM t");
-            long expectedCrc = 0;
-            for (int id = 1; id <= KEYS; id++) {
-                CRC32 crc = new CRC32();
-                crc.update(("v" + VERSIONS + "-" + id).getBytes(StandardCharsets.UTF_8));
-                expectedCrc += crc.getValue();
-            }
-            assertThat(((Number) summary.get(0).get("n")).longValue()).isEqualTo(KEYS);
-            assertThat(((Number) summary.get(0).get("versions")).longValue()).isEqualTo((long) KEYS * VERSIONS);
-            assertThat(((Number) summary.get(0).get("crc")).longValue()).isEqualTo(expectedCrc);
+            await().atMost(TIMEOUT).until(() -> VersionedStream.applied(dest, "eo-sink") == total);
+            stream.assertApplied(dest, db, "t");
             second.rest().delete("connectors/eo-sink");
         }
 

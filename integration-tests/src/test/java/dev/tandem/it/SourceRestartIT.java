@@ -164,6 +164,53 @@ class SourceRestartIT {
         }
     }
 
+    /**
+     * Binlogs purged while the link's worker was down, past the position the link stopped at: on
+     * restart the task fails, naming the lost position and what the server still has, instead of
+     * streaming on as if nothing were missing.
+     */
+    @Test
+    void aBinlogPurgedWhileTheLinkWasDownStopsItNamingTheLostPosition() {
+        String schema = db.createDatabase("purged");
+        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t VALUES (1, 'snap')");
+        Map<String, String> config = sourceConfig(connect, db, "pg", 6303);
+        config.put("tandem.objects", schema + ".t");
+        String group = "purged";
+        Tally tally = new Tally();
+        try (TopicReader reader = new TopicReader(connect.kafka(), "pg." + schema + ".t")) {
+            try (ConnectWorkerProcess first = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
+                first.rest().configure("purged-source", config);
+                readUntil(reader, tally, () -> tally.perId.containsKey(1L), TIMEOUT);
+                // Row 1 was copied, so the copy's plan and binlog position were taken before: row 2 comes by the binlog.
+                db.execute(schema, "INSERT INTO t VALUES (2, 'streamed')");
+                readUntil(reader, tally, () -> tally.perId.containsKey(2L), TIMEOUT);
+            } // a clean stop: the position after row 2 is committed
+            long lost = 100;
+            db.execute(schema, "INSERT INTO t VALUES (" + lost + ", 'written while the link was down')");
+            db.execute("", "FLUSH BINARY LOGS");
+            String current = String.valueOf(db.query("", "SHOW MASTER STATUS").get(0).get("File"));
+            // The server keeps a file until its binlog checkpoint has moved past it: purge until the old ones are gone.
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                db.execute("", "PURGE BINARY LOGS TO '" + current + "'");
+                return current.equals(db.query("", "SHOW BINARY LOGS").get(0).get("Log_name"));
+            });
+            try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
+                await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).conditionEvaluationListener(c -> {
+                    if (c.getRemainingTimeInMS() <= 500) {
+                        System.out.println("Still not failed: " + second.rest().status("purged-source") + "\n" + second.logTail());
+                    }
+                }).until(() -> "FAILED".equals(second.rest().status("purged-source").path("tasks").path(0).path("state").asText()));
+                String trace = second.rest().status("purged-source").path("tasks").path(0).path("trace").asText();
+                System.out.printf("Binlogs purged past the link's position while it was down: the task failed with: %s%n",
+                        trace.lines().findFirst().orElse(""));
+                assertThat(trace).contains("is no longer on", "its oldest binlog is " + current, "lost to this link",
+                        "tandem.migration.types=full,incremental");
+                assertThat(tally.perId).as("the row written while the link was down was never read").doesNotContainKey(lost);
+                second.rest().delete("connectors/purged-source");
+            }
+        }
+    }
+
     /** Inserts {@code count} rows from {@code firstId} on a background thread, {@code perTransaction} rows a commit. */
     private static CompletableFuture<Void> write(String schema, int firstId, int count, int perTransaction) {
         return CompletableFuture.runAsync(() -> {

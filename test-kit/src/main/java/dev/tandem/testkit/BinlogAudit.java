@@ -172,7 +172,8 @@ public final class BinlogAudit {
         /** Keeps the checkpoint row just read (connector, topic, partition, ..., offset as its 1st, 2nd, 3rd and 5th columns). */
         private void keepHead() {
             if (readingHead && head.containsKey(5)) {
-                checkpoints.put(head.get(1) + "/" + head.get(2) + "-" + head.get(3), Long.parseLong(head.get(5)));
+                // mariadb-binlog shows a negative BIGINT with its unsigned reading: "-1 (18446744073709551615)"
+                checkpoints.put(head.get(1) + "/" + head.get(2) + "-" + head.get(3), Long.parseLong(head.get(5).split(" ")[0]));
             }
             head.clear();
         }

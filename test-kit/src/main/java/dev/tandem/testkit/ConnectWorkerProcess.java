@@ -147,6 +147,15 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         }
     }
 
+    /** The lines of the worker's log that contain {@code text}. */
+    public List<String> logLines(String text) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the worker's log " + log, e);
+        }
+    }
+
     /** The last lines of the worker's log, for failure messages. */
     public String logTail() {
         try {

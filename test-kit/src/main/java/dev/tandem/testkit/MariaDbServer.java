@@ -48,7 +48,7 @@ public final class MariaDbServer implements AutoCloseable {
     private final Path home;
     private final int port;
     private final int serverId;
-    private final Process process;
+    private volatile Process process;
 
     private MariaDbServer(String name, Path home, int port, int serverId, Process process) {
         this.name = name;
@@ -284,6 +284,43 @@ public final class MariaDbServer implements AutoCloseable {
 
     public boolean isRunning() {
         return process.isAlive();
+    }
+
+    /**
+     * Stops the server and keeps its data: SIGKILL when {@code crash} (a power cut: InnoDB recovers
+     * at the next start, binlog and all), otherwise a clean shutdown. {@link #startAgain} brings it
+     * back on the same port.
+     */
+    public synchronized void halt(boolean crash) {
+        try {
+            if (crash) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            } else {
+                process.destroy();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** Starts a halted server again with its data, on its port, and waits until it answers. */
+    public synchronized void startAgain() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is running");
+        }
+        try {
+            process = new ProcessBuilder(binary("mariadbd"), "--defaults-file=" + home.resolve("my.cnf"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("stdout.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + " again: " + e.getMessage(), e);
+        }
+        awaitReady(Duration.ofSeconds(120));
     }
 
     /** Stops the server (clean shutdown, then kill) and deletes its data directory. Idempotent. */
