@@ -203,12 +203,7 @@ public class OceanBaseSinkTask extends SinkTask {
                 }
                 long wait = Backoff.delayMs(config.retryBackoffMs(), attempt);
                 LOG.warn("Claiming the checkpoints of {} failed ({}); retrying in {} ms", partitions, e.getMessage(), wait);
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new ConnectException("interrupted while claiming checkpoints", ie);
-                }
+                Backoff.sleep(wait);
             }
         }
     }

@@ -129,7 +129,7 @@ public final class Applier implements AutoCloseable {
                                 maxRetries + 1, run.size(), wait, e.getMessage());
                     }
                     closeQuietly();
-                    sleep(wait);
+                    Backoff.sleep(wait);
                 } else {
                     LOG.warn("Applying {} records as one batch failed ({}); re-applying them one by one to find the "
                             + "record at fault", run.size(), e.getMessage());
@@ -305,7 +305,7 @@ public final class Applier implements AutoCloseable {
             rollbackQuietly();
             if (writer.dialect().isTransient(e) && attempt < maxRetries) {
                 closeQuietly();
-                sleep(Backoff.delayMs(backoffMs, attempt));
+                Backoff.sleep(Backoff.delayMs(backoffMs, attempt));
                 applyOneByOne(run, origin, lastOffsets, attempt + 1);
                 return;
             }
@@ -495,15 +495,6 @@ public final class Applier implements AutoCloseable {
             // the connection is broken anyway; a new one is opened on the next attempt
         }
         connection = null;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted while waiting to retry", e);
-        }
     }
 
     @Override

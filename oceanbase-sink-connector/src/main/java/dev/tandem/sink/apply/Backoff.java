@@ -12,4 +12,14 @@ public final class Backoff {
     public static long delayMs(long baseMs, int failures) {
         return Math.min(MAX_MS, baseMs << Math.min(Math.max(failures, 0), 16));
     }
+
+    /** Waits {@code ms} before the next attempt; an interrupt stops the task. */
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.connect.errors.ConnectException("interrupted while waiting to retry", e);
+        }
+    }
 }
