@@ -171,7 +171,7 @@ class NetworkFaultsIT {
                 .until(() -> VersionedStream.applied(dest, "dc-sink") == total);
         long caughtUpMs = (System.nanoTime() - back) / 1_000_000L;
         a.stream().assertApplied(dest, a.db(), "t");
-        int transactions = VersionedStream.assertCheckpointsRise(dest, a.seq(), "dc-sink");
+        int transactions = VersionedStream.assertCheckpointsRise(dest, a.seq(), "dc-sink").transactions();
         List<String> warnings = worker.logLines(RETRYING);
         System.out.printf("Destination crashed (SIGKILL) for 6 s in the middle of %d records: the sink retried with backoff "
                 + "and had applied everything %d ms after the server was back; %d sink transactions in the destination's "

@@ -86,11 +86,20 @@ record VersionedStream(String topic, int keys, int versions) {
         assertThat(((Number) summary.get(0).get("crc")).longValue()).isEqualTo(expectedCrc);
     }
 
+    /** What {@link #assertCheckpointsRise} read: the sink's transactions and each partition's last checkpointed offset. */
+    record Checkpointed(int transactions, Map<String, Long> last) {
+
+        /** Records the checkpoints say are applied: the last offset + 1 of every partition. */
+        long records() {
+            return last.values().stream().mapToLong(o -> o + 1).sum();
+        }
+    }
+
     /**
-     * The sink transactions of {@code connector} in {@code dest}'s binlog after {@code afterSeq}:
-     * their count, after checking that each moved its partitions' checkpoints strictly forward.
+     * The sink transactions of {@code connector} in {@code dest}'s binlog after {@code afterSeq},
+     * after checking that each moved its partitions' checkpoints strictly forward.
      */
-    static int assertCheckpointsRise(MariaDbServer dest, long afterSeq, String connector) {
+    static Checkpointed assertCheckpointsRise(MariaDbServer dest, long afterSeq, String connector) {
         Map<String, Long> last = new HashMap<>();
         List<String> repeated = new ArrayList<>();
         int transactions = 0;
@@ -110,6 +119,6 @@ record VersionedStream(String topic, int keys, int versions) {
         }
         assertThat(transactions).as("transactions of " + connector + " in the destination's binlog").isPositive();
         assertThat(repeated).as("a Kafka record applied twice leaves a checkpoint where it was, or moves it back").isEmpty();
-        return transactions;
+        return new Checkpointed(transactions, last);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tandem.source;
 
 import dev.tandem.common.ChangeRecords;
+import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.TandemHeaders;
 import dev.tandem.common.TandemVersion;
 import dev.tandem.common.select.TableId;
@@ -121,6 +122,8 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
     /** Debezium's task waiting to start while the source server cannot be reached, or null once started. */
     private PendingStart pendingStart;
     private int startFailures;
+    /** When the next start is tried (backoff from 1 s to 30 s). */
+    private long nextStartAt;
 
     private record PendingStart(SourceFlavor flavor, SourceTaskContext context, Map<String, String> props) {
     }
@@ -143,13 +146,14 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
             task.initialize(pendingStart.context());
             task.start(pendingStart.props());
         } catch (RuntimeException e) {
-            if (!Unreachable.is(e)) {
+            if (!ConnectionFailure.unreachable(e)) {
                 throw e;
             }
             stopQuietly(task);
+            nextStartAt = System.currentTimeMillis() + Math.min(30_000L, 1_000L << Math.min(startFailures, 5));
             if (startFailures++ == 0) {
                 LOG.warn("The source {} cannot be reached ({}); '{}' starts streaming once it answers", ServerConnection.server(props),
-                        Unreachable.cause(e), props.getOrDefault("name", topicPrefix));
+                        ConnectionFailure.rootMessage(e), props.getOrDefault("name", topicPrefix));
             }
             return;
         }
@@ -196,7 +200,11 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
             return stop.poll(System.currentTimeMillis());
         }
         if (pendingStart != null) {
-            Thread.sleep(Math.min(30_000L, 1_000L << Math.min(startFailures, 5)));
+            long now = System.currentTimeMillis();
+            if (now < nextStartAt) {
+                Thread.sleep(Math.min(200L, nextStartAt - now)); // short waits: a stop of the task is not held up
+                return null;
+            }
             startDebezium();
             if (pendingStart != null) {
                 return null;

@@ -25,7 +25,7 @@ final class PurgedBinlog {
      * The binlog files the server holds, oldest first; empty when it cannot tell (no binary
      * logging, or a user without the privilege: Debezium's own check then decides).
      */
-    static List<String> binlogFiles(Connection c) {
+    private static List<String> binlogFiles(Connection c) {
         List<String> files = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
             while (rs.next()) {

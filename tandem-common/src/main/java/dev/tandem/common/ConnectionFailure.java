@@ -3,7 +3,8 @@ package dev.tandem.common;
 import java.sql.SQLException;
 
 /**
- * Which option a failed database connection points at: the password for a refused login, the
+ * What a failed database connection means: whether the server could be reached at all, and which
+ * option it points at: the password for a refused login, the
  * user for a login that may not use the database, the address for everything else (no answer,
  * wrong port, unknown host). MySQL-protocol servers — MySQL, MariaDB, OceanBase, TiDB — answer a
  * wrong password and an unknown user alike (error 1045), so the message says both.
@@ -26,6 +27,33 @@ public final class ConnectionFailure {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code e} means the server could not be reached at all (down, restarting, the
+     * network cut), rather than refused what was asked: a connect or socket failure, or a SQL
+     * state of class 08 (connection exception) anywhere among its causes.
+     */
+    public static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause's message, for one log line. */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     /** The option to report {@code e} on, from the three connection options of a connector. */

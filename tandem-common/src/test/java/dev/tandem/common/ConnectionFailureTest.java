@@ -27,4 +27,15 @@ class ConnectionFailureTest {
         assertThat(ConnectionFailure.describe(refused, "127.0.0.1:1", "tandem", "user", "password"))
                 .startsWith("cannot connect to 127.0.0.1:1 as 'tandem'");
     }
+
+    @Test
+    void anUnreachableServerIsToldFromOneThatRefusedWhatWasAsked() {
+        SQLException refused = new SQLException("Socket fail to connect to 127.0.0.1:1", "08000");
+        RuntimeException wrapped = new RuntimeException("Error reading MySQL variables", refused);
+        assertThat(ConnectionFailure.unreachable(wrapped)).isTrue();
+        assertThat(ConnectionFailure.rootMessage(wrapped)).isEqualTo("Socket fail to connect to 127.0.0.1:1");
+        assertThat(ConnectionFailure.unreachable(new RuntimeException(new java.net.ConnectException("Connection refused")))).isTrue();
+        assertThat(ConnectionFailure.unreachable(new SQLException("Access denied", "28000", 1045))).isFalse();
+        assertThat(ConnectionFailure.unreachable(new IllegalStateException("binlog file purged"))).isFalse();
+    }
 }

@@ -161,23 +161,12 @@ public final class Checkpoints {
             }
             Map<TopicPartition, Long> offsets = new HashMap<>();
             Map<TopicPartition, Long> epochs = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.TOPIC) + ", "
-                    + Dialect.quote(CheckpointTable.PARTITION) + ", " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + ", "
-                    + Dialect.quote(CLAIM_EPOCH) + " FROM " + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR)
-                    + " = ?")) {
-                ps.setString(1, connector);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
-                        if (partitions.contains(tp)) {
-                            epochs.put(tp, rs.getLong(4));
-                            if (rs.getLong(3) >= 0) {
-                                offsets.put(tp, rs.getLong(3));
-                            }
-                        }
-                    }
+            stored(c, partitions).forEach((tp, row) -> {
+                epochs.put(tp, row.epoch());
+                if (row.offset() >= 0) {
+                    offsets.put(tp, row.offset());
                 }
-            }
+            });
             c.commit();
             claims.putAll(epochs);
             return offsets;
@@ -195,31 +184,38 @@ public final class Checkpoints {
      * and applying it again would apply its records twice.
      */
     public boolean covers(Connection c, Map<TopicPartition, Long> lastOffsets) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + " FROM "
-                + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND "
-                + Dialect.quote(CheckpointTable.TOPIC) + " = ? AND " + Dialect.quote(CheckpointTable.PARTITION) + " = ?")) {
-            for (var e : lastOffsets.entrySet()) {
-                ps.setString(1, connector);
-                ps.setString(2, e.getKey().topic());
-                ps.setInt(3, e.getKey().partition());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getLong(1) < e.getValue()) {
-                        return false;
+        Map<TopicPartition, Row> stored = stored(c, lastOffsets.keySet());
+        return lastOffsets.entrySet().stream().allMatch(e -> stored.containsKey(e.getKey())
+                && stored.get(e.getKey()).offset() >= e.getValue());
+    }
+
+    /** A partition's checkpoint row as stored: its last applied offset (-1: none) and the epoch of its last claim. */
+    private record Row(long offset, long epoch) {
+    }
+
+    /** The stored rows of {@code partitions} that exist, read in one query. */
+    private Map<TopicPartition, Row> stored(Connection c, Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Row> rows = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.TOPIC) + ", "
+                + Dialect.quote(CheckpointTable.PARTITION) + ", " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + ", "
+                + Dialect.quote(CLAIM_EPOCH) + " FROM " + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR)
+                + " = ?")) {
+            ps.setString(1, connector);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+                    if (partitions.contains(tp)) {
+                        rows.put(tp, new Row(rs.getLong(3), rs.getLong(4)));
                     }
                 }
             }
         }
-        return true;
+        return rows;
     }
 
     /** Forgets the claims of partitions no longer assigned: a write naming them is refused. */
     public void release(Collection<TopicPartition> partitions) {
         partitions.forEach(claims::remove);
-    }
-
-    /** The epoch this task holds a partition with, or null when it has not claimed it. */
-    public Long claimOf(TopicPartition tp) {
-        return claims.get(tp);
     }
 
     /** Whether this connector has applied anything to this destination yet. */
@@ -342,22 +338,15 @@ public final class Checkpoints {
 
     /** The partitions among {@code rows} whose row now holds another epoch than this task's claim. */
     private List<String> lostClaims(Connection c, List<Map.Entry<TopicPartition, Long>> rows) throws SQLException {
+        Map<TopicPartition, Row> stored = stored(c, rows.stream().map(Map.Entry::getKey).toList());
         List<String> lost = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CLAIM_EPOCH) + " FROM " + qualified() + " WHERE "
-                + Dialect.quote(CheckpointTable.CONNECTOR) + " = ? AND " + Dialect.quote(CheckpointTable.TOPIC) + " = ? AND "
-                + Dialect.quote(CheckpointTable.PARTITION) + " = ?")) {
-            for (var e : rows) {
-                ps.setString(1, connector);
-                ps.setString(2, e.getKey().topic());
-                ps.setInt(3, e.getKey().partition());
-                try (ResultSet rs = ps.executeQuery()) {
-                    long mine = claims.get(e.getKey());
-                    if (!rs.next()) {
-                        lost.add(e.getKey() + " (its row is gone)");
-                    } else if (rs.getLong(1) != mine) {
-                        lost.add(e.getKey() + " (epoch " + rs.getLong(1) + ", this task's " + mine + ")");
-                    }
-                }
+        for (var e : rows) {
+            long mine = claims.get(e.getKey());
+            Row row = stored.get(e.getKey());
+            if (row == null) {
+                lost.add(e.getKey() + " (its row is gone)");
+            } else if (row.epoch() != mine) {
+                lost.add(e.getKey() + " (epoch " + row.epoch() + ", this task's " + mine + ")");
             }
         }
         return lost;
