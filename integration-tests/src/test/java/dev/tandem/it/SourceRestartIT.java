@@ -165,6 +165,54 @@ class SourceRestartIT {
     }
 
     /**
+     * On a worker with exactly-once source support and {@code transaction.boundary=connector},
+     * each source transaction is one Kafka transaction committed with its offsets: a worker killed
+     * in the middle of the stream leaves its open Kafka transaction aborted, the new worker sends
+     * that source transaction again from its start, and a consumer reading committed records sees
+     * every row exactly once. A consumer that also reads aborted records counts what was undone.
+     */
+    @Test
+    void onAnExactlyOnceWorkerAKillMidStreamRepeatsNothing() throws Exception {
+        String schema = db.createDatabase("kill_eos");
+        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t SELECT seq, 'snap' FROM seq_1_to_100");
+        Map<String, String> config = sourceConfig(connect, db, "keo", 6304);
+        config.put("tandem.objects", schema + ".t");
+        config.put("exactly.once.support", "required");
+        config.put("transaction.boundary", "connector");
+        String topic = "keo." + schema + ".t";
+        String group = "kill-eos";
+        Map<String, String> exactlyOnce = Map.of("exactly.once.source.support", "enabled");
+        Tally committed = new Tally();
+        Tally everything = new Tally();
+        ConnectWorkerProcess first = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group,
+                work.resolve("eos-1"), exactlyOnce);
+        try (TopicReader reader = new TopicReader(connect.kafka(), topic, Map.of("isolation.level", "read_committed"));
+             TopicReader uncommitted = new TopicReader(connect.kafka(), topic, Map.of("isolation.level", "read_uncommitted"))) {
+            first.rest().configure("kill-eos", config);
+            readUntil(reader, committed, () -> committed.distinct(id -> true) == 100, TIMEOUT);
+
+            CompletableFuture<Void> writer = write(schema, 1_001, 20_000, 20);
+            readUntil(reader, committed, () -> committed.distinct(id -> id > 1_000) >= 3_000, TIMEOUT);
+            first.kill();
+            try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group,
+                    work.resolve("eos-2"), exactlyOnce)) {
+                writer.get();
+                readUntil(reader, committed, () -> committed.distinct(id -> id > 1_000) == 20_000, TIMEOUT);
+                readUntil(uncommitted, everything, () -> everything.distinct(id -> id > 1_000) == 20_000, TIMEOUT);
+                uncommitted.poll(Duration.ofSeconds(1)).forEach(r -> everything.add(List.of(r)));
+                System.out.printf("Exactly-once worker killed mid-stream: 20000 rows, %d duplicates read committed; "
+                        + "%d records of aborted Kafka transactions (sent before the kill, undone, sent again)%n",
+                        committed.duplicates(id -> true), everything.duplicates(id -> true));
+                assertThat(committed.duplicates(id -> true)).as("rows read twice from committed Kafka transactions").isZero();
+                assertThat(committed.distinct(id -> true)).isEqualTo(20_100);
+                second.rest().delete("connectors/kill-eos");
+            }
+        } finally {
+            first.kill();
+        }
+    }
+
+    /**
      * Binlogs purged while the link's worker was down, past the position the link stopped at: on
      * restart the task fails, naming the lost position and what the server still has, instead of
      * streaming on as if nothing were missing.

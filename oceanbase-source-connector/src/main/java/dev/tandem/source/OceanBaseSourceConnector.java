@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceConnectorContext;
@@ -104,9 +105,26 @@ public class OceanBaseSourceConnector extends SourceConnector {
         }
     }
 
+    /**
+     * Exactly-once delivery into Kafka works on a worker with {@code exactly.once.source.support=enabled}:
+     * every record's offset is committed in the Kafka transaction that holds the record, by
+     * whichever boundary the connector config names.
+     */
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
         return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    /**
+     * {@code transaction.boundary=connector} makes one Kafka transaction of each source
+     * transaction (see {@code TransactionBoundaries}); it needs Debezium's transaction markers,
+     * so not with {@code provide.transaction.metadata=false}.
+     */
+    @Override
+    public ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> props) {
+        return "false".equalsIgnoreCase(props.getOrDefault("provide.transaction.metadata", "true"))
+                ? ConnectorTransactionBoundaries.UNSUPPORTED
+                : ConnectorTransactionBoundaries.SUPPORTED;
     }
 
     @Override

@@ -212,7 +212,7 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
         }
         List<SourceRecord> records;
         try {
-            records = KeylessOrder.pin(debezium.poll());
+            records = TransactionReplayOffsets.markingEnds(KeylessOrder.pin(debezium.poll()), debeziumPartition);
         } catch (RetriableException e) {
             newRun(); // Connect polls again, and Debezium starts again from the stored offsets
             throw e;

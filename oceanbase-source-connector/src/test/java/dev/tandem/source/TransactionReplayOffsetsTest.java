@@ -1,5 +1,6 @@
 package dev.tandem.source;
 
+import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,25 @@ class TransactionReplayOffsetsTest {
         Map<String, Object> between = Map.of("file", "binlog.000003", "pos", 1807L, "gtids", "0-1-8");
         assertThat(new TransactionReplayOffsets(stored(between)).offset(PARTITION)).isSameAs(between);
         assertThat(new TransactionReplayOffsets(stored(between)).offset(Map.of("server", "other"))).isNull();
+    }
+
+    @Test
+    void theOffsetOfATransactionsEndResumesAfterIt() {
+        SourceRecord row = new SourceRecord(PARTITION, Map.of("file", "binlog.000003", "pos", 1359L, "event", 2L, "row", 1),
+                "p.db.t", null, null, Map.of("op", "c"));
+        SourceRecord end = new SourceRecord(PARTITION, Map.of("file", "binlog.000003", "pos", 1359L, "event", 3L),
+                "p.transaction", null, null, Map.of("status", "END", "id", "0-1-6"));
+        SourceRecord otherEnd = new SourceRecord(Map.of("server", "other"), Map.of("pos", 1L), "p.transaction", null, null,
+                Map.of("status", "END", "id", "0-1-6"));
+        List<SourceRecord> marked = TransactionReplayOffsets.markingEnds(List.of(row, end, otherEnd), PARTITION);
+        assertThat(marked.get(0)).isSameAs(row);
+        assertThat(marked.get(2)).as("only the offsets Debezium reads back are marked").isSameAs(otherEnd);
+        Map<String, Object> storedEnd = new HashMap<>(marked.get(1).sourceOffset());
+        assertThat(storedEnd).containsEntry(TransactionReplayOffsets.TRANSACTION_COMPLETE, true);
+
+        assertThat(new TransactionReplayOffsets(stored(storedEnd)).offset(PARTITION)).as("Debezium skips the whole transaction")
+                .containsOnly(Map.entry("file", "binlog.000003"), Map.entry("pos", 1359L), Map.entry("event", 3L));
+        Map<String, Object> storedRow = new HashMap<>(marked.get(0).sourceOffset());
+        assertThat(new TransactionReplayOffsets(stored(storedRow)).offset(PARTITION)).doesNotContainKeys("event", "row");
     }
 }

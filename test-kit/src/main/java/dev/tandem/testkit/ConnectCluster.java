@@ -261,6 +261,9 @@ public final class ConnectCluster implements AutoCloseable {
             props.putAll(workerProps);
             Properties broker = new Properties();
             broker.put("auto.create.topics.enable", "false");
+            // One broker: the transaction log must fit it, or transactional producers (exactly-once source tasks) wait forever.
+            broker.put("transaction.state.log.replication.factor", "1");
+            broker.put("transaction.state.log.min.isr", "1");
             broker.putAll(brokerProps);
             EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                     .name(name)

@@ -24,11 +24,21 @@ public final class TopicReader implements AutoCloseable {
     private boolean assigned;
 
     public TopicReader(EmbeddedKafkaCluster kafka, String topic) {
+        this(kafka, topic, Map.of());
+    }
+
+    /**
+     * A reader with consumer settings of its own on top of the defaults, e.g. {@code
+     * isolation.level=read_committed} to see only what committed Kafka transactions hold.
+     */
+    public TopicReader(EmbeddedKafkaCluster kafka, String topic, Map<String, Object> consumerSettings) {
         this.topic = topic;
-        this.consumer = kafka.createConsumer(Map.of(
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"));
+        settings.putAll(consumerSettings);
+        this.consumer = kafka.createConsumer(settings);
     }
 
     /** Records that arrived since the last call, waiting at most {@code timeout} for the first. */

@@ -2,6 +2,7 @@ package dev.tandem.source.core.snapshot;
 
 import dev.tandem.common.SourceRun;
 import dev.tandem.source.core.StartPosition;
+import dev.tandem.source.core.TransactionBoundaries;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ public abstract class SnapshotThenStreamTask extends SourceTask {
     private List<SourceRecord> before = List.of();
     private boolean streaming;
     private SourceRun run;
+    private final TransactionBoundaries boundaries = new TransactionBoundaries();
 
     /** The copier of a copy task. */
     protected abstract ChunkCopier copier(Map<String, String> props);
@@ -92,8 +94,16 @@ public abstract class SnapshotThenStreamTask extends SourceTask {
         run = SourceRun.startingNow(run.source());
     }
 
+    /**
+     * The next records; with {@code transaction.boundary=connector} on an exactly-once worker, the
+     * Kafka transactions end where the source's do ({@link TransactionBoundaries}).
+     */
     @Override
     public final List<SourceRecord> poll() throws InterruptedException {
+        return boundaries.mark(context.transactionContext(), next());
+    }
+
+    private List<SourceRecord> next() throws InterruptedException {
         if (copier != null) {
             return copied(copier.poll());
         }
