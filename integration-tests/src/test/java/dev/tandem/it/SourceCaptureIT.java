@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The source connector, loaded from its plugin zip, capturing a real MariaDB: the behaviour of
@@ -181,6 +182,7 @@ class SourceCaptureIT implements SourceCaptureScenario {
         Map<String, String> config = sourceConfig(connect, db, prefix, 6102);
         config.put("tandem.objects", schema + ".t");
         config.put("tandem.migration.types", "incremental");
+        db.execute("", "SET GLOBAL binlog_expire_logs_seconds = 259200");
         connect.configure("from-now", config);
         connect.awaitRunning("from-now", 1, TIMEOUT);
         DebeziumMetrics.awaitStreaming(prefix, TIMEOUT);
@@ -188,7 +190,14 @@ class SourceCaptureIT implements SourceCaptureScenario {
         db.execute(schema, "INSERT INTO t VALUES (3, 'after')", "UPDATE t SET v = 'after' WHERE id = 1");
         List<ChangeEvent> events = read(2, prefix + "." + schema + ".t");
         assertThat(events).extracting(e -> e.keyField("id") + ":" + e.op()).containsExactly("3:c", "1:u");
+
+        // The binlog retention gauges: the server's setting as read when the stream started (3 days), what an
+        // incremental-only link asks for (48 h), and, caught up, the whole retention as headroom.
+        assertThat(DebeziumMetrics.pluginMetric("from-now", "binlog-retention-seconds")).isEqualTo(259_200.0);
+        assertThat(DebeziumMetrics.pluginMetric("from-now", "binlog-retention-required-seconds")).isEqualTo(48 * 3600.0);
+        await().atMost(TIMEOUT).until(() -> DebeziumMetrics.pluginMetric("from-now", "binlog-retention-headroom-seconds") == 259_200.0);
         connect.delete("from-now");
+        db.execute("", "SET GLOBAL binlog_expire_logs_seconds = 0");
     }
 
     @Test

@@ -54,6 +54,8 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
     private TableId lastTable;
     /** Set when Debezium stopped on something it cannot go past: the sink is told before the task fails. */
     private SourceStop stop;
+    /** The binlog retention gauges, once the stream started. */
+    private RetentionHeadroom headroom;
 
     @Override
     public String version() {
@@ -164,6 +166,20 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
         debezium = task;
         pendingStart = null;
         startFailures = 0;
+        if (headroom == null) {
+            headroom = new RetentionHeadroom(retentionSeconds(), System::currentTimeMillis);
+            headroom.register(context.pluginMetrics(), config.retentionMinHours() * 3600L);
+        }
+    }
+
+    /** How long the source keeps binlogs, read when the stream starts; NaN when it cannot be read. */
+    private double retentionSeconds() {
+        try (Connection c = ServerConnection.open(props)) {
+            return RetentionHeadroom.retentionSeconds(c);
+        } catch (SQLException e) {
+            LOG.debug("Cannot read the binlog retention of {}: {}", ServerConnection.server(props), e.getMessage());
+            return Double.NaN;
+        }
     }
 
     private static void stopQuietly(SourceTask task) {
@@ -196,6 +212,18 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
 
     @Override
     protected List<SourceRecord> pollStream() throws InterruptedException {
+        List<SourceRecord> records = readStream();
+        if (headroom != null) {
+            if (debezium == null || stop != null) {
+                headroom.notReading();
+            } else {
+                headroom.polled(records);
+            }
+        }
+        return records;
+    }
+
+    private List<SourceRecord> readStream() throws InterruptedException {
         if (stop != null) {
             return stop.poll(System.currentTimeMillis());
         }

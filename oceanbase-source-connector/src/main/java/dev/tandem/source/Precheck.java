@@ -140,21 +140,9 @@ final class Precheck {
     }
 
     private static void checkRetention(Connection c, OceanBaseSourceConfig config, String server, Result result) {
-        long seconds = -1;
-        for (String query : List.of("SELECT @@binlog_expire_logs_seconds", "SELECT @@expire_logs_days * 86400")) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-                if (rs.next()) {
-                    seconds = Math.round(rs.getDouble(1));
-                    if (seconds > 0) {
-                        break;
-                    }
-                }
-            } catch (SQLException e) {
-                // the variable does not exist on this server flavour or version; try the next one
-            }
-        }
+        double seconds = RetentionHeadroom.retentionSeconds(c);
         int minHours = config.retentionMinHours();
-        if (seconds > 0 && seconds < minHours * 3600L) {
+        if (seconds < minHours * 3600L) { // false for NaN: the server never purges by age, or cannot tell
             result.warnings().add("binlogs on " + server + " are kept for " + (seconds / 3600.0) + " h, less than "
                     + minHours + " h (" + OceanBaseSourceConfig.RETENTION_MIN_HOURS + "): a connector stopped for longer "
                     + "cannot resume");
