@@ -235,13 +235,7 @@ class SourceRestartIT {
             } // a clean stop: the position after row 2 is committed
             long lost = 100;
             db.execute(schema, "INSERT INTO t VALUES (" + lost + ", 'written while the link was down')");
-            db.execute("", "FLUSH BINARY LOGS");
-            String current = String.valueOf(db.query("", "SHOW MASTER STATUS").get(0).get("File"));
-            // The server keeps a file until its binlog checkpoint has moved past it: purge until the old ones are gone.
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-                db.execute("", "PURGE BINARY LOGS TO '" + current + "'");
-                return current.equals(db.query("", "SHOW BINARY LOGS").get(0).get("Log_name"));
-            });
+            String current = purgeAllBinlogs();
             try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group, work)) {
                 await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).conditionEvaluationListener(c -> {
                     if (c.getRemainingTimeInMS() <= 500) {
@@ -257,6 +251,70 @@ class SourceRestartIT {
                 second.rest().delete("connectors/purged-source");
             }
         }
+    }
+
+    /**
+     * With {@code tandem.binlog.purged=recopy}, binlogs purged while the link was down make the
+     * connector copy every table again (a new plan) and stream from the new copy's position: the
+     * row written and the row changed while the link was down arrive as copied rows. A restart
+     * right after the copy (nothing streamed yet, so Debezium's stored position is still the
+     * purged one) streams from the new copy's position instead of copying a third time.
+     */
+    @Test
+    void withRecopyABinlogPurgedWhileTheLinkWasDownIsCopiedAgainThenStreamed() {
+        String schema = db.createDatabase("recopy");
+        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t VALUES (1, 'copied'), (2, 'copied')");
+        Map<String, String> config = sourceConfig(connect, db, "rc", 6305);
+        config.put("tandem.objects", schema + ".t");
+        config.put("tandem.binlog.purged", "recopy");
+        String group = "recopy";
+        List<ChangeEvent> events = new java.util.ArrayList<>();
+        try (TopicReader reader = new TopicReader(connect.kafka(), "rc." + schema + ".t")) {
+            java.util.function.Predicate<String> arrived = wanted -> {
+                reader.poll(Duration.ofMillis(200)).stream().filter(r -> r.value() != null).map(ChangeEvent::of).forEach(events::add);
+                return events.stream().anyMatch(e -> (e.keyField("id") + ":" + e.op() + ":" + e.after().path("v").asText()).equals(wanted));
+            };
+            try (ConnectWorkerProcess first = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group,
+                    work.resolve("recopy-1"))) {
+                first.rest().configure("recopy-source", config);
+                await().atMost(TIMEOUT).until(() -> arrived.test("2:r:copied"));
+                db.execute(schema, "INSERT INTO t VALUES (3, 'streamed')");
+                await().atMost(TIMEOUT).until(() -> arrived.test("3:c:streamed"));
+            }
+            db.execute(schema, "INSERT INTO t VALUES (100, 'written while down')", "UPDATE t SET v = 'changed while down' WHERE id = 1");
+            purgeAllBinlogs();
+            try (ConnectWorkerProcess second = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group,
+                    work.resolve("recopy-2"))) {
+                await().atMost(TIMEOUT).until(() -> arrived.test("100:r:written while down") && arrived.test("1:r:changed while down"));
+                assertThat(second.logLines("every selected table is copied again")).hasSize(1);
+            } // stopped before anything streamed: Debezium's stored position is still the purged one
+            try (ConnectWorkerProcess third = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(), group,
+                    work.resolve("recopy-3"))) {
+                db.execute(schema, "INSERT INTO t VALUES (4, 'streamed after the copy')");
+                await().atMost(TIMEOUT).until(() -> arrived.test("4:c:streamed after the copy"));
+                assertThat(third.logLines("every selected table is copied again")).as("no third copy").isEmpty();
+                assertThat(third.logLines("the full migration recorded since covers it")).hasSize(1);
+                third.rest().delete("connectors/recopy-source");
+            }
+        }
+        long copiesOfRow2 = events.stream().filter(e -> e.keyField("id").equals("2") && e.op().equals("r")).count();
+        System.out.printf("Binlogs purged while a link with tandem.binlog.purged=recopy was down: %d records, row 2 copied %d times%n",
+                events.size(), copiesOfRow2);
+        assertThat(copiesOfRow2).as("the first copy and the one made again").isEqualTo(2);
+    }
+
+    /**
+     * Flushes the binary log and purges every older file (the server keeps one until its checkpoint
+     * has moved past it); returns the one file left.
+     */
+    private static String purgeAllBinlogs() {
+        db.execute("", "FLUSH BINARY LOGS");
+        String current = String.valueOf(db.query("", "SHOW MASTER STATUS").get(0).get("File"));
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            db.execute("", "PURGE BINARY LOGS TO '" + current + "'");
+            return current.equals(db.query("", "SHOW BINARY LOGS").get(0).get("Log_name"));
+        });
+        return current;
     }
 
     /** Inserts {@code count} rows from {@code firstId} on a background thread, {@code perTransaction} rows a commit. */

@@ -146,6 +146,17 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
             + "asks for 48 hours on an incremental-only link and 168 hours (7 days) when a full migration runs first, "
             + "as OceanBase Migration Service does.";
 
+    public static final String BINLOG_PURGED = "tandem.binlog.purged";
+    public static final String BINLOG_PURGED_FAIL = "fail";
+    public static final String BINLOG_PURGED_RECOPY = "recopy";
+    private static final String BINLOG_PURGED_DOC = "What the link does when the server no longer has the binlog after "
+            + "the position the link stopped at (it was stopped, or behind, for longer than the server keeps binlogs): 'fail' "
+            + "(the default, as OceanBase Migration Service does: the task fails, naming the lost position and what to do) or "
+            + "'recopy' (when the connector starts, it copies every selected table again with the chunked full migration, "
+            + "the copied rows replacing the destination's, then streams from the new copy's position). With 'recopy', rows "
+            + "deleted at the source while the binlog was lost stay in the destination: the verifier finds them and its "
+            + "repair removes them. One-way links only, with the chunked reader.";
+
     /** Task-side key carrying the flavour the connector resolved, so tasks do not detect it again. */
     public static final String RESOLVED_FLAVOR = "tandem.flavor.resolved";
 
@@ -195,6 +206,9 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
                     FULL_ROWS_PER_SECOND_DOC, GROUP_FULL, 5, Width.SHORT, "Rows per second")
             .define(FULL_PROGRESS_TOPIC, Type.STRING, "", Importance.LOW, FULL_PROGRESS_TOPIC_DOC, GROUP_FULL, 6, Width.LONG,
                     "Progress topic")
+            .define(BINLOG_PURGED, Type.STRING, BINLOG_PURGED_FAIL,
+                    ConfigDef.CaseInsensitiveValidString.in(BINLOG_PURGED_FAIL, BINLOG_PURGED_RECOPY),
+                    Importance.LOW, BINLOG_PURGED_DOC, GROUP_MIGRATION, 4, Width.SHORT, "When the binlog was purged")
             .define(RETENTION_MIN_HOURS, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
                     RETENTION_MIN_HOURS_DOC, GROUP_PRECHECK, 1, Width.SHORT, "Minimum binlog retention (hours)");
 
@@ -262,10 +276,6 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         return selection;
     }
 
-    /**
-     * Whether Tandem's chunked reader runs the full migration: 'full' is among the migration types
-     * (and the user did not choose a Debezium snapshot mode instead) and the reader is 'chunked'.
-     */
     /** The binlog retention the precheck asks for, in hours: the option, or by the migration types when it is -1. */
     public int retentionMinHours() {
         int hours = getInt(RETENTION_MIN_HOURS);
@@ -275,10 +285,19 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         return migrationTypes().contains("full") ? 168 : 48;
     }
 
+    /**
+     * Whether Tandem's chunked reader runs the full migration: 'full' is among the migration types
+     * (and the user did not choose a Debezium snapshot mode instead) and the reader is 'chunked'.
+     */
     public boolean chunkedFullMigration() {
         boolean debeziumModeChosen = originals.containsKey("snapshot.mode") && !originals.containsKey(MIGRATION_TYPES);
         return !debeziumModeChosen && migrationTypes().contains("full")
                 && FULL_READER_CHUNKED.equalsIgnoreCase(getString(FULL_READER).trim());
+    }
+
+    /** Whether the tables are copied again when the binlog after the link's position was purged ({@link #BINLOG_PURGED}). */
+    public boolean recopyWhenPurged() {
+        return BINLOG_PURGED_RECOPY.equalsIgnoreCase(getString(BINLOG_PURGED).trim());
     }
 
     /** Whether binlog changes are streamed ('incremental' among the migration types, or Debezium's own choice). */
@@ -376,6 +395,13 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
         if (originals.containsKey(FULL_TASKS) && getInt(FULL_TASKS) > maxTasks) {
             errors.put(FULL_TASKS, FULL_TASKS + "=" + getInt(FULL_TASKS) + " copy tasks, but tasks.max=" + maxTasks
                     + " allows no more than " + maxTasks + ": raise tasks.max to " + getInt(FULL_TASKS) + " or lower " + FULL_TASKS);
+        }
+        if (recopyWhenPurged() && activeActive()) {
+            errors.put(BINLOG_PURGED, BINLOG_PURGED + "=recopy replaces the destination's rows with the source's, which in "
+                    + "active-active would overwrite the other region's changes: use 'fail' and copy the tables anew by hand");
+        } else if (recopyWhenPurged() && !FULL_READER_CHUNKED.equalsIgnoreCase(getString(FULL_READER).trim())) {
+            errors.put(BINLOG_PURGED, BINLOG_PURGED + "=recopy copies the tables with the chunked reader: set "
+                    + FULL_READER + "=" + FULL_READER_CHUNKED + " or " + BINLOG_PURGED + "=fail");
         }
         if (activeActive() && "false".equalsIgnoreCase(originals.getOrDefault("provide.transaction.metadata", "true"))) {
             errors.put(REGION, "active-active (" + REGION + "=" + region() + ") needs transaction metadata: remove "

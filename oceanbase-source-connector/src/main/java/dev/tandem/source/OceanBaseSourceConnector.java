@@ -1,6 +1,7 @@
 package dev.tandem.source;
 
 import dev.tandem.source.core.ServerConnection;
+import dev.tandem.source.core.StartPosition;
 import dev.tandem.common.ConnectionFailure;
 import dev.tandem.common.StagedValidation;
 import dev.tandem.common.TandemVersion;
@@ -64,10 +65,45 @@ public class OceanBaseSourceConnector extends SourceConnector {
         debezium.start(debeziumProps);
         LOG.info("Started source '{}' for a {} server with Debezium {} {}", props.get("name"), flavor.configValue(),
                 debezium.getClass().getSimpleName(), debezium.version());
-        if (config.chunkedFullMigration()) {
-            migration = FullMigration.start(context(), props.get("name"), props.getOrDefault("topic.prefix", ""),
-                    new FullMigration.PlannerSettings(flavor.format(), debeziumProps, config.fullChunkSize(),
-                            config.activeActive() ? config.checkpointTable() : null));
+        String prefix = props.getOrDefault("topic.prefix", "");
+        // A link that may copy again resumes a recorded plan even without 'full': it may be the copy made again.
+        boolean recopy = config.recopyWhenPurged() && storedPositionPurged(props, prefix);
+        boolean recorded = config.recopyWhenPurged() && FullMigration.recordedPosition(context().offsetStorageReader(), prefix) != null;
+        if (config.chunkedFullMigration() || recopy || recorded) {
+            String name = props.get("name");
+            FullMigration.PlannerSettings settings = new FullMigration.PlannerSettings(flavor.format(), debeziumProps,
+                    config.fullChunkSize(), config.activeActive() ? config.checkpointTable() : null);
+            migration = recopy ? FullMigration.recopy(context(), name, prefix, settings)
+                    : FullMigration.start(context(), name, prefix, settings);
+        }
+    }
+
+    /**
+     * Whether the server lost binlog after the position the link stored ({@link PurgedBinlog}) and
+     * no copy made since covers it (none recorded, or its own position lost too); said in the
+     * log: with {@code tandem.binlog.purged=recopy} the tables are then copied again.
+     */
+    private boolean storedPositionPurged(Map<String, String> props, String prefix) {
+        Map<String, Object> stored = context().offsetStorageReader().offset(StartingOffsets.debeziumPartition(props));
+        if (stored == null) {
+            return false;
+        }
+        String server = ServerConnection.server(props);
+        try (java.sql.Connection c = ServerConnection.open(props)) {
+            String lost = PurgedBinlog.lost(c, stored, server, props.get("name"));
+            if (lost == null) {
+                return false;
+            }
+            StartPosition copied = FullMigration.recordedPosition(context().offsetStorageReader(), prefix);
+            if (copied != null && PurgedBinlog.lost(c, copied.debeziumOffset(), server, props.get("name")) == null) {
+                LOG.info("{}; the full migration recorded since covers it: streaming resumes from its position", lost);
+                return false;
+            }
+            LOG.warn("{}. {}=recopy: every selected table is copied again, then the binlog is streamed from the new "
+                    + "copy's position", lost, OceanBaseSourceConfig.BINLOG_PURGED);
+            return true;
+        } catch (SQLException e) {
+            return false; // the precheck reached it a moment ago; the task checks again before streaming
         }
     }
 

@@ -104,23 +104,29 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
             start = Optional.of(afterCopy);
             taskProps.put("snapshot.mode", "no_data"); // the rows were copied; Debezium only streams
         }
-        if (start.isPresent()) {
-            if (context.offsetStorageReader().offset(debeziumPartition) == null) {
-                StartPosition position = start.get().resolvedFor(flavor.format(), props);
-                LOG.info("First start of '{}': capturing from {} (the schema history is rebuilt from the current tables)",
-                        props.get("name"), position);
-                taskProps.put("snapshot.mode", "recovery");
-                firstOffset = position.debeziumOffset();
-                taskContext = StartingOffsets.contextWith(context,
-                        new StartingOffsets(taskContext.offsetStorageReader(), debeziumPartition, firstOffset));
-            }
+        Map<String, Object> stored = context.offsetStorageReader().offset(debeziumPartition);
+        // Copied again because the stored position was purged: the copy's position replaces it.
+        replacingLost = afterCopy != null && stored != null && config.recopyWhenPurged() && purged(props, stored) != null;
+        if (start.isPresent() && (stored == null || replacingLost)) {
+            StartPosition position = start.get().resolvedFor(flavor.format(), props);
+            LOG.info("{} of '{}': capturing from {} (the schema history is rebuilt from the current tables)",
+                    replacingLost ? "After copying again" : "First start", props.get("name"), position);
+            taskProps.put("snapshot.mode", "recovery");
+            firstOffset = position.debeziumOffset();
+            taskContext = StartingOffsets.contextWith(context,
+                    new StartingOffsets(taskContext.offsetStorageReader(), debeziumPartition, firstOffset, replacingLost));
         }
         pendingStart = new PendingStart(flavor, taskContext, taskProps);
         startDebezium();
     }
 
-    /** The position handed to Debezium on the link's first start (none stored yet), or null. */
+    /**
+     * The position handed to Debezium on the link's first start (none stored yet), or after the
+     * tables were copied again because the stored one was purged; else null.
+     */
     private Map<String, Object> firstOffset;
+    /** Whether {@link #firstOffset} replaces a stored position the server no longer has. */
+    private boolean replacingLost;
     /** Debezium's task waiting to start while the source server cannot be reached, or null once started. */
     private PendingStart pendingStart;
     private int startFailures;
@@ -196,15 +202,18 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
      * the one handed to Debezium (after a full migration, where the copy began).
      */
     private ConnectException purged(Map<String, String> props) {
-        Map<String, ?> stored = context.offsetStorageReader().offset(debeziumPartition);
-        if (stored == null) {
-            stored = firstOffset;
-        }
-        if (stored == null) {
+        Map<String, ?> from = replacingLost ? firstOffset : context.offsetStorageReader().offset(debeziumPartition);
+        return purged(props, from != null ? from : firstOffset);
+    }
+
+    /** The failure to stop with when the binlog after {@code offset} is gone, else (or when it cannot be told) null. */
+    private ConnectException purged(Map<String, String> props, Map<String, ?> offset) {
+        if (offset == null) {
             return null;
         }
         try (Connection c = ServerConnection.open(props)) {
-            return PurgedBinlog.check(c, stored, ServerConnection.server(props), props.getOrDefault("name", topicPrefix));
+            return PurgedBinlog.check(c, offset, ServerConnection.server(props), props.getOrDefault("name", topicPrefix),
+                    config.recopyWhenPurged());
         } catch (SQLException e) {
             return null; // unreachable now: Debezium's start says so, and is tried again
         }

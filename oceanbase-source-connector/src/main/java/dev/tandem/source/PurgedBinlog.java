@@ -39,12 +39,43 @@ final class PurgedBinlog {
 
     /**
      * The failure to stop with when the events after {@code offset} (Debezium's stored binlog
-     * offset) are no longer all on the server; null when they are, or nothing can be told.
-     * With MariaDB GTIDs the check is by GTID (the server's state at the start of its oldest
-     * binlog must not be ahead of the offset in any domain); without GTIDs, by the offset's file.
-     * MySQL GTID sets are left to Debezium's own check against {@code gtid_purged}.
+     * offset) are no longer all on the server ({@link #lost}); null when they are, or nothing can be told.
      */
     static ConnectException check(Connection c, Map<String, ?> offset, String server, String connector) {
+        return check(c, offset, server, connector, false);
+    }
+
+    /**
+     * As {@link #check(Connection, Map, String, String)}; with {@code recopy} (the link's
+     * {@code tandem.binlog.purged=recopy}) the message says how to have the tables copied again.
+     */
+    static ConnectException check(Connection c, Map<String, ?> offset, String server, String connector, boolean recopy) {
+        String lost = lost(c, offset, server, connector);
+        if (lost == null) {
+            return null;
+        }
+        if (recopy) {
+            return new ConnectException(lost + ", so the changes made in between are lost to this link. With "
+                    + OceanBaseSourceConfig.BINLOG_PURGED + "=recopy the tables are copied again when the connector starts: "
+                    + "restart it with its tasks (POST /connectors/" + connector + "/restart?includeTasks=true)");
+        }
+        return new ConnectException(lost + ", so the changes made in between are lost to this link. Copy the tables again: create the "
+                + "link anew under a new connector name (a deleted connector's offsets stay in Connect) with "
+                + "tandem.migration.types=full,incremental, and let the sink overwrite the destination's rows "
+                + "(tandem.destination.nonempty=overwrite), or set " + OceanBaseSourceConfig.BINLOG_PURGED + "=recopy and "
+                + "restart the connector. Then keep binlogs longer than the longest stop of a link "
+                + "(binlog_expire_logs_seconds; the precheck warns below " + OceanBaseSourceConfig.RETENTION_MIN_HOURS + ")");
+    }
+
+    /**
+     * What is lost when the events after {@code offset} (Debezium's stored binlog offset) are no
+     * longer all on the server ("The binlog position where … is no longer on …: its oldest binlog
+     * is …"); null when they are, or nothing can be told. With MariaDB GTIDs the check is by GTID
+     * (the server's state at the start of its oldest binlog must not be ahead of the offset in any
+     * domain); without GTIDs, by the offset's file. MySQL GTID sets are left to Debezium's own
+     * check against {@code gtid_purged}.
+     */
+    static String lost(Connection c, Map<String, ?> offset, String server, String connector) {
         Object file = offset == null ? null : offset.get("file");
         List<String> files = binlogFiles(c);
         if (file == null || files.isEmpty()) {
@@ -63,13 +94,9 @@ final class PurgedBinlog {
         if (!lost) {
             return null;
         }
-        return new ConnectException("The binlog position where '" + connector + "' stopped, " + file + ":" + offset.get("pos")
+        return "The binlog position where '" + connector + "' stopped, " + file + ":" + offset.get("pos")
                 + (gtids == null ? "" : " (GTID " + gtids + ")") + ", is no longer on " + server + ": its oldest binlog is "
-                + files.get(0) + ", so the changes made in between are lost to this link. Copy the tables again: create the "
-                + "link anew under a new connector name (a deleted connector's offsets stay in Connect) with "
-                + "tandem.migration.types=full,incremental, and let the sink overwrite the destination's rows "
-                + "(tandem.destination.nonempty=overwrite). Then keep binlogs longer than the longest stop of a link "
-                + "(binlog_expire_logs_seconds; the precheck warns below " + OceanBaseSourceConfig.RETENTION_MIN_HOURS + ")");
+                + files.get(0);
     }
 
     private static final java.util.regex.Pattern MARIADB_GTID = java.util.regex.Pattern.compile(

@@ -136,6 +136,17 @@ class OceanBaseSourceConfigTest {
     }
 
     @Test
+    void copyingAgainWhenTheBinlogIsPurgedIsForOneWayLinksWithTheChunkedReader() {
+        assertThat(config().recopyWhenPurged()).as("fail by default").isFalse();
+        assertThat(config("tandem.binlog.purged", "RECOPY").recopyWhenPurged()).isTrue();
+        assertThat(config("tandem.binlog.purged", "recopy", "tandem.migration.types", "incremental").crossFieldErrors()).isEmpty();
+        assertThat(config("tandem.binlog.purged", "recopy", "tandem.region", "west").crossFieldErrors())
+                .hasEntrySatisfying("tandem.binlog.purged", m -> assertThat(m).contains("active-active", "'fail'"));
+        assertThat(config("tandem.binlog.purged", "recopy", "tandem.full.reader", "debezium").crossFieldErrors())
+                .hasEntrySatisfying("tandem.binlog.purged", m -> assertThat(m).contains("tandem.full.reader=chunked"));
+    }
+
+    @Test
     void theFlavourIsRecognisedFromTheServersVersionStrings() {
         assertThat(SourceFlavor.of(ServerKind.of("10.11.6-MariaDB-0+deb12u1-log", "Debian 12"))).isEqualTo(SourceFlavor.MARIADB);
         assertThat(SourceFlavor.of(ServerKind.of("8.0.36", "MySQL Community Server - GPL"))).isEqualTo(SourceFlavor.MYSQL);

@@ -59,10 +59,25 @@ public final class FullMigration {
      */
     public static FullMigration start(SourceConnectorContext context, String connector, String prefix,
                                       PlannerSettings settings) {
+        return start(context, connector, prefix, settings, false);
+    }
+
+    /**
+     * A copy of every table again, because the binlog after the link's stored position is gone
+     * (and after the recorded plan's, if any): a new plan, with its own id, chunks and binlog
+     * position. Once recorded, it is resumed by {@link #start} like any plan.
+     */
+    public static FullMigration recopy(SourceConnectorContext context, String connector, String prefix,
+                                       PlannerSettings settings) {
+        return start(context, connector, prefix, settings, true);
+    }
+
+    private static FullMigration start(SourceConnectorContext context, String connector, String prefix,
+                                       PlannerSettings settings, boolean again) {
         OffsetStorageReader offsets = context.offsetStorageReader();
         FullMigration migration;
         try {
-            migration = resumeOrPlan(offsets, prefix, settings);
+            migration = again ? planAgain(settings, prefix) : resumeOrPlan(offsets, prefix, settings);
         } catch (ConnectException e) {
             throw e;
         } catch (Exception e) {
@@ -74,14 +89,35 @@ public final class FullMigration {
         return migration;
     }
 
+    private static FullMigration planAgain(PlannerSettings settings, String prefix) throws Exception {
+        FullMigration again = new FullMigration(prefix, planner(settings).plan(), false);
+        LOG.warn("Copying again: full migration {} of {} table(s), {} chunk(s), then streaming from its position", again.plan.id(),
+                again.plan.tables().size(), again.plan.chunkCount());
+        return again;
+    }
+
+    /** The binlog position of the full migration recorded in Connect's offsets for {@code prefix}, or null when none is. */
+    public static StartPosition recordedPosition(OffsetStorageReader offsets, String prefix) {
+        Map<String, Object> header = offsets.offset(ChunkOffsets.planPartition(prefix));
+        if (header == null || !(header.get(ChunkOffsets.PLAN) instanceof String packedHeader)) {
+            return null;
+        }
+        List<String> fields = SnapshotPlan.header(packedHeader);
+        return SnapshotPlan.position(fields.get(1), fields.get(2), fields.get(3));
+    }
+
+    private static SnapshotPlanner planner(PlannerSettings settings) {
+        return new SnapshotPlanner(settings.format(), settings.debeziumProps(), settings.chunkSize(), settings.excluded(),
+                settings.clock());
+    }
+
     /**
      * The migration as Connect's offsets record it, or a new plan when none was recorded; null when
      * Debezium already streams for this prefix without any plan (nothing to copy).
      */
     public static FullMigration resumeOrPlan(OffsetStorageReader offsets, String prefix, PlannerSettings settings)
             throws Exception {
-        SnapshotPlanner planner = new SnapshotPlanner(settings.format(), settings.debeziumProps(), settings.chunkSize(),
-                settings.excluded(), settings.clock());
+        SnapshotPlanner planner = planner(settings);
         Map<String, Object> header = offsets.offset(ChunkOffsets.planPartition(prefix));
         if (header == null || !(header.get(ChunkOffsets.PLAN) instanceof String packedHeader)) {
             if (offsets.offset(Map.of(ChunkOffsets.SERVER, prefix)) != null) {
