@@ -122,9 +122,7 @@ class SourceRestartIT {
     @Test
     void aWorkerKilledMidStreamIsReplacedAndNothingIsLostAndACleanStopRepeatsNothing() throws Exception {
         String schema = db.createDatabase("kill_stream");
-        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t SELECT seq, 'snap' FROM seq_1_to_100");
-        Map<String, String> config = sourceConfig(connect, db, "kst", 6302);
-        config.put("tandem.objects", schema + ".t");
+        Map<String, String> config = hundredRowLink(schema, "kst", 6302);
         String topic = "kst." + schema + ".t";
         String group = "kill-stream";
         Tally tally = new Tally();
@@ -174,9 +172,7 @@ class SourceRestartIT {
     @Test
     void onAnExactlyOnceWorkerAKillMidStreamRepeatsNothing() throws Exception {
         String schema = db.createDatabase("kill_eos");
-        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t SELECT seq, 'snap' FROM seq_1_to_100");
-        Map<String, String> config = sourceConfig(connect, db, "keo", 6304);
-        config.put("tandem.objects", schema + ".t");
+        Map<String, String> config = hundredRowLink(schema, "keo", 6304);
         config.put("exactly.once.support", "required");
         config.put("transaction.boundary", "connector");
         String topic = "keo." + schema + ".t";
@@ -315,6 +311,14 @@ class SourceRestartIT {
             return current.equals(db.query("", "SHOW BINARY LOGS").get(0).get("Log_name"));
         });
         return current;
+    }
+
+    /** A link capturing table {@code t} of {@code schema}, made with 100 rows to copy. */
+    private static Map<String, String> hundredRowLink(String schema, String prefix, int serverId) {
+        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t SELECT seq, 'snap' FROM seq_1_to_100");
+        Map<String, String> config = sourceConfig(connect, db, prefix, serverId);
+        config.put("tandem.objects", schema + ".t");
+        return config;
     }
 
     /** Inserts {@code count} rows from {@code firstId} on a background thread, {@code perTransaction} rows a commit. */
