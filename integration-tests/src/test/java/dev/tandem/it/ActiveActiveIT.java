@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.tandem.it.SinkApplyIT.sinkConfig;
-import static dev.tandem.it.SourceCaptureIT.sourceConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +38,6 @@ class ActiveActiveIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(240);
     private static final String CHECKPOINT = "tandem.tandem_checkpoint";
     private static final int ORIGIN_COLUMN = 4;
-    private static final String TAGGER = "dev.tandem.smt.origin.OriginTagger";
     private static final int RATE = 60;
     private static final AtomicInteger SERVER_IDS = new AtomicInteger(7100);
 
@@ -72,32 +69,12 @@ class ActiveActiveIT {
                 north == null ? null : north.server);
     }
 
-    /** Source of one link: captures {@code database} in {@code from}, tags origins, full or incremental only. */
     private static Map<String, String> source(Region from, String prefix, String database, boolean full) {
-        Map<String, String> c = sourceConfig(connect, from.server, prefix, SERVER_IDS.incrementAndGet());
-        c.put("tandem.objects", database + ".*");
-        c.put("tandem.region", from.name);
-        c.put("tandem.migration.types", full ? "schema,full,incremental" : "incremental");
-        c.put("transforms", "origin");
-        c.put("transforms.origin.type", TAGGER);
-        c.put("transforms.origin.region", from.name);
-        return c;
+        return ActiveActiveLinks.source(connect, from.server, from.name, prefix, database, full, SERVER_IDS.incrementAndGet());
     }
 
-    /**
-     * Sink of one link: applies the source's topics of {@code database} in {@code to}, dropping changes
-     * made in {@code to}; it reads the source's transaction topic too, so (tandem.transactions=auto) each
-     * source transaction commits whole, as the active-active files of config-examples do.
-     */
     private static Map<String, String> sink(Region from, Region to, String prefix, String database) {
-        Map<String, String> c = sinkConfig(to.server, "", "${db}.${table}");
-        c.remove("topics");
-        c.put("topics.regex", prefix + "\\.(" + database + "\\..*|transaction)");
-        c.put("tandem.region", to.name);
-        c.put("tandem.source.region", from.name);
-        // A regex subscription sees topics created after it only at the next metadata refresh (5 minutes by default).
-        c.put("consumer.override.metadata.max.age.ms", "2000");
-        return c;
+        return ActiveActiveLinks.sink(to.server, from.name, to.name, prefix, database);
     }
 
     private static Link link(ConnectRest rest, String test, Region from, Region to, String database, boolean full) {

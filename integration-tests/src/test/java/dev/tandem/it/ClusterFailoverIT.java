@@ -2,11 +2,15 @@ package dev.tandem.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.testkit.BinlogAudit;
+import dev.tandem.testkit.ChangeEvent;
 import dev.tandem.testkit.Closing;
+import dev.tandem.testkit.ConnectRest;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.testkit.TableComparison;
+import dev.tandem.testkit.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,14 +68,16 @@ class ClusterFailoverIT {
         Closing.all(connect, source, dest);
     }
 
-    /** Three worker processes of one group, started side by side. */
-    private static List<ConnectWorkerProcess> workers(String group) {
+    /** Three worker processes of one group, started side by side, with {@code settings} besides the failover ones. */
+    private static List<ConnectWorkerProcess> workers(String group, Map<String, String> settings) {
         List<CompletableFuture<ConnectWorkerProcess>> starting = new ArrayList<>();
+        Map<String, String> props = new HashMap<>(settings);
+        // The sink tasks' consumers: a dead worker's consumer holds its partitions until this expires (default 45 s).
+        props.put("consumer.session.timeout.ms", "10000");
         for (int i = 1; i <= 3; i++) {
-            Path dir = work.resolve("worker-" + i);
-            // The sink tasks' consumers: a dead worker's consumer holds its partitions until this expires (default 45 s).
+            Path dir = work.resolve(group + "-worker-" + i);
             starting.add(CompletableFuture.supplyAsync(() -> ConnectWorkerProcess.start(connect.bootstrapServers(),
-                    connect.pluginPath(), group, dir, Map.of("consumer.session.timeout.ms", "10000"))));
+                    connect.pluginPath(), group, dir, props)));
         }
         return starting.stream().map(CompletableFuture::join).toList();
     }
@@ -149,25 +155,9 @@ class ClusterFailoverIT {
         Map<String, String> sinkConfig = sinkConfig(dest, "fo." + db + ".t", copy + ".${table}");
         sinkConfig.put("tasks.max", "2");
 
-        // The source's binlog clients: how many at once, and each one's connection id.
-        AtomicBoolean watching = new AtomicBoolean(true);
-        AtomicInteger mostAtOnce = new AtomicInteger();
-        Set<Long> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        CompletableFuture<Void> watcher = CompletableFuture.runAsync(() -> {
-            while (watching.get()) {
-                List<Map<String, Object>> dumps = source.query("", "SELECT ID FROM information_schema.PROCESSLIST "
-                        + "WHERE COMMAND LIKE 'Binlog Dump%'");
-                dumps.forEach(r -> clients.add(((Number) r.get("ID")).longValue()));
-                mostAtOnce.accumulateAndGet(dumps.size(), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        BinlogClients clients = new BinlogClients(source);
         long destSeq = BinlogAudit.lastSeq(dest);
-        List<ConnectWorkerProcess> alive = new ArrayList<>(workers("failover"));
+        List<ConnectWorkerProcess> alive = new ArrayList<>(workers("failover", Map.of()));
         AtomicBoolean writing = new AtomicBoolean(false);
         AtomicLong written = new AtomicLong();
         CompletableFuture<Void> writer = null;
@@ -229,17 +219,170 @@ class ClusterFailoverIT {
             if (writer != null) {
                 writer.exceptionally(e -> null).get();
             }
-            watching.set(false);
-            watcher.get();
+            clients.close();
             alive.forEach(ConnectWorkerProcess::kill);
         }
 
         // The destination's binlog: each sink transaction moves its partitions' checkpoints strictly forward.
         int transactions = VersionedStream.assertCheckpointsRise(dest, destSeq, "fo-sink").transactions();
         System.out.printf("Destination binlog: %d transactions of the sink, each partition's offsets strictly rising; the "
-                + "source served %d binlog connections over the test, at most %d at once%n", transactions, clients.size(),
-                mostAtOnce.get());
-        assertThat(mostAtOnce.get()).as("binlog clients of the link at once").isLessThanOrEqualTo(1);
-        assertThat(clients).as("one binlog connection before the second kill, one after").hasSizeBetween(2, 3);
+                + "source served %d binlog connections over the test, at most %d at once%n", transactions, clients.seen.size(),
+                clients.mostAtOnce.get());
+        assertThat(clients.mostAtOnce.get()).as("binlog clients of the link at once").isLessThanOrEqualTo(1);
+        assertThat(clients.seen).as("one binlog connection before the second kill, one after").hasSizeBetween(2, 3);
+    }
+
+    /**
+     * Active-active between two regions (the source server is east, the destination west) on the
+     * three-worker cluster, the workers with exactly-once source support (each source transaction
+     * one Kafka transaction, sinks reading committed records): the worker that streams east's
+     * binlog is killed while both regions' applications write. The regions converge; east's
+     * change topics hold no binlog event twice among committed records, so the replay after the
+     * kill reaches no sink; each sink's transactions move its checkpoints strictly forward, so no
+     * Kafka record is applied twice: no change is applied twice in a region. East never serves two
+     * binlog clients of its link at once.
+     */
+    @Test
+    void activeActiveTrafficSurvivesTheLossOfTheWorkerStreamingARegionsBinlog() throws Exception {
+        String db = "aa_cluster";
+        MariaDbServer east = source;
+        MariaDbServer west = dest;
+        for (MariaDbServer region : List.of(east, west)) {
+            region.execute("", "CREATE DATABASE " + db);
+            region.execute(db, RegionWriter.SCHEMA);
+        }
+        east.execute(db, RegionWriter.seed(2_000, List.of("east", "west")));
+        Map<String, String> exactlyOnce = Map.of("exactly.once.support", "required", "transaction.boundary", "connector");
+        Map<String, String> eastSource = ActiveActiveLinks.source(connect, east, "east", "aac_east", db, true, 7601);
+        Map<String, String> westSource = ActiveActiveLinks.source(connect, west, "west", "aac_west", db, false, 7602);
+        eastSource.putAll(exactlyOnce);
+        westSource.putAll(exactlyOnce);
+
+        List<ConnectWorkerProcess> alive = new ArrayList<>(workers("aa-failover", Map.of(
+                "exactly.once.source.support", "enabled", "consumer.isolation.level", "read_committed")));
+        BinlogClients eastClients = new BinlogClients(east);
+        List<RegionWriter> writers = new ArrayList<>();
+        long eastSeq;
+        long westSeq;
+        try {
+            ConnectRest rest = alive.get(0).rest();
+            rest.configure("aac-east-source", eastSource);
+            rest.configure("aac-east-to-west", ActiveActiveLinks.sink(west, "east", "west", "aac_east", db));
+            awaitEqual(db, east, west);
+            rest.configure("aac-west-source", westSource);
+            rest.configure("aac-west-to-east", ActiveActiveLinks.sink(east, "west", "east", "aac_west", db));
+            await().atMost(TIMEOUT).until(() -> BinlogClients.streaming(west) && BinlogClients.streaming(east));
+            eastSeq = BinlogAudit.lastSeq(east);
+            westSeq = BinlogAudit.lastSeq(west);
+
+            writers.add(new RegionWriter(east, db, "east", 0, 2_000, 2, 60).start());
+            writers.add(new RegionWriter(west, db, "west", 1, 2_000, 2, 60).start());
+            Thread.sleep(5_000);
+            ConnectWorkerProcess streaming = runningTask(alive, "aac-east-source", 0);
+            assertThat(streaming).as("a worker streams east's binlog").isNotNull();
+            streaming.kill();
+            alive.remove(streaming);
+            long killed = System.nanoTime();
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> onlyOn(alive, "aac-east-source"));
+            long movedMs = (System.nanoTime() - killed) / 1_000_000L;
+            Thread.sleep(5_000);
+            long eastWrites = writers.get(0).stop();
+            long westWrites = writers.get(1).stop();
+            awaitEqual(db, east, west);
+            System.out.printf("Active-active on three workers: the worker streaming east's binlog was killed while east wrote %d "
+                    + "and west %d transactions; east's source ran on a surviving worker %d ms later; the regions converged%n",
+                    eastWrites, westWrites, movedMs);
+        } finally {
+            writers.forEach(RegionWriter::stop);
+            eastClients.close();
+            alive.forEach(ConnectWorkerProcess::kill);
+        }
+
+        long committed = 0;
+        long aborted = 0;
+        for (String table : List.of("account", "ledger")) {
+            String topic = "aac_east." + db + "." + table;
+            committed += repeatedEvents(topic, "read_committed");
+            aborted += repeatedEvents(topic, "read_uncommitted");
+        }
+        int intoWest = VersionedStream.assertCheckpointsRise(west, westSeq, "aac-east-to-west").transactions();
+        int intoEast = VersionedStream.assertCheckpointsRise(east, eastSeq, "aac-west-to-east").transactions();
+        System.out.printf("East's change topics: %d binlog events twice among committed records, %d counting aborted Kafka "
+                + "transactions; sink transactions with strictly rising checkpoints: %d into west, %d into east; east served at "
+                + "most %d binlog client(s) of the link at once%n", committed, aborted, intoWest, intoEast, eastClients.mostAtOnce.get());
+        assertThat(committed).as("binlog events of east sent twice in committed Kafka transactions").isZero();
+        assertThat(eastClients.mostAtOnce.get()).as("binlog clients of east's link at once").isLessThanOrEqualTo(1);
+    }
+
+    private static void awaitEqual(String db, MariaDbServer a, MariaDbServer b) {
+        for (String table : List.of("account", "ledger")) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(TableComparison.rows(b, db, table)).as(table).isEqualTo(TableComparison.rows(a, db, table)));
+        }
+    }
+
+    /**
+     * Change records of {@code topic} (read with {@code isolation}) that repeat a binlog event
+     * already read: the same row of the same event (file, position, row), until the topic is quiet.
+     */
+    private static long repeatedEvents(String topic, String isolation) {
+        Set<String> events = new HashSet<>();
+        long repeated = 0;
+        try (TopicReader reader = new TopicReader(connect.kafka(), topic, Map.of("isolation.level", isolation))) {
+            int quiet = 0;
+            while (quiet < 3) {
+                List<ConsumerRecord<byte[], byte[]>> batch = reader.poll(Duration.ofSeconds(1));
+                quiet = batch.isEmpty() ? quiet + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    ChangeEvent e = ChangeEvent.of(r);
+                    if ("r".equals(e.op())) {
+                        continue; // copied rows carry the copy's position, not an event's
+                    }
+                    JsonNode s = e.source();
+                    if (!events.add(s.path("file").asText() + ":" + s.path("pos").asText() + ":" + s.path("row").asText())) {
+                        repeated++;
+                    }
+                }
+            }
+        }
+        return repeated;
+    }
+
+    /** Watches a server's binlog clients (its process list, every 100 ms): how many at once, and each one's connection id. */
+    private static final class BinlogClients implements AutoCloseable {
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        final Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean watching = new AtomicBoolean(true);
+        private final CompletableFuture<Void> watcher;
+
+        BinlogClients(MariaDbServer server) {
+            watcher = CompletableFuture.runAsync(() -> {
+                while (watching.get()) {
+                    List<Map<String, Object>> dumps = server.query("", "SELECT ID FROM information_schema.PROCESSLIST "
+                            + "WHERE COMMAND LIKE 'Binlog Dump%'");
+                    dumps.forEach(r -> seen.add(((Number) r.get("ID")).longValue()));
+                    mostAtOnce.accumulateAndGet(dumps.size(), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        /** Whether a binlog client is connected now. */
+        static boolean streaming(MariaDbServer server) {
+            return !server.query("", "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'").isEmpty();
+        }
+
+        @Override
+        public void close() throws Exception {
+            watching.set(false);
+            watcher.get();
+        }
     }
 }
