@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection and refuses new ones (a server that went away), or to {@link #blackhole()} it,
  * which keeps connections open but forwards nothing and leaves new ones unanswered (a network
  * that drops packets: only the client's own timeouts notice). {@link #restore()} forwards again.
+ * {@link #cutAfterNextCommit()} cuts the link right after a client's {@code COMMIT} reached the
+ * server, before its answer returns: a transaction committed whose client cannot know it.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -28,6 +30,11 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile Mode mode = Mode.FORWARD;
     private volatile boolean closed;
+    /** Armed: the next client packet holding a COMMIT statement goes through, its answer does not. */
+    private volatile boolean cutAfterCommit;
+    /** A COMMIT went through armed: answers are held until the link is cut. */
+    private volatile boolean holdAnswers;
+    private final java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
 
     private TcpProxy(String host, int port) throws IOException {
         this.target = new InetSocketAddress(host, port);
@@ -66,6 +73,21 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * Arms the proxy: the next {@code COMMIT} a client sends reaches the server, its answer is
+     * held, and once the server has had {@code settle} to commit, every connection is reset and
+     * new ones refused (as {@link #cut()}) until {@link #restore()}. Returns at once; {@link
+     * #awaitCutAfterCommit} waits for it to happen.
+     */
+    public void cutAfterNextCommit() {
+        cutAfterCommit = true;
+    }
+
+    /** Waits until an armed {@link #cutAfterNextCommit()} cut the link; false when {@code timeout} passed first. */
+    public boolean awaitCutAfterCommit(java.time.Duration timeout) throws InterruptedException {
+        return committed.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Forwards nothing either way, on open and new connections alike, until {@link #restore()}. */
     public void blackhole() {
         mode = Mode.BLACKHOLE;
@@ -80,6 +102,7 @@ public final class TcpProxy implements AutoCloseable {
             open.forEach(TcpProxy::reset);
             open.clear();
         }
+        holdAnswers = false;
         mode = Mode.FORWARD;
     }
 
@@ -116,26 +139,43 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         open.add(upstream);
-        Thread back = new Thread(() -> pipe(upstream, client), "tcp-proxy-back-" + port());
+        Thread back = new Thread(() -> pipe(upstream, client, false), "tcp-proxy-back-" + port());
         back.setDaemon(true);
         back.start();
-        pipe(client, upstream);
+        pipe(client, upstream, true);
     }
 
-    /** Copies {@code from} to {@code to} while forwarding; holds the bytes while in a black hole. */
-    private void pipe(Socket from, Socket to) {
+    /**
+     * Copies {@code from} to {@code to} while forwarding; holds the bytes while in a black hole,
+     * and the server's answers once an armed COMMIT went through.
+     */
+    private void pipe(Socket from, Socket to, boolean fromClient) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                while (mode == Mode.BLACKHOLE && !from.isClosed()) {
+                while ((mode == Mode.BLACKHOLE || !fromClient && holdAnswers) && !from.isClosed() && mode != Mode.CUT) {
                     pause(); // dropped on the floor, as far as the other side can tell, until the link returns
                 }
                 if (mode != Mode.FORWARD) {
                     break;
                 }
+                boolean commit = fromClient && cutAfterCommit && holdsCommit(buffer, n);
+                if (commit) {
+                    cutAfterCommit = false;
+                    holdAnswers = true; // before the COMMIT leaves: its answer must not get back
+                }
                 out.write(buffer, 0, n);
                 out.flush();
+                if (commit) {
+                    Thread cutter = new Thread(() -> {
+                        pause(300); // the server commits meanwhile
+                        cut();
+                        committed.countDown();
+                    }, "tcp-proxy-cut-" + port());
+                    cutter.setDaemon(true);
+                    cutter.start();
+                }
             }
         } catch (IOException e) {
             // one side went away: the other goes too
@@ -147,9 +187,19 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Whether a client packet is a COMMIT statement (a text query: length, sequence, COM_QUERY, then the text). */
+    private static boolean holdsCommit(byte[] buffer, int n) {
+        return n >= 11 && buffer[4] == 0x03 && new String(buffer, 5, Math.min(n - 5, 16), java.nio.charset.StandardCharsets.US_ASCII)
+                .trim().toUpperCase(java.util.Locale.ROOT).startsWith("COMMIT");
+    }
+
     private static void pause() {
+        pause(20);
+    }
+
+    private static void pause(long millis) {
         try {
-            Thread.sleep(20);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
