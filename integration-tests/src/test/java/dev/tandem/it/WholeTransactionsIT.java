@@ -6,6 +6,7 @@ import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TcpProxy;
 import dev.tandem.testkit.TableComparison;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +193,60 @@ class WholeTransactionsIT {
         assertThat(written).as("the opening row's transaction, then the large one, once")
                 .extracting(BinlogAudit.Transaction::rows).containsExactly(1, LEDGER_ROWS);
         connect.delete("crash-source");
+    }
+
+    /**
+     * The destination commits a large source transaction, but the sink never hears it: the link
+     * to the destination is cut right after the COMMIT reached the server. The sink reads the
+     * transaction again, as for any lost destination transaction, and first reads its checkpoints
+     * back from the destination: the transaction committed, so it is not applied a second time
+     * (every sink transaction in the destination's binlog moves the checkpoints strictly forward).
+     */
+    @Test
+    void aLargeTransactionWhoseCommitAnswerIsLostIsNotAppliedAgain() throws Exception {
+        int rows = 20_000;
+        int transactions = 4;
+        source.execute("", "CREATE DATABASE lostcommit");
+        source.execute("lostcommit", "CREATE TABLE ledger (id INT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
+                "INSERT INTO ledger VALUES (0, 'opening')");
+        Map<String, String> src = sourceConfig(connect, source, "lostcommit", 7103);
+        src.put("tandem.objects", "lostcommit.*");
+        connect.configure("lostcommit-source", src);
+        DebeziumMetrics.awaitStreaming("lostcommit", TIMEOUT);
+        for (int t = 0; t < transactions; t++) {
+            source.transaction("lostcommit", "INSERT INTO ledger SELECT seq, CONCAT('entry ', seq) FROM seq_"
+                    + (t * rows + 1) + "_to_" + ((t + 1) * rows));
+        }
+        await("the source transactions in Kafka").atMost(TIMEOUT).ignoreExceptions()
+                .until(() -> connect.recordCount("lostcommit.lostcommit.ledger", 1) >= 1 + (long) transactions * rows);
+        long before = BinlogAudit.lastSeq(dest);
+
+        try (TcpProxy proxy = TcpProxy.to(dest.host(), dest.port())) {
+            Map<String, String> sink = wholeSink("lostcommit");
+            sink.put("connection.url", "jdbc:mariadb://" + proxy.host() + ":" + proxy.port() + "/");
+            connect.configure("lostcommit-sink", sink);
+            // Armed once the sink writes the first large transaction: its commit is the next COMMIT on the link.
+            await("the sink writing a large transaction").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> openRowsModified() > 0);
+            proxy.cutAfterNextCommit();
+            assertThat(proxy.awaitCutAfterCommit(TIMEOUT)).as("a COMMIT went through and its answer was lost").isTrue();
+            long committedAtCut = ledgerCount("lostcommit");
+            Thread.sleep(3_000);
+            proxy.restore();
+            await("the sink applies the rest").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> ledgerCount("lostcommit") == 1 + (long) transactions * rows);
+            Thread.sleep(1_000);
+            connect.delete("lostcommit-sink");
+            System.out.printf("Link to the destination cut right after a COMMIT (%d ledger rows committed, the sink not told); "
+                    + "restored 3 s later%n", committedAtCut);
+            assertThat(committedAtCut).as("the cut commit made its transaction's rows visible").isGreaterThan(1);
+        }
+        String digest = "SELECT COUNT(*), SUM(CRC32(CONCAT(id, ':', note))) FROM lostcommit.ledger";
+        assertThat(dest.query("", digest)).as("the ledger's rows").isEqualTo(source.query("", digest));
+        VersionedStream.Checkpointed applied = VersionedStream.assertCheckpointsRise(dest, before, "lostcommit-sink");
+        System.out.printf("Destination binlog after the lost answer: %d sink transactions, checkpoints strictly rising%n",
+                applied.transactions());
+        connect.delete("lostcommit-source");
     }
 
     /**

@@ -41,6 +41,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -89,6 +90,12 @@ public class OceanBaseSinkTask extends SinkTask {
     private Batch current;
     /** Destination transactions lost in a row (a deadlock, a lost connection) while whole transactions were read again. */
     private int lostInARow;
+    /**
+     * Set when an open source transaction's destination transaction was lost: its commit may
+     * have reached the destination all the same, so the checkpoints are read back before anything
+     * is applied again.
+     */
+    private boolean readBackApplied;
 
     @Override
     public String version() {
@@ -300,11 +307,19 @@ public class OceanBaseSinkTask extends SinkTask {
             throw failure;
         }
         if (records.isEmpty() || pipeline.doneInFlight()) {
-            awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
+            try {
+                awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
+            } catch (ReadAgain e) {
+                readAgain(e); // these records are read again too, from the applied offsets
+                return;
+            }
         }
         Batch batch = new Batch();
         current = batch;
         if (whole != null) {
+            if (readBackApplied && !readBackApplied()) {
+                return;
+            }
             try {
                 whole.put(records, held.keySet());
             } catch (ReadAgain e) {
@@ -462,7 +477,40 @@ public class OceanBaseSinkTask extends SinkTask {
         LOG.warn("The open source transaction's destination transaction was lost ({}); reading it again in {} ms (attempt {} of {})",
                 e.getMessage(), wait, lostInARow, config.maxRetries());
         whole.readAgain();
+        readBackApplied = true;
         context.timeout(wait);
+    }
+
+    /**
+     * After a lost destination transaction, the applied offsets as the destination holds them: a
+     * commit whose answer was lost moved them, and what it applied is then not applied again (the
+     * records up to them are passed over). While the destination cannot be read, the put waits the
+     * backoff and takes none of the records (they are read again): returns false.
+     */
+    private boolean readBackApplied() {
+        Map<TopicPartition, Long> stored;
+        try (Connection c = openConnection()) {
+            // Every assigned partition: one applied for the first time by the lost commit has no applied offset yet.
+            stored = checkpoints.offsets(c, new ArrayList<>(context.assignment()));
+        } catch (SQLException e) {
+            if (!dialect.isTransient(e)) {
+                throw new ConnectException("Cannot read the checkpoints in " + checkpoints.table() + ": " + e.getMessage(), e);
+            }
+            LOG.debug("The destination cannot be read yet ({}): these records are read again after the backoff", e.getMessage());
+            whole.readAgain();
+            Backoff.sleep(Backoff.delayMs(config.retryBackoffMs(), lostInARow)); // Connect calls put again at once
+            return false;
+        }
+        for (var e : stored.entrySet()) {
+            Long known = applied.get(e.getKey());
+            if (e.getValue() >= 0 && (known == null || e.getValue() > known)) {
+                LOG.info("{} was applied up to offset {} after all (its commit reached the destination before the connection "
+                        + "was lost): not applied again", e.getKey(), e.getValue());
+                applied.put(e.getKey(), e.getValue());
+            }
+        }
+        readBackApplied = false;
+        return true;
     }
 
     /** Rolls back a destination transaction kept open for a source transaction (nothing of it stays). */

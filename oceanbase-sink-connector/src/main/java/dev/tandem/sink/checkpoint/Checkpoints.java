@@ -189,6 +189,13 @@ public final class Checkpoints {
                 && stored.get(e.getKey()).offset() >= e.getValue());
     }
 
+    /** The offsets the destination holds for those of {@code partitions} it has a checkpoint row for (-1: none applied). */
+    public Map<TopicPartition, Long> offsets(Connection c, Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        stored(c, partitions).forEach((tp, row) -> offsets.put(tp, row.offset()));
+        return offsets;
+    }
+
     /** A partition's checkpoint row as stored: its last applied offset (-1: none) and the epoch of its last claim. */
     private record Row(long offset, long epoch) {
     }
