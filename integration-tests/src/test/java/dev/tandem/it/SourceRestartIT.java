@@ -216,9 +216,7 @@ class SourceRestartIT {
     @Test
     void aBinlogPurgedWhileTheLinkWasDownStopsItNamingTheLostPosition() {
         String schema = db.createDatabase("purged");
-        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t VALUES (1, 'snap')");
-        Map<String, String> config = sourceConfig(connect, db, "pg", 6303);
-        config.put("tandem.objects", schema + ".t");
+        Map<String, String> config = link(schema, "pg", 6303, "INSERT INTO t VALUES (1, 'snap')");
         String group = "purged";
         Tally tally = new Tally();
         try (TopicReader reader = new TopicReader(connect.kafka(), "pg." + schema + ".t")) {
@@ -259,9 +257,7 @@ class SourceRestartIT {
     @Test
     void withRecopyABinlogPurgedWhileTheLinkWasDownIsCopiedAgainThenStreamed() {
         String schema = db.createDatabase("recopy");
-        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t VALUES (1, 'copied'), (2, 'copied')");
-        Map<String, String> config = sourceConfig(connect, db, "rc", 6305);
-        config.put("tandem.objects", schema + ".t");
+        Map<String, String> config = link(schema, "rc", 6305, "INSERT INTO t VALUES (1, 'copied'), (2, 'copied')");
         config.put("tandem.binlog.purged", "recopy");
         String group = "recopy";
         List<ChangeEvent> events = new java.util.ArrayList<>();
@@ -315,7 +311,12 @@ class SourceRestartIT {
 
     /** A link capturing table {@code t} of {@code schema}, made with 100 rows to copy. */
     private static Map<String, String> hundredRowLink(String schema, String prefix, int serverId) {
-        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", "INSERT INTO t SELECT seq, 'snap' FROM seq_1_to_100");
+        return link(schema, prefix, serverId, "INSERT INTO t SELECT seq, 'snap' FROM seq_1_to_100");
+    }
+
+    /** A link capturing table {@code t} of {@code schema}, made with the rows {@code insert} puts in it. */
+    private static Map<String, String> link(String schema, String prefix, int serverId, String insert) {
+        db.execute(schema, "CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(64))", insert);
         Map<String, String> config = sourceConfig(connect, db, prefix, serverId);
         config.put("tandem.objects", schema + ".t");
         return config;

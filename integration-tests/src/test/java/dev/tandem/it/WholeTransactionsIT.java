@@ -139,14 +139,7 @@ class WholeTransactionsIT {
 
     @Test
     void aWorkerKilledInTheMiddleOfALargeTransactionLeavesNothingOfItAndItsSuccessorAppliesItOnce() throws Exception {
-        source.execute("", "CREATE DATABASE crash");
-        // One row copied by the full migration, applied before the transaction.
-        source.execute("crash", "CREATE TABLE ledger (id INT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
-                "INSERT INTO ledger VALUES (0, 'opening')");
-        Map<String, String> src = sourceConfig(connect, source, "crash", 7102);
-        src.put("tandem.objects", "crash.*");
-        connect.configure("crash-source", src);
-        DebeziumMetrics.awaitStreaming("crash", TIMEOUT);
+        ledgerLink("crash", 7102);
         source.transaction("crash", "INSERT INTO ledger SELECT seq, CONCAT('entry ', seq) FROM seq_1_to_" + LEDGER_ROWS);
         // The whole transaction is in Kafka before the sink starts, so the sink applies it as fast as it can.
         await("the source transaction in Kafka").atMost(TIMEOUT).ignoreExceptions()
@@ -206,13 +199,7 @@ class WholeTransactionsIT {
     void aLargeTransactionWhoseCommitAnswerIsLostIsNotAppliedAgain() throws Exception {
         int rows = 20_000;
         int transactions = 4;
-        source.execute("", "CREATE DATABASE lostcommit");
-        source.execute("lostcommit", "CREATE TABLE ledger (id INT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
-                "INSERT INTO ledger VALUES (0, 'opening')");
-        Map<String, String> src = sourceConfig(connect, source, "lostcommit", 7103);
-        src.put("tandem.objects", "lostcommit.*");
-        connect.configure("lostcommit-source", src);
-        DebeziumMetrics.awaitStreaming("lostcommit", TIMEOUT);
+        ledgerLink("lostcommit", 7103);
         for (int t = 0; t < transactions; t++) {
             source.transaction("lostcommit", "INSERT INTO ledger SELECT seq, CONCAT('entry ', seq) FROM seq_"
                     + (t * rows + 1) + "_to_" + ((t + 1) * rows));
@@ -247,6 +234,20 @@ class WholeTransactionsIT {
         System.out.printf("Destination binlog after the lost answer: %d sink transactions, checkpoints strictly rising%n",
                 applied.transactions());
         connect.delete("lostcommit-source");
+    }
+
+    /**
+     * Database {@code db} on the source with a ledger holding one row (copied by the full
+     * migration, applied before anything else), and a link capturing it (prefix {@code db}), streaming.
+     */
+    private static void ledgerLink(String db, int serverId) {
+        source.execute("", "CREATE DATABASE " + db);
+        source.execute(db, "CREATE TABLE ledger (id INT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
+                "INSERT INTO ledger VALUES (0, 'opening')");
+        Map<String, String> src = sourceConfig(connect, source, db, serverId);
+        src.put("tandem.objects", db + ".*");
+        connect.configure(db + "-source", src);
+        DebeziumMetrics.awaitStreaming(db, TIMEOUT);
     }
 
     /**
