@@ -212,9 +212,10 @@ class WholeTransactionsIT {
             Map<String, String> sink = wholeSink("lostcommit");
             sink.put("connection.url", "jdbc:mariadb://" + proxy.host() + ":" + proxy.port() + "/");
             connect.configure("lostcommit-sink", sink);
-            // Armed once the sink writes the first large transaction: its commit is the next COMMIT on the link.
+            // Armed once the sink writes the first large transaction (the opening row's is one row, and committed before):
+            // its commit is the next COMMIT on the link.
             await("the sink writing a large transaction").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
-                    .until(() -> openRowsModified() > 0);
+                    .until(() -> ledgerCount("lostcommit") == 1 && openRowsModified() > 1_000);
             proxy.cutAfterNextCommit();
             assertThat(proxy.awaitCutAfterCommit(TIMEOUT)).as("a COMMIT went through and its answer was lost").isTrue();
             long committedAtCut = ledgerCount("lostcommit");

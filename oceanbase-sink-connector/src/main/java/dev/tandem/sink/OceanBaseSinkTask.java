@@ -478,7 +478,7 @@ public class OceanBaseSinkTask extends SinkTask {
                 e.getMessage(), wait, lostInARow, config.maxRetries());
         whole.readAgain();
         readBackApplied = true;
-        context.timeout(wait);
+        Backoff.sleep(wait); // Connect waits on its own only after a RetriableException: the backoff is here
     }
 
     /**
