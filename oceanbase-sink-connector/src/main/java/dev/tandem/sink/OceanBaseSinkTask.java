@@ -41,7 +41,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -491,7 +490,7 @@ public class OceanBaseSinkTask extends SinkTask {
         Map<TopicPartition, Long> stored;
         try (Connection c = openConnection()) {
             // Every assigned partition: one applied for the first time by the lost commit has no applied offset yet.
-            stored = checkpoints.offsets(c, new ArrayList<>(context.assignment()));
+            stored = checkpoints.offsets(c, context.assignment());
         } catch (SQLException e) {
             if (!dialect.isTransient(e)) {
                 throw new ConnectException("Cannot read the checkpoints in " + checkpoints.table() + ": " + e.getMessage(), e);
@@ -503,7 +502,7 @@ public class OceanBaseSinkTask extends SinkTask {
         }
         for (var e : stored.entrySet()) {
             Long known = applied.get(e.getKey());
-            if (e.getValue() >= 0 && (known == null || e.getValue() > known)) {
+            if (known == null || e.getValue() > known) {
                 LOG.info("{} was applied up to offset {} after all (its commit reached the destination before the connection "
                         + "was lost): not applied again", e.getKey(), e.getValue());
                 applied.put(e.getKey(), e.getValue());

@@ -67,9 +67,9 @@ public class OceanBaseSourceConnector extends SourceConnector {
                 debezium.getClass().getSimpleName(), debezium.version());
         String prefix = props.getOrDefault("topic.prefix", "");
         // A link that may copy again resumes a recorded plan even without 'full': it may be the copy made again.
-        boolean recopy = config.recopyWhenPurged() && storedPositionPurged(props, prefix);
-        boolean recorded = config.recopyWhenPurged() && FullMigration.recordedPosition(context().offsetStorageReader(), prefix) != null;
-        if (config.chunkedFullMigration() || recopy || recorded) {
+        StartPosition copied = config.recopyWhenPurged() ? FullMigration.recordedPosition(context().offsetStorageReader(), prefix) : null;
+        boolean recopy = config.recopyWhenPurged() && storedPositionPurged(props, copied);
+        if (config.chunkedFullMigration() || recopy || copied != null) {
             String name = props.get("name");
             FullMigration.PlannerSettings settings = new FullMigration.PlannerSettings(flavor.format(), debeziumProps,
                     config.fullChunkSize(), config.activeActive() ? config.checkpointTable() : null);
@@ -80,10 +80,11 @@ public class OceanBaseSourceConnector extends SourceConnector {
 
     /**
      * Whether the server lost binlog after the position the link stored ({@link PurgedBinlog}) and
-     * no copy made since covers it (none recorded, or its own position lost too); said in the
+     * no copy made since covers it ({@code copied}, the recorded copy's position, is null or lost
+     * too); said in the
      * log: with {@code tandem.binlog.purged=recopy} the tables are then copied again.
      */
-    private boolean storedPositionPurged(Map<String, String> props, String prefix) {
+    private boolean storedPositionPurged(Map<String, String> props, StartPosition copied) {
         Map<String, Object> stored = context().offsetStorageReader().offset(StartingOffsets.debeziumPartition(props));
         if (stored == null) {
             return false;
@@ -94,7 +95,6 @@ public class OceanBaseSourceConnector extends SourceConnector {
             if (lost == null) {
                 return false;
             }
-            StartPosition copied = FullMigration.recordedPosition(context().offsetStorageReader(), prefix);
             if (copied != null && PurgedBinlog.lost(c, copied.debeziumOffset(), server, props.get("name")) == null) {
                 LOG.info("{}; the full migration recorded since covers it: streaming resumes from its position", lost);
                 return false;

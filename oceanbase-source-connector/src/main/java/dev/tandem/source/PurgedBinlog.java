@@ -39,15 +39,9 @@ final class PurgedBinlog {
 
     /**
      * The failure to stop with when the events after {@code offset} (Debezium's stored binlog
-     * offset) are no longer all on the server ({@link #lost}); null when they are, or nothing can be told.
-     */
-    static ConnectException check(Connection c, Map<String, ?> offset, String server, String connector) {
-        return check(c, offset, server, connector, false);
-    }
-
-    /**
-     * As {@link #check(Connection, Map, String, String)}; with {@code recopy} (the link's
-     * {@code tandem.binlog.purged=recopy}) the message says how to have the tables copied again.
+     * offset) are no longer all on the server ({@link #lost}); null when they are, or nothing can
+     * be told. With {@code recopy} (the link's {@code tandem.binlog.purged=recopy}) the message
+     * says how to have the tables copied again.
      */
     static ConnectException check(Connection c, Map<String, ?> offset, String server, String connector, boolean recopy) {
         String lost = lost(c, offset, server, connector);

@@ -59,21 +59,24 @@ final class TransactionReplayOffsets implements OffsetStorageReader {
         return replay;
     }
 
-    /** {@code records} with the offset of each transaction END of {@code partition} marked as complete. */
+    /**
+     * {@code records} with the offset of each transaction END of {@code partition} marked as
+     * complete: the same list when it holds none (most polls), else a copy.
+     */
     static List<SourceRecord> markingEnds(List<SourceRecord> records, Map<String, ?> partition) {
-        if (records == null) {
-            return null;
-        }
-        List<SourceRecord> marked = new ArrayList<>(records.size());
-        for (SourceRecord r : records) {
+        List<SourceRecord> marked = records;
+        for (int i = 0; records != null && i < records.size(); i++) {
+            SourceRecord r = records.get(i);
             if (r.sourceOffset() != null && partition.equals(r.sourcePartition())
                     && ChangeRecords.kind(r.value()) == ChangeRecords.Kind.TRANSACTION && ChangeRecords.isEnd(r.value())) {
                 Map<String, Object> offset = new HashMap<>(r.sourceOffset());
                 offset.put(TRANSACTION_COMPLETE, true);
-                r = new SourceRecord(r.sourcePartition(), offset, r.topic(), r.kafkaPartition(), r.keySchema(), r.key(),
-                        r.valueSchema(), r.value(), r.timestamp(), r.headers());
+                if (marked == records) {
+                    marked = new ArrayList<>(records);
+                }
+                marked.set(i, new SourceRecord(r.sourcePartition(), offset, r.topic(), r.kafkaPartition(), r.keySchema(), r.key(),
+                        r.valueSchema(), r.value(), r.timestamp(), r.headers()));
             }
-            marked.add(r);
         }
         return marked;
     }

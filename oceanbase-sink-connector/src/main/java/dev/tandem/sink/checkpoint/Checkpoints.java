@@ -189,10 +189,14 @@ public final class Checkpoints {
                 && stored.get(e.getKey()).offset() >= e.getValue());
     }
 
-    /** The offsets the destination holds for those of {@code partitions} it has a checkpoint row for (-1: none applied). */
+    /** The last applied offset the destination holds for each of {@code partitions} that has one. */
     public Map<TopicPartition, Long> offsets(Connection c, Collection<TopicPartition> partitions) throws SQLException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        stored(c, partitions).forEach((tp, row) -> offsets.put(tp, row.offset()));
+        stored(c, partitions).forEach((tp, row) -> {
+            if (row.offset() >= 0) {
+                offsets.put(tp, row.offset());
+            }
+        });
         return offsets;
     }
 
