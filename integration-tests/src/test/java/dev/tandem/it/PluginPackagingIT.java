@@ -44,7 +44,7 @@ class PluginPackagingIT {
             "org.apache.kafka.connect.storage.HeaderConverter", "header_converter");
 
     private static final List<String> WORKER_JARS = List.of("connect-api-", "kafka-clients-", "connect-runtime-",
-            "connect-json-", "connect-transforms-", "slf4j-api-");
+            "connect-json-", "connect-transforms-", "slf4j-api-", "jakarta.ws.rs-api-", "jackson-databind-");
 
     private static ConnectCluster connect;
 
@@ -63,7 +63,7 @@ class PluginPackagingIT {
         List<Path> plugins = pluginFolders();
         assertThat(plugins).extracting(p -> p.getFileName().toString()).contains(
                 "tandem-smt", "tandem-oceanbase-source-connector", "tandem-oceanbase-sink-connector",
-                "tandem-tidb-source-connector", "tandem-rocketmq-bridge");
+                "tandem-tidb-source-connector", "tandem-rocketmq-bridge", "tandem-status-extension");
         ObjectMapper json = new ObjectMapper();
         for (Path plugin : plugins) {
             String name = plugin.getFileName().toString();

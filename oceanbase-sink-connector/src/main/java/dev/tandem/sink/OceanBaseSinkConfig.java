@@ -1,5 +1,6 @@
 package dev.tandem.sink;
 
+import dev.tandem.common.Project;
 import dev.tandem.sink.schema.UnsupportedDdl;
 import dev.tandem.sink.apply.NonEmptyTables;
 import dev.tandem.common.CheckpointTable;
@@ -161,7 +162,7 @@ public final class OceanBaseSinkConfig extends AbstractConfig {
             + "the deleted row does not bring it back. Keep it longer than the longest delay a link can have.";
 
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = Project.define(new ConfigDef())
             .define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
                     ConfigDef.LambdaValidator.with(OceanBaseSinkConfig::validateUrl,
                             () -> "jdbc:mariadb://, jdbc:mysql:// or jdbc:oceanbase:// URL"),

@@ -1,5 +1,6 @@
 package dev.tandem.source;
 
+import dev.tandem.common.Project;
 import dev.tandem.common.Preset;
 import dev.tandem.source.core.StartPosition;
 import dev.tandem.common.CheckpointTable;
@@ -163,7 +164,7 @@ public final class OceanBaseSourceConfig extends AbstractConfig {
     private static final List<String> MIGRATION_TYPE_VALUES = List.of("schema", "full", "incremental");
     private static final Map<String, String> DML_OPERATIONS = Map.of("insert", "c", "update", "u", "delete", "d");
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = Project.define(new ConfigDef())
             .define(FLAVOR, Type.STRING, FLAVOR_DEFAULT,
                     ConfigDef.LambdaValidator.with(OceanBaseSourceConfig::validateFlavor, OceanBaseSourceConfig::flavorChoices),
                     Importance.HIGH, FLAVOR_DOC, GROUP_SERVER, 1, Width.SHORT, "Server flavour")

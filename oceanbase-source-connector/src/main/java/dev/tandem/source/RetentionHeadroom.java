@@ -31,6 +31,8 @@ import java.util.function.LongSupplier;
  * </ul>
  * A binlog file is purged when it is older than the retention, so the binlog holding a change is
  * kept at least that long after the change: the headroom errs on the safe side.
+ * <p>A fourth gauge, {@code binlog-behind-ms}, is that lag itself: the status extension adds it to
+ * a link's delay while the sink has nothing left to read.
  */
 final class RetentionHeadroom {
 
@@ -46,7 +48,7 @@ final class RetentionHeadroom {
         this.clock = clock;
     }
 
-    /** Registers the three gauges on the task's plugin metrics. */
+    /** Registers the gauges on the task's plugin metrics. */
     void register(PluginMetrics metrics, long requiredSeconds) {
         metrics.addMetric(metrics.metricName("binlog-retention-seconds",
                 "how long the source server keeps binlogs (NaN: it never purges by age, or cannot tell)", new LinkedHashMap<>()),
@@ -57,6 +59,10 @@ final class RetentionHeadroom {
         metrics.addMetric(metrics.metricName("binlog-retention-headroom-seconds",
                 "how long the link could stop from now before the source purges binlog it still needs", new LinkedHashMap<>()),
                 (Gauge<Double>) (c, now) -> headroomSeconds());
+        metrics.addMetric(metrics.metricName("binlog-behind-ms",
+                "how far the stream is behind its source server (ms): the age of the last change read while more were "
+                        + "waiting, 0 once a poll finds nothing new", new LinkedHashMap<>()),
+                (Gauge<Long>) (c, now) -> behindMillis());
     }
 
     /** A poll of the stream returned {@code records} (null or empty: nothing new). */
@@ -84,10 +90,15 @@ final class RetentionHeadroom {
         if (Double.isNaN(retentionSeconds)) {
             return Double.NaN;
         }
+        return retentionSeconds - behindMillis() / 1000.0;
+    }
+
+    /** How far behind the server the stream is: 0 when caught up (or before the first change), else the age of the last change read. */
+    long behindMillis() {
         if (caughtUp || lastChangeMillis == 0) {
-            return retentionSeconds;
+            return 0;
         }
-        return retentionSeconds - Math.max(0, clock.getAsLong() - lastChangeMillis) / 1000.0;
+        return Math.max(0, clock.getAsLong() - lastChangeMillis);
     }
 
     /**

@@ -27,8 +27,10 @@ class RetentionHeadroomTest {
 
         headroom.polled(changeCommittedAt(now.get() - 3_600_000)); // reading a change an hour old, more waiting
         assertThat(headroom.headroomSeconds()).isCloseTo(2.0 * DAY - 3_600, within(0.001));
+        assertThat(headroom.behindMillis()).as("the stream's lag").isEqualTo(3_600_000);
 
         headroom.polled(List.of());
+        assertThat(headroom.behindMillis()).as("caught up").isZero();
         assertThat(headroom.headroomSeconds()).as("caught up: a stop now loses nothing for the whole retention")
                 .isEqualTo(2.0 * DAY);
 

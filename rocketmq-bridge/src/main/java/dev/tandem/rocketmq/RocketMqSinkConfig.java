@@ -1,5 +1,6 @@
 package dev.tandem.rocketmq;
 
+import dev.tandem.common.Project;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -29,7 +30,7 @@ public final class RocketMqSinkConfig extends AbstractConfig {
     public static final String MAX_MESSAGE = "rocketmq.max.message.bytes";
     public static final String QUEUES = "rocketmq.topic.queues";
 
-    public static final ConfigDef CONFIG_DEF = RocketMqSettings.define(new ConfigDef(), "tandem-${connector}")
+    public static final ConfigDef CONFIG_DEF = RocketMqSettings.define(Project.define(new ConfigDef()), "tandem-${connector}")
             .define(TOPIC_MAP, Type.LIST, "", Importance.HIGH,
                     "Explicit topic mapping kafkaTopic:rocketmqTopic, comma separated; topics not listed follow "
                             + TOPIC_FORMAT + ".", GROUP, 1, Width.LONG, "Topic map")

@@ -1,5 +1,6 @@
 package dev.tandem.rocketmq;
 
+import dev.tandem.common.Project;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -24,7 +25,7 @@ public final class RocketMqSourceConfig extends AbstractConfig {
     static final String TASK_INDEX = "rocketmq.task.index";
     static final String TASK_COUNT = "rocketmq.task.count";
 
-    public static final ConfigDef CONFIG_DEF = RocketMqSettings.define(new ConfigDef(), "tandem_${connector}")
+    public static final ConfigDef CONFIG_DEF = RocketMqSettings.define(Project.define(new ConfigDef()), "tandem_${connector}")
             .define(TOPICS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "RocketMQ topics to read; their queues are shared among the tasks.", GROUP, 1, Width.LONG, "Topics")
             .define(TAGS, Type.STRING, "*", Importance.MEDIUM,

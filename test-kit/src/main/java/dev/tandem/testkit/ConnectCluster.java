@@ -7,6 +7,7 @@ import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,6 +102,33 @@ public final class ConnectCluster implements AutoCloseable {
     /** The worker's REST API, as a user's tooling calls it. */
     public ConnectRest rest() {
         return rest;
+    }
+
+    /** The REST API of each worker of the cluster, the one {@link #rest()} calls first. */
+    public List<ConnectRest> workerRests() {
+        List<ConnectRest> all = new ArrayList<>(List.of(rest));
+        for (WorkerHandle w : cluster.workers()) {
+            String url = slashed(w.url().toString());
+            if (!url.equals(rest.baseUrl())) {
+                all.add(new ConnectRest(url));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Stops a worker other than the one {@link #rest()} calls (its tasks move to the others) and
+     * starts a new worker in the group in its place; returns the new worker's REST API.
+     */
+    public ConnectRest replaceWorker() {
+        WorkerHandle leaving = cluster.workers().stream().filter(w -> !slashed(w.url().toString()).equals(rest.baseUrl()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("a single worker: nothing to replace"));
+        cluster.removeWorker(leaving);
+        return new ConnectRest(slashed(cluster.addWorker().url().toString()));
+    }
+
+    private static String slashed(String url) {
+        return url.endsWith("/") ? url : url + "/";
     }
 
     /** {@code GET} of a REST resource relative to the worker's root; fails on a non-2xx answer. */

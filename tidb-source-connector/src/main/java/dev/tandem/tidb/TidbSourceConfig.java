@@ -1,5 +1,6 @@
 package dev.tandem.tidb;
 
+import dev.tandem.common.Project;
 import dev.tandem.common.CheckpointTable;
 import dev.tandem.common.select.ObjectSelection;
 import dev.tandem.common.select.TableId;
@@ -60,7 +61,7 @@ public final class TidbSourceConfig extends AbstractConfig {
     /** initial: snapshot at a TSO, then the change stream from it; never: the stream from tidb.start.tso; initial_only. */
     public enum SnapshotMode { INITIAL, NEVER, INITIAL_ONLY }
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = Project.define(new ConfigDef())
             .define(HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Host name of a TiDB server (the MySQL protocol port serves the snapshot and the table definitions).",
                     GROUP_SERVER, 1, Width.MEDIUM, "Host")

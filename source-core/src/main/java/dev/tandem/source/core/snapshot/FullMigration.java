@@ -3,6 +3,9 @@ package dev.tandem.source.core.snapshot;
 import dev.tandem.common.select.TableId;
 import dev.tandem.source.core.DebeziumFormat;
 import dev.tandem.source.core.StartPosition;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -42,8 +45,10 @@ public final class FullMigration {
     private final Map<String, Long> rows = new HashMap<>();
     private final boolean streamingStarted;
     private ScheduledExecutorService monitor;
+    private PluginMetrics metrics;
+    private final List<MetricName> reported = new ArrayList<>();
 
-    private FullMigration(String prefix, SnapshotPlan plan, boolean streamingStarted) {
+    FullMigration(String prefix, SnapshotPlan plan, boolean streamingStarted) {
         this.prefix = prefix;
         this.plan = plan;
         this.streamingStarted = streamingStarted;
@@ -83,8 +88,11 @@ public final class FullMigration {
         } catch (Exception e) {
             throw new ConnectException("Cannot plan the full migration of source '" + connector + "': " + e.getMessage(), e);
         }
-        if (migration != null && !migration.copied()) {
-            migration.watch(connector, offsets, context::requestTaskReconfiguration);
+        if (migration != null) {
+            migration.reportTo(context.pluginMetrics());
+            if (!migration.copied()) {
+                migration.watch(connector, offsets, context::requestTaskReconfiguration);
+            }
         }
         return migration;
     }
@@ -235,8 +243,55 @@ public final class FullMigration {
         this.monitor = monitor;
     }
 
-    /** Stops watching the copy (the connector stops). */
+    /**
+     * Reports the copy's progress as the connector's metrics, over JMX as
+     * {@code kafka.connect:type=plugins,connector=<name>}: chunks planned and copied, rows copied,
+     * whether the copy is complete, when it was planned, and per table ({@code table} tag) the rows
+     * copied against the server's estimate. They come from Connect's offsets, so a connector that
+     * restarts after the copy reports it complete as before. Nothing when {@code metrics} is null.
+     */
+    void reportTo(PluginMetrics metrics) {
+        if (metrics == null) {
+            return;
+        }
+        this.metrics = metrics;
+        gauge(metrics, "full-chunks", "chunks of the full migration's plan", Map.of(), this::chunkCount);
+        gauge(metrics, "full-chunks-copied", "chunks committed as copied into Kafka", Map.of(), this::copiedChunks);
+        gauge(metrics, "full-rows-copied", "rows of the committed chunks", Map.of(), this::copiedRows);
+        gauge(metrics, "full-copied", "1 once every chunk is copied into Kafka, else 0", Map.of(), () -> copied() ? 1 : 0);
+        gauge(metrics, "full-planned-at-ms", "when the full migration was planned (epoch ms)", Map.of(), plan::createdMillis);
+        for (TablePlan table : plan.tables()) {
+            Map<String, String> tags = Map.of("table", table.table().toString());
+            gauge(metrics, "full-table-rows-estimated", "the table's rows as the server estimated them when planning", tags,
+                    table::estimatedRows);
+            gauge(metrics, "full-table-rows-copied", "rows of the table's committed chunks", tags, () -> copiedRows(table));
+        }
+    }
+
+    private synchronized long copiedRows(TablePlan table) {
+        long sum = 0;
+        for (Chunk c : table.chunks()) {
+            sum += rows.getOrDefault(c.id(), 0L);
+        }
+        return sum;
+    }
+
+    private void gauge(PluginMetrics metrics, String name, String description, Map<String, String> tags,
+                       java.util.function.Supplier<? extends Number> value) {
+        MetricName metric = metrics.metricName(name, description, new LinkedHashMap<>(tags));
+        metrics.addMetric(metric, (Gauge<Number>) (config, now) -> value.get());
+        reported.add(metric);
+    }
+
+    /**
+     * Stops watching the copy and removes the metrics (the connector stops; Connect keeps a
+     * connector's plugin metrics across a pause, whose resume starts the connector again).
+     */
     public void stop() {
+        if (metrics != null) {
+            reported.forEach(metrics::removeMetric);
+            reported.clear();
+        }
         if (monitor != null) {
             monitor.shutdownNow();
             monitor = null;

@@ -23,6 +23,19 @@ record SnapshotPlan(String id, StartPosition position, List<TablePlan> tables, L
         return new SnapshotPlan(id, position, subset, tableNames);
     }
 
+    /** When the plan was made (epoch ms): its id starts with that time in base 36; -1 for an id that does not. */
+    long createdMillis() {
+        int dash = id.indexOf('-');
+        if (dash < 1) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(id.substring(0, dash), 36);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     int chunkCount() {
         return tables.stream().mapToInt(t -> t.chunks().size()).sum();
     }

@@ -1,0 +1,224 @@
+package dev.tandem.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.testkit.Closing;
+import dev.tandem.testkit.ConnectCluster;
+import dev.tandem.testkit.ConnectRest;
+import dev.tandem.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.tandem.it.SinkApplyIT.sinkConfig;
+import static dev.tandem.it.SourceCaptureIT.sourceConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The status extension on a real two-worker Connect cluster: a one-way project's steps, rows
+ * copied, checkpoint and delay against what the databases show, the same answer from either
+ * worker and from a worker started afterwards, a failed task with its cause, and pause, resume
+ * and delete of a whole project.
+ */
+class ProjectStatusIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ROWS = 20_000;
+
+    private static ConnectCluster connect;
+    private static MariaDbServer source;
+    private static MariaDbServer dest;
+
+    @BeforeAll
+    static void start() {
+        source = MariaDbServer.start("status-src");
+        dest = MariaDbServer.start("status-dst");
+        connect = ConnectCluster.builder().name("status").workers(2)
+                .workerProperty("rest.extension.classes", "dev.tandem.status.TandemStatusExtension")
+                .workerProperty("tandem.status.interval.ms", "1000")
+                // a worker that leaves hands its tasks on at once, not after Connect's default 5 minutes
+                .workerProperty("scheduled.rebalance.max.delay.ms", "3000")
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        Closing.all(connect, source, dest);
+    }
+
+    @Test
+    void aOneWayProjectShowsItsStepsAsTheDatabasesDoOnEveryWorker() {
+        String db = source.createDatabase("shop");
+        source.execute(db, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(64), "
+                        + "changed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3))",
+                "INSERT INTO orders (id, note) SELECT seq, CONCAT('order-', seq) FROM seq_1_to_" + ROWS);
+        assertThat(connect.rest().send("GET", "tandem/v1/projects/migrate", null).status()).isEqualTo(404);
+
+        // about 5 s of copy: the status is seen mid-way
+        link("migrate", db, "orders", "pst", 7101, Map.of("tandem.full.chunk.size", "1000", "tandem.full.rows.per.second", "4000"));
+
+        JsonNode midway = await("the full step part-way").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> link(project(connect.rest(), "migrate")), l -> step(l, "full").path("rowsCopied").asLong() > 0
+                        && step(l, "full").path("rowsCopied").asLong() < ROWS);
+        System.out.println("Mid-copy: " + midway);
+        assertThat(step(midway, "full").path("status").asText()).isEqualTo("RUNNING");
+        assertThat(step(midway, "full").path("progress").asDouble()).isBetween(0.0, 99.9);
+        assertThat(midway.path("currentStep").asText()).isIn("schema", "full");
+
+        JsonNode copied = await("the full step finished").atMost(TIMEOUT)
+                .until(() -> link(project(connect.rest(), "migrate")), l -> "FINISHED".equals(step(l, "full").path("status").asText()));
+        long destRows = ((Number) dest.queryValue(db, "SELECT COUNT(*) FROM orders")).longValue();
+        System.out.println("Copied: " + copied + "; destination rows " + destRows);
+        assertThat(step(copied, "full").path("rowsCopied").asLong()).isEqualTo(ROWS);
+        assertThat(step(copied, "full").path("tables").get(0).path("rowsCopied").asLong()).isEqualTo(ROWS);
+        assertThat(destRows).as("the full step ends when the copy is applied").isEqualTo(ROWS);
+        assertThat(step(copied, "schema").path("status").asText()).isEqualTo("FINISHED");
+        assertThat(step(copied, "incremental").path("status").asText()).isEqualTo("RUNNING");
+        assertThat(copied.path("currentStep").asText()).isEqualTo("incremental");
+
+        // changes: the checkpoint follows the last change applied
+        for (int i = 0; i < 5; i++) {
+            source.execute(db, "UPDATE orders SET note = 'changed " + i + "' WHERE id BETWEEN " + (i * 100 + 1) + " AND " + (i * 100 + 100));
+        }
+        await("the changes applied").atMost(TIMEOUT).until(() -> ((Number) dest.queryValue(db,
+                "SELECT COUNT(*) FROM orders WHERE note LIKE 'changed%'")).longValue() == 500);
+        long lastChange = ((Timestamp) source.queryValue(db, "SELECT MAX(changed_at) FROM orders")).getTime();
+        JsonNode following = await("the checkpoint at the last change").atMost(TIMEOUT).until(
+                () -> link(project(connect.rest(), "migrate")),
+                l -> l.path("checkpoint").asLong() > lastChange - 1000 && l.path("pendingRecords").asLong(-1) == 0);
+        System.out.printf("Checkpoint %s, last change applied committed at %s (%d ms apart), delay %s ms%n",
+                following.path("checkpointTime").asText(), new Timestamp(lastChange).toInstant(),
+                lastChange - following.path("checkpoint").asLong(), following.path("delayMs").asText());
+        assertThat(lastChange - following.path("checkpoint").asLong()).as("binlog times are whole seconds").isBetween(0L, 999L);
+        assertThat(following.path("delayMs").asLong(-1)).isBetween(0L, 5_000L);
+        assertThat(project(connect.rest(), "migrate").path("status").asText()).isEqualTo("RUNNING");
+
+        // every worker answers alike, and so does a worker started afterwards
+        List<ConnectRest> workers = connect.workerRests();
+        assertThat(workers).hasSize(2);
+        JsonNode steps = await("both workers alike").atMost(Duration.ofSeconds(30)).until(
+                () -> stable(project(workers.get(0), "migrate")), s -> s.equals(stable(project(workers.get(1), "migrate"))));
+        ConnectRest newcomer = connect.replaceWorker();
+        await("the new worker answers alike").atMost(TIMEOUT).ignoreExceptions()
+                .until(() -> stable(project(newcomer, "migrate")), steps::equals);
+        System.out.println("Steps, the same on every worker and after a worker was replaced: " + steps);
+    }
+
+    @Test
+    void aFailedTaskShowsTheProjectFailedWithItsCause() {
+        String db = source.createDatabase("failing");
+        source.execute(db, "CREATE TABLE notes (id BIGINT PRIMARY KEY, note VARCHAR(64))",
+                "INSERT INTO notes VALUES (1, 'short'), (2, 'a note far longer than the destination column')");
+        dest.execute("", "CREATE DATABASE " + db);
+        dest.execute(db, "CREATE TABLE notes (id BIGINT PRIMARY KEY, note VARCHAR(8))");
+        link("failing", db, "notes", "pfl", 7102, Map.of());
+
+        JsonNode failed = await("the project failed").atMost(TIMEOUT)
+                .until(() -> project(connect.rest(), "failing"), p -> "FAILED".equals(p.path("status").asText()));
+        System.out.println("Failed project's last error: " + failed.path("lastError").path("cause").asText());
+        assertThat(failed.path("lastError").path("connector").asText()).isEqualTo("failing-sink");
+        assertThat(failed.path("lastError").path("task").asInt()).isZero();
+        assertThat(failed.path("lastError").path("cause").asText()).contains("Data too long");
+        assertThat(link(failed).path("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void pausingResumingAndDeletingAProjectActOnEachOfItsConnectors() {
+        String db = source.createDatabase("pausing");
+        source.execute(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 1)");
+        link("pausing", db, "t", "pps", 7103, Map.of());
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> ((Number) dest.queryValue(db, "SELECT COUNT(*) FROM t")).intValue() == 1);
+
+        ConnectRest.Answer paused = connect.rest().send("PUT", "tandem/v1/projects/pausing/pause", null);
+        assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+        await("both connectors paused").atMost(TIMEOUT).until(() -> state("pausing-source").equals("PAUSED")
+                && state("pausing-sink").equals("PAUSED"));
+        await().atMost(TIMEOUT).until(() -> project(connect.rest(), "pausing").path("status").asText().equals("PAUSED"));
+        source.execute(db, "INSERT INTO t VALUES (2, 2)");
+
+        ConnectRest.Answer resumed = connect.rest().send("PUT", "tandem/v1/projects/pausing/resume", null);
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        await("both connectors running").atMost(TIMEOUT).until(() -> state("pausing-source").equals("RUNNING")
+                && state("pausing-sink").equals("RUNNING"));
+        await("the row written while paused").atMost(TIMEOUT).ignoreExceptions()
+                .until(() -> ((Number) dest.queryValue(db, "SELECT COUNT(*) FROM t")).intValue() == 2);
+        await().atMost(TIMEOUT).until(() -> project(connect.rest(), "pausing").path("status").asText().equals("RUNNING"));
+
+        ConnectRest.Answer deleted = connect.rest().send("DELETE", "tandem/v1/projects/pausing", null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(connect.rest().send("GET", "connectors/pausing-source", null).status()).isEqualTo(404);
+        assertThat(connect.rest().send("GET", "connectors/pausing-sink", null).status()).isEqualTo(404);
+        assertThat(connect.rest().send("GET", "tandem/v1/projects/pausing", null).status()).isEqualTo(404);
+    }
+
+    /** A one-way link of {@code db.table} in {@code project}: connectors '<project>-source' and '<project>-sink'. */
+    private static void link(String project, String db, String table, String prefix, int serverId, Map<String, String> sourceOptions) {
+        Map<String, String> src = sourceConfig(connect, source, prefix, serverId);
+        src.put("tandem.project", project);
+        src.put("tandem.objects", db + "." + table);
+        src.putAll(sourceOptions);
+        Map<String, String> sink = sinkConfig(dest, prefix + "." + db + "." + table, db + ".${table}");
+        sink.put("tandem.project", project);
+        connect.configure(project + "-source", src);
+        connect.configure(project + "-sink", sink);
+    }
+
+    private static String state(String connector) {
+        return connect.rest().status(connector).path("connector").path("state").asText();
+    }
+
+    private static JsonNode project(ConnectRest worker, String name) {
+        ConnectRest.Answer answer = worker.send("GET", "tandem/v1/projects/" + name, null);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        try {
+            return JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode link(JsonNode project) {
+        return project.path("links").path(0);
+    }
+
+    private static JsonNode step(JsonNode link, String name) {
+        for (JsonNode s : link.path("steps")) {
+            if (s.path("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    /** What does not change from one sample to the next: statuses, step times and rows copied. */
+    private static JsonNode stable(JsonNode project) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("status", project.path("status").asText());
+        ArrayNode links = out.putArray("links");
+        for (JsonNode l : project.path("links")) {
+            ObjectNode link = links.addObject();
+            link.put("name", l.path("name").asText());
+            link.put("status", l.path("status").asText());
+            ArrayNode steps = link.putArray("steps");
+            for (JsonNode s : l.path("steps")) {
+                ObjectNode step = steps.addObject();
+                for (String field : List.of("name", "status", "startedAt", "finishedAt", "rowsCopied")) {
+                    step.set(field, s.path(field));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tandem.status;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The extension's settings, read from the worker's own configuration (a REST extension gets the
+ * worker's properties): the status topic, how often the worker samples its tasks, the delay under
+ * which a link is ready for a switchover, and the Kafka client settings of the worker (bootstrap
+ * servers and security), with {@code tandem.status.client.*} overriding them.
+ */
+record StatusSettings(String topic, long intervalMs, long switchoverMaxDelayMs, Map<String, Object> clients) {
+
+    static final String TOPIC = "tandem.status.topic";
+    static final String INTERVAL = "tandem.status.interval.ms";
+    static final String SWITCHOVER_MAX_DELAY = "tandem.status.switchover.max.delay.ms";
+    static final String CLIENT_PREFIX = "tandem.status.client.";
+    static final String TOPIC_PREFIX = "__tandem-status";
+
+    static StatusSettings from(Map<String, ?> worker) {
+        String group = string(worker, "group.id", "");
+        String topic = string(worker, TOPIC, group.isEmpty() ? TOPIC_PREFIX : TOPIC_PREFIX + "." + group);
+        long interval = Long.parseLong(string(worker, INTERVAL, "5000"));
+        if (interval < 100) {
+            throw new IllegalArgumentException(INTERVAL + " must be at least 100 (ms), not " + interval);
+        }
+        long maxDelay = Long.parseLong(string(worker, SWITCHOVER_MAX_DELAY, "10000"));
+        Map<String, Object> clients = new HashMap<>();
+        worker.forEach((k, v) -> {
+            if (k.equals("bootstrap.servers") || k.equals("security.protocol") || k.equals("client.dns.lookup")
+                    || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+                clients.put(k, v);
+            }
+        });
+        worker.forEach((k, v) -> {
+            if (k.startsWith(CLIENT_PREFIX)) {
+                clients.put(k.substring(CLIENT_PREFIX.length()), v);
+            }
+        });
+        if (!clients.containsKey("bootstrap.servers")) {
+            throw new IllegalArgumentException("The worker's configuration has no bootstrap.servers for the status topic");
+        }
+        return new StatusSettings(topic, interval, maxDelay, clients);
+    }
+
+    private static String string(Map<String, ?> worker, String key, String fallback) {
+        Object v = worker.get(key);
+        return v == null || v.toString().isBlank() ? fallback : v.toString().trim();
+    }
+}
