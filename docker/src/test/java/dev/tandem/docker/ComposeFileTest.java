@@ -33,7 +33,7 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     void servicesAndTheWorkersMounts() throws IOException {
         Map<String, Object> services = (Map<String, Object>) compose().get("services");
-        assertThat(services).containsOnlyKeys("kafka", "connect-1", "connect-2", "connect-3", "east", "west");
+        assertThat(services).containsOnlyKeys("kafka", "connect-1", "connect-2", "connect-3", "prometheus", "east", "west");
         // Three workers of one group, each advertising its own host name on its own published port.
         assertThat(List.of("connect-1", "connect-2", "connect-3")).extracting(w -> ((Map<String, Object>) services.get(w))
                 .get("hostname")).containsExactly("connect-1", "connect-2", "connect-3");
@@ -44,13 +44,21 @@ class ComposeFileTest {
                 .anyMatch(v -> v.startsWith("./conf/connect-distributed.properties:"));
         for (Object volume : (List<Object>) connect.get("volumes")) {
             String local = volume.toString().split(":")[0];
-            if (!local.equals("./plugins")) {
+            // the plugins and the exporter agent are put there by the user's build (docker/README.md)
+            if (!local.equals("./plugins") && !local.equals("./target/jmx-exporter")) {
                 assertThat(DIR.resolve(local)).as("mounted file " + local).exists();
             }
         }
         String properties = Files.readString(DIR.resolve("conf/connect-distributed.properties"));
         assertThat(properties).contains("plugin.path=/opt/tandem/plugins", "EnvVarConfigProvider", "bootstrap.servers=kafka:9092",
-                "rest.advertised.host.name=", "scheduled.rebalance.max.delay.ms=");
+                "rest.advertised.host.name=", "scheduled.rebalance.max.delay.ms=",
+                "rest.extension.classes=dev.tandem.status.TandemStatusExtension");
+        assertThat(((Map<String, Object>) connect.get("environment")).get("KAFKA_OPTS").toString())
+                .contains("-javaagent:/opt/jmx/jmx_prometheus_javaagent.jar=9404:/etc/tandem/jmx-exporter.yml");
+        Map<String, Object> prometheus = (Map<String, Object>) services.get("prometheus");
+        for (Object volume : (List<Object>) prometheus.get("volumes")) {
+            assertThat(DIR.resolve(volume.toString().split(":")[0])).as("mounted file " + volume).exists();
+        }
     }
 
     @Test

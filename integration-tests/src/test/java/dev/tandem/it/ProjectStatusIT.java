@@ -7,17 +7,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectRest;
+import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.tandem.it.SinkApplyIT.sinkConfig;
@@ -28,8 +40,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The status extension on a real two-worker Connect cluster: a one-way project's steps, rows
  * copied, checkpoint and delay against what the databases show, the same answer from either
- * worker and from a worker started afterwards, a failed task with its cause, and pause, resume
- * and delete of a whole project.
+ * worker and from a worker started afterwards, a failed task with its cause, pause, resume
+ * and delete of a whole project, and the Prometheus JMX exporter of a worker showing every
+ * series the alert rules use.
  */
 class ProjectStatusIT {
 
@@ -40,6 +53,9 @@ class ProjectStatusIT {
     private static ConnectCluster connect;
     private static MariaDbServer source;
     private static MariaDbServer dest;
+
+    @TempDir
+    static Path work;
 
     @BeforeAll
     static void start() {
@@ -165,14 +181,72 @@ class ProjectStatusIT {
 
     /** A one-way link of {@code db.table} in {@code project}: connectors '<project>-source' and '<project>-sink'. */
     private static void link(String project, String db, String table, String prefix, int serverId, Map<String, String> sourceOptions) {
+        link(connect.rest(), project, db, table, prefix, serverId, sourceOptions);
+    }
+
+    private static void link(ConnectRest worker, String project, String db, String table, String prefix, int serverId,
+                             Map<String, String> sourceOptions) {
         Map<String, String> src = sourceConfig(connect, source, prefix, serverId);
         src.put("tandem.project", project);
         src.put("tandem.objects", db + "." + table);
         src.putAll(sourceOptions);
         Map<String, String> sink = sinkConfig(dest, prefix + "." + db + "." + table, db + ".${table}");
         sink.put("tandem.project", project);
-        connect.configure(project + "-source", src);
-        connect.configure(project + "-sink", sink);
+        worker.configure(project + "-source", src);
+        worker.configure(project + "-sink", sink);
+    }
+
+    @Test
+    void theJmxExporterOfAWorkerRunningAProjectShowsEveryMetricTheAlertsUse() throws Exception {
+        String db = source.createDatabase("scraped");
+        source.execute(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 1)");
+        Path docker = Path.of(System.getProperty("tandem.docker.dir"));
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("tandem_[a-z_]*[a-z](?=[{\\[)\\s])").matcher(Files.readString(docker.resolve("prometheus/tandem-alerts.yml")));
+        while (m.find()) {
+            used.add(m.group());
+        }
+        int port = MariaDbServer.freePort();
+        String agent = "-javaagent:" + System.getProperty("tandem.jmx.exporter") + "=127.0.0.1:" + port + ":"
+                + docker.resolve("conf/jmx-exporter.yml");
+        try (ConnectWorkerProcess worker = ConnectWorkerProcess.start(connect.bootstrapServers(), connect.pluginPath(),
+                "status-scrape", work, Map.of("rest.extension.classes", "dev.tandem.status.TandemStatusExtension",
+                        "tandem.status.interval.ms", "1000"), List.of(agent))) {
+            link(worker.rest(), "scraped", db, "t", "psc", 7104, Map.of());
+            await("the row copied").atMost(TIMEOUT).ignoreExceptions()
+                    .until(() -> ((Number) dest.queryValue(db, "SELECT COUNT(*) FROM t")).intValue() == 1);
+            source.execute(db, "INSERT INTO t VALUES (2, 2)");
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+            AtomicReference<String> last = new AtomicReference<>("");
+            try {
+                await("every metric the alert rules use").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    String body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+                    last.set(body);
+                    return used.stream().allMatch(name -> body.contains(name + "{"))
+                            && value(body, "tandem_link_state", "scraped") == 1.0 && value(body, "tandem_link_checkpoint_ms", "scraped") > 0
+                            && value(body, "tandem_link_current_step", "scraped") == 2.0
+                            && value(body, "tandem_link_binlog_retention_required_seconds", "scraped") > 0;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("missing " + used.stream().filter(n -> !last.get().contains(n + "{")).toList() + " in:\n"
+                        + String.join("\n", last.get().lines().filter(l -> l.startsWith("tandem")).toList()), e);
+            }
+            String metrics = last.get();
+            System.out.println("The exporter shows the " + used.size() + " series the alerts use: " + used);
+            metrics.lines().filter(l -> l.startsWith("tandem_link_") && l.contains("project=\"scraped\""))
+                    .forEach(l -> System.out.println("  " + l));
+            assertThat(value(metrics, "tandem_link_binlog_retention_required_seconds", "scraped")).as("7 days, the default")
+                    .isEqualTo(604800.0);
+            assertThat(metrics).contains("kind=\"migration\",link=\"scraped-source\",project=\"scraped\"").contains("tandem_connector_full_rows_copied{")
+                    .contains("kafka_connect_task_status{");
+        }
+    }
+
+    /** The value of {@code name} for project {@code project} in an exposition, or NaN. */
+    private static double value(String exposition, String name, String project) {
+        return exposition.lines().filter(l -> l.startsWith(name + "{") && l.contains("project=\"" + project + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(Double.NaN);
     }
 
     private static String state(String connector) {

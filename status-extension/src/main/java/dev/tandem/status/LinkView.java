@@ -16,6 +16,8 @@ final class LinkView {
     private final String status;
     private long conflicts;
     private long deadLetters;
+    private String kind;
+    private final Map<String, Double> metrics = new LinkedHashMap<>();
 
     LinkView(Link link, Map<String, List<TaskSample>> samples, JsonNode storedSteps, JsonNode verification,
              long switchoverMaxDelayMs) {
@@ -160,6 +162,48 @@ final class LinkView {
         switchover.put("ready", blockers.isEmpty());
         switchover.put("reasons", blockers);
         doc.put("switchover", switchover);
+
+        double headroom = Double.NaN;
+        double required = Double.NaN;
+        double sourceRecords = 0;
+        for (TaskSample s : sourceTasks) {
+            if (s.has("binlog-retention-headroom-seconds")) {
+                double h = s.metric("binlog-retention-headroom-seconds");
+                headroom = Double.isNaN(headroom) ? h : Math.min(headroom, h);
+            }
+            if (s.has("binlog-retention-required-seconds")) {
+                required = s.metric("binlog-retention-required-seconds");
+            }
+            sourceRecords += s.sum("source-record-write-total");
+        }
+        kind = link.sinks().stream().anyMatch(k -> k.config().getOrDefault("connector.class", "").endsWith(".OceanBaseSinkConnector"))
+                ? "migration" : "sync";
+        doc.put("kind", kind);
+        metrics.put("state", (double) STATES.indexOf(status));
+        metrics.put("current_step", (double) STEPS.indexOf(String.valueOf(doc.get("currentStep"))));
+        metrics.put("delay_ms", delay == null ? Double.NaN : delay);
+        metrics.put("checkpoint_ms", checkpoint > 0 ? checkpoint : Double.NaN);
+        metrics.put("pending_records", sinkTasks.isEmpty() ? Double.NaN : pending);
+        metrics.put("full_progress_percent", hasFull && fullStepProgress(stepList) != null ? fullStepProgress(stepList) : Double.NaN);
+        metrics.put("conflicts", (double) conflicts);
+        metrics.put("dead_letters", (double) deadLetters);
+        metrics.put("skipped_records", (double) skipped);
+        metrics.put("source_records", sourceRecords);
+        metrics.put("verification_differences", verify.get("differences") instanceof Number n ? n.doubleValue()
+                : "NOT_RUN".equals(verify.get("status")) ? -1 : Double.NaN);
+        metrics.put("binlog_retention_headroom_seconds", headroom);
+        metrics.put("binlog_retention_required_seconds", required);
+        metrics.put("switchover_ready", blockers.isEmpty() ? 1.0 : 0.0);
+    }
+
+    /** The status codes of the {@code state} metric, in order: 0 INIT ... 5 FINISHED. */
+    static final List<String> STATES = List.of("INIT", "RUNNING", "PAUSED", "DEGRADED", "FAILED", "FINISHED");
+    /** The step codes of the {@code current_step} metric. */
+    static final List<String> STEPS = List.of("schema", "full", "incremental", "verification");
+
+    private static Double fullStepProgress(List<Map<String, Object>> steps) {
+        return steps.stream().filter(s -> "full".equals(s.get("name"))).map(s -> s.get("progress"))
+                .filter(Double.class::isInstance).map(Double.class::cast).findFirst().orElse(null);
     }
 
     private static List<TaskSample> concat(List<TaskSample> a, List<TaskSample> b, TaskSample c) {
@@ -264,8 +308,26 @@ final class LinkView {
         return s;
     }
 
+    /**
+     * The link's numbers as the extension's JMX metrics ({@code tandem:type=link,...}): state and
+     * current step as codes, delay, checkpoint, counts, verification differences (-1: none ran),
+     * binlog retention headroom; NaN where there is no value.
+     */
+    Map<String, Double> metrics() {
+        return metrics;
+    }
+
+    /** {@code migration} for a link into a database, {@code sync} for one that delivers to Kafka or RocketMQ only. */
+    String kind() {
+        return kind;
+    }
+
     Map<String, Object> document() {
         return doc;
+    }
+
+    String name() {
+        return link.name();
     }
 
     StepTimes steps() {

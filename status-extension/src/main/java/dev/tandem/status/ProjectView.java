@@ -47,7 +47,7 @@ final class ProjectView {
     }
 
     /** A project's document, and the step records the status topic lacks. */
-    record Result(Map<String, Object> document, Map<String, ObjectNode> stepUpdates) {
+    record Result(Map<String, Object> document, Map<String, ObjectNode> stepUpdates, List<LinkView> links) {
     }
 
     Result view(String project, List<ConnectorInfo> connectors, Map<String, JsonNode> entries) {
@@ -65,12 +65,14 @@ final class ProjectView {
         long conflicts = 0;
         long deadLetters = 0;
         List<String> statuses = new ArrayList<>();
+        List<LinkView> views = new ArrayList<>();
         for (Link link : Link.of(connectors, sinkTopics)) {
             String key = StatusTopic.STEPS + link.name();
             JsonNode stored = entries.get(key);
             JsonNode verification = entries.get(StatusTopic.VERIFICATION + link.name());
             LinkView lv = new LinkView(link, samples, stored, verification, switchoverMaxDelayMs);
             links.add(lv.document());
+            views.add(lv);
             if (lv.steps().changed()) {
                 updates.put(key, lv.steps().node());
             }
@@ -86,7 +88,7 @@ final class ProjectView {
         doc.put("lastError", lastError(connectors));
         doc.put("links", links);
         doc.put("connectors", connectors.stream().map(ProjectView::connector).toList());
-        return new Result(doc, updates);
+        return new Result(doc, updates, views);
     }
 
     /** FAILED, PAUSED, INIT and FINISHED when every link is; FAILED when one is; DEGRADED when links differ otherwise. */

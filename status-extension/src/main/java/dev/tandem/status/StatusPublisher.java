@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every {@code tandem.status.interval.ms}, samples the tasks of projects this worker runs and
  * writes the samples to the status topic; then writes the step times the topic lacks (once this
- * worker has read the whole topic, so it never writes over times set before it started).
+ * worker has read the whole topic, so it never writes over times set before it started), and
+ * shows every project's numbers over JMX ({@link StatusMBeans}).
  */
 final class StatusPublisher implements AutoCloseable {
 
@@ -26,9 +27,12 @@ final class StatusPublisher implements AutoCloseable {
     private final MetricSampler sampler;
     private final ProjectView view;
     private final long intervalMs;
+    private final StatusMBeans beans;
     private ScheduledExecutorService timer;
 
-    StatusPublisher(ConnectClusterState cluster, StatusTopic topic, MetricSampler sampler, ProjectView view, long intervalMs) {
+    StatusPublisher(ConnectClusterState cluster, StatusTopic topic, MetricSampler sampler, ProjectView view, long intervalMs,
+                    StatusMBeans beans) {
+        this.beans = beans;
         this.cluster = cluster;
         this.topic = topic;
         this.sampler = sampler;
@@ -50,17 +54,19 @@ final class StatusPublisher implements AutoCloseable {
             Map<String, List<ConnectorInfo>> projects = ConnectorInfo.byProject(cluster);
             Set<String> connectors = new HashSet<>();
             projects.values().forEach(list -> list.forEach(c -> connectors.add(c.name())));
-            if (connectors.isEmpty()) {
-                return;
-            }
-            for (TaskSample s : sampler.sample(connectors, System.currentTimeMillis())) {
-                topic.publish(s.key(), Samples.json(s));
+            if (!connectors.isEmpty()) {
+                for (TaskSample s : sampler.sample(connectors, System.currentTimeMillis())) {
+                    topic.publish(s.key(), Samples.json(s));
+                }
             }
             if (!topic.caughtUp()) {
                 return;
             }
             var entries = topic.entries();
-            projects.forEach((name, list) -> view.view(name, list, entries).stepUpdates().forEach(topic::publish));
+            Map<String, ProjectView.Result> results = new java.util.TreeMap<>();
+            projects.forEach((name, list) -> results.put(name, view.view(name, list, entries)));
+            results.values().forEach(r -> r.stepUpdates().forEach(topic::publish));
+            beans.show(results);
         } catch (RuntimeException e) {
             LOG.warn("Sampling the projects' status failed (next try in {} ms): {}", intervalMs, e.toString());
         }

@@ -23,6 +23,7 @@ public class TandemStatusExtension implements ConnectRestExtension {
     private StatusSettings settings;
     private StatusTopic topic;
     private StatusPublisher publisher;
+    private StatusMBeans beans;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -34,7 +35,8 @@ public class TandemStatusExtension implements ConnectRestExtension {
         topic = new StatusTopic(settings);
         topic.start();
         ProjectView view = new ProjectView(settings.switchoverMaxDelayMs());
-        publisher = new StatusPublisher(context.clusterState(), topic, new MetricSampler(), view, settings.intervalMs());
+        beans = new StatusMBeans();
+        publisher = new StatusPublisher(context.clusterState(), topic, new MetricSampler(), view, settings.intervalMs(), beans);
         publisher.start();
         context.configurable().register(new ProjectsResource(context.clusterState(), topic, view));
         LOG.info("Tandem status: /tandem/v1/projects, sampling every {} ms into {}", settings.intervalMs(), settings.topic());
@@ -47,6 +49,9 @@ public class TandemStatusExtension implements ConnectRestExtension {
         }
         if (topic != null) {
             topic.close();
+        }
+        if (beans != null) {
+            beans.close();
         }
     }
 

@@ -17,7 +17,8 @@ class ProjectViewTest {
     private final Map<String, JsonNode> entries = new HashMap<>();
 
     private final ConnectorInfo source = connector("east-source", true, Map.of("topic.prefix", "east"), "RUNNING");
-    private final ConnectorInfo sink = connector("east-to-west", false, Map.of("topics.regex", "east\\..*"), "RUNNING");
+    private final ConnectorInfo sink = connector("east-to-west", false, Map.of("topics.regex", "east\\..*",
+            "connector.class", "dev.tandem.sink.OceanBaseSinkConnector"), "RUNNING");
 
     @Test
     void aLinkGoesThroughItsStepsAndKeepsTheTimesItSaw() {
@@ -69,6 +70,11 @@ class ProjectViewTest {
         assertThat(link.get("delayMs")).as("caught up: the stream's own lag").isEqualTo(40L);
         assertThat(applied.document().get("conflicts")).isEqualTo(2L);
         assertThat(((Map<?, ?>) link.get("switchover")).get("reasons")).isEqualTo(List.of("no verification has run"));
+        LinkView numbers = applied.links().get(0);
+        assertThat(numbers.kind()).isEqualTo("migration");
+        assertThat(numbers.metrics()).containsEntry("state", 1.0).containsEntry("current_step", 2.0)
+                .containsEntry("delay_ms", 40.0).containsEntry("conflicts", 2.0)
+                .containsEntry("verification_differences", -1.0).containsEntry("switchover_ready", 0.0);
         store(applied);
 
         // the connector restarted: its samples are gone, the kept times are not

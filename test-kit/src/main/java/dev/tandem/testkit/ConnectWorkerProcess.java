@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,12 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     /** As {@link #start(String, Path, String, Path)}, with more worker settings (e.g. exactly-once source support). */
     public static ConnectWorkerProcess start(String bootstrapServers, Path pluginPath, String groupId, Path workDir,
                                              Map<String, String> extraWorkerProps) {
+        return start(bootstrapServers, pluginPath, groupId, workDir, extraWorkerProps, List.of());
+    }
+
+    /** As {@link #start(String, Path, String, Path, Map)}, with options for the worker's JVM (e.g. a {@code -javaagent}). */
+    public static ConnectWorkerProcess start(String bootstrapServers, Path pluginPath, String groupId, Path workDir,
+                                             Map<String, String> extraWorkerProps, List<String> jvmOptions) {
         try {
             Files.createDirectories(workDir);
             int port = MariaDbServer.freePort();
@@ -83,8 +90,11 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             }
             Path log = workDir.resolve("worker-" + port + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    "org.apache.kafka.connect.cli.ConnectDistributed", config.toString())
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.apache.kafka.connect.cli.ConnectDistributed",
+                    config.toString()));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -347,7 +347,7 @@ public final class MariaDbServer implements AutoCloseable {
         return "MariaDbServer[" + name + " at " + host() + ":" + port + ", server_id=" + serverId + "]";
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
