@@ -81,7 +81,7 @@ public class OceanBaseSinkTask extends SinkTask {
     private DdlBarrier barrier;
     /** Partitions paused at such a copy (its offset), until the statement is applied. */
     private final Map<TopicPartition, Long> held = new HashMap<>();
-    /** A transaction's failure seen by preCommit, for the next put to fail the task with. */
+    /** A transaction's failure, seen by preCommit (for the next put to fail the task with) or thrown by put: nothing more is committed. */
     private ConnectException failure;
     /** Whole source transactions (tandem.transactions=whole), or null (batched). */
     private WholeTransactions whole;
@@ -300,11 +300,32 @@ public class OceanBaseSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Applies {@code records} (on the apply thread; a transaction's failure surfaces at the next
+     * put or commit). A failure that ends the task is kept, so the commit Connect makes as it
+     * closes the task's partitions commits nothing: records handed to an earlier put that failed
+     * were never applied, and a restart without checkpoint rows (nothing applied yet) resumes
+     * from the committed offsets.
+     */
     @Override
     public void put(Collection<SinkRecord> records) {
         if (failure != null) {
             throw failure;
         }
+        try {
+            putRecords(records);
+        } catch (org.apache.kafka.connect.errors.RetriableException e) {
+            throw e;
+        } catch (ConnectException e) {
+            failure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            failure = new ConnectException(e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    private void putRecords(Collection<SinkRecord> records) {
         if (records.isEmpty() || pipeline.doneInFlight()) {
             try {
                 awaitApplied(); // nothing to overlap with, or done: its failure now rather than later
