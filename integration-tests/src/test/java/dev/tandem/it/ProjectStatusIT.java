@@ -148,6 +148,14 @@ class ProjectStatusIT {
         assertThat(failed.path("lastError").path("task").asInt()).isZero();
         assertThat(failed.path("lastError").path("cause").asText()).contains("Data too long");
         assertThat(link(failed).path("status").asText()).isEqualTo("FAILED");
+
+        // the destination's column made wide enough, the restarted task applies both rows: none was skipped
+        dest.execute(db, "ALTER TABLE notes MODIFY note VARCHAR(64)");
+        assertThat(connect.rest().send("POST", "connectors/failing-sink/tasks/0/restart", null).status()).isLessThan(300);
+        await("the rows of the failed transaction").atMost(TIMEOUT).ignoreExceptions()
+                .until(() -> ((Number) dest.queryValue(db, "SELECT COUNT(*) FROM notes")).intValue() == 2);
+        await("the project running again").atMost(TIMEOUT)
+                .until(() -> project(connect.rest(), "failing").path("status").asText().equals("RUNNING"));
     }
 
     @Test
@@ -179,18 +187,20 @@ class ProjectStatusIT {
         assertThat(connect.rest().send("GET", "tandem/v1/projects/pausing", null).status()).isEqualTo(404);
     }
 
-    /** A one-way link of {@code db.table} in {@code project}: connectors '<project>-source' and '<project>-sink'. */
+    /** A one-way link of {@code db.tables} (comma-separated) in {@code project}: connectors '<project>-source' and '<project>-sink'. */
     private static void link(String project, String db, String table, String prefix, int serverId, Map<String, String> sourceOptions) {
         link(connect.rest(), project, db, table, prefix, serverId, sourceOptions);
     }
 
-    private static void link(ConnectRest worker, String project, String db, String table, String prefix, int serverId,
+    private static void link(ConnectRest worker, String project, String db, String tables, String prefix, int serverId,
                              Map<String, String> sourceOptions) {
+        List<String> names = List.of(tables.split(","));
         Map<String, String> src = sourceConfig(connect, source, prefix, serverId);
         src.put("tandem.project", project);
-        src.put("tandem.objects", db + "." + table);
+        src.put("tandem.objects", String.join(",", names.stream().map(t -> db + "." + t).toList()));
         src.putAll(sourceOptions);
-        Map<String, String> sink = sinkConfig(dest, prefix + "." + db + "." + table, db + ".${table}");
+        Map<String, String> sink = sinkConfig(dest, String.join(",", names.stream().map(t -> prefix + "." + db + "." + t).toList()),
+                db + ".${table}");
         sink.put("tandem.project", project);
         worker.configure(project + "-source", src);
         worker.configure(project + "-sink", sink);
@@ -241,6 +251,67 @@ class ProjectStatusIT {
             assertThat(metrics).contains("kind=\"migration\",link=\"scraped-source\",project=\"scraped\"").contains("tandem_connector_full_rows_copied{")
                     .contains("kafka_connect_task_status{");
         }
+    }
+
+    @Test
+    void theConsoleInHeadlessChromiumShowsWhatTheApiReports() throws Exception {
+        String db = source.createDatabase("console");
+        source.execute(db, "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner VARCHAR(40), balance DECIMAL(12,2))",
+                "INSERT INTO accounts SELECT seq, CONCAT('owner-', seq), seq * 1.5 FROM seq_1_to_3000",
+                "CREATE TABLE orders (id BIGINT PRIMARY KEY, account BIGINT, note VARCHAR(40))",
+                "INSERT INTO orders SELECT seq, seq % 3000, 'first' FROM seq_1_to_5000");
+        link("console", db, "accounts,orders", "pcn", 7105, Map.of());
+        JsonNode applied = await("the copy applied").atMost(TIMEOUT).until(() -> link(project(connect.rest(), "console")),
+                l -> "console-source".equals(l.path("name").asText()) && "incremental".equals(l.path("currentStep").asText())
+                        && l.path("delayMs").asLong(-1) == 0);
+        System.out.println("Copy applied: " + applied);
+        for (int i = 0; i < 3; i++) {
+            source.execute(db, "UPDATE orders SET note = 'again " + i + "' WHERE id <= 1000");
+        }
+        await("the changes applied").atMost(TIMEOUT).ignoreExceptions().until(() -> ((Number) dest.queryValue(db,
+                "SELECT COUNT(*) FROM orders WHERE note = 'again 2'")).intValue() == 1000);
+        JsonNode before = await("caught up").atMost(TIMEOUT).until(() -> link(project(connect.rest(), "console")),
+                l -> l.path("pendingRecords").asLong(-1) == 0 && l.path("delayMs").asLong(-1) == 0);
+
+        Path shot = Path.of("target", "console-screenshots", "console.png").toAbsolutePath();
+        Files.createDirectories(shot.getParent());
+        String url = connect.rest().baseUrl() + "tandem/ui/";
+        String dom = chromium("--dump-dom", url);
+        chromium("--screenshot=" + shot, url);
+        JsonNode after = link(project(connect.rest(), "console"));
+        System.out.println("Console screenshot: " + shot + " (" + Files.size(shot) + " bytes)");
+
+        assertThat(dom).contains("data-loaded=\"true\"");
+        for (String f : List.of("status", "currentStep", "checkpoint", "delayMs")) {
+            assertThat(shown(dom, "console-source", f)).as(f).isIn(before.path(f).asText(), after.path(f).asText());
+        }
+        assertThat(shown(dom, "console-source", "rowsCopied")).isEqualTo("8000").isEqualTo(step(after, "full").path("rowsCopied").asText());
+        assertThat(shown(dom, "console-source", "step-full")).isEqualTo("FINISHED");
+        assertThat(shown(dom, "console-source", "step-incremental")).isEqualTo("RUNNING");
+        assertThat(dom).contains(">" + db + ".accounts<", ">" + db + ".orders<", "delay over the last hour");
+    }
+
+    /** What the console shows for {@code field} of {@code link}: the element's data-value. */
+    private static String shown(String dom, String link, String field) {
+        Matcher m = Pattern.compile("data-link=\"" + Pattern.quote(link) + "\" data-field=\"" + Pattern.quote(field)
+                + "\" data-value=\"([^\"]*)\"").matcher(dom);
+        assertThat(m.find()).as(field + " of " + link + " in the console").isTrue();
+        return m.group(1);
+    }
+
+    /** Runs headless Chromium (Debian's chromium package) on the page; answers what it printed. */
+    private static String chromium(String action, String url) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assertThat(chromium).as("Chromium, from Debian's chromium package (apt-get install chromium; .ci/run installs it)")
+                .isExecutable();
+        Path profile = Files.createTempDirectory(work, "chromium");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,900",
+                "--virtual-time-budget=15000", action, url).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("chromium " + action).isTrue();
+        assertThat(p.exitValue()).as("chromium " + action + ": " + out).isZero();
+        return out;
     }
 
     /** The value of {@code name} for project {@code project} in an exposition, or NaN. */

@@ -72,13 +72,18 @@ record ConnectorInfo(String name, String project, boolean source, Map<String, St
                 if (project.isEmpty()) {
                     continue;
                 }
-                ConnectorHealth health = cluster.connectorHealth(name);
+                ConnectorHealth health = health(cluster, name);
                 List<Task> tasks = new ArrayList<>();
-                new TreeMap<>(health.tasksState()).values().forEach(t -> tasks.add(new Task(t.taskId(), state(t))));
-                State state = new State(health.connectorState().state(), health.connectorState().workerId(),
-                        health.connectorState().traceMessage());
+                State state = new State("UNASSIGNED", null, null);
+                ConnectorType type = ConnectorType.UNKNOWN;
+                if (health != null) {
+                    new TreeMap<>(health.tasksState()).values().forEach(t -> tasks.add(new Task(t.taskId(), state(t))));
+                    state = new State(health.connectorState().state(), health.connectorState().workerId(),
+                            health.connectorState().traceMessage());
+                    type = health.type();
+                }
                 // A connector that has not started yet has no type: a sink names the topics it reads.
-                boolean source = health.type() == ConnectorType.SOURCE || health.type() != ConnectorType.SINK
+                boolean source = type == ConnectorType.SOURCE || type != ConnectorType.SINK
                         && !config.containsKey("topics") && !config.containsKey("topics.regex");
                 projects.computeIfAbsent(project, p -> new ArrayList<>()).add(new ConnectorInfo(name, project, source,
                         config, state, tasks));
@@ -87,6 +92,18 @@ record ConnectorInfo(String name, String project, boolean source, Map<String, St
             }
         }
         return projects;
+    }
+
+    /** The connector's states, or null while Connect has none yet (a connector just created). */
+    private static ConnectorHealth health(ConnectClusterState cluster, String name) {
+        try {
+            return cluster.connectorHealth(name);
+        } catch (NotFoundException e) {
+            if (cluster.connectors().contains(name)) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static State state(TaskState t) {

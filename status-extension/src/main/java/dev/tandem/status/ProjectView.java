@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * read, else the binlog stream's own lag.</li>
  * </ul>
  * Step times that samples only show once (when the copy ended, when it was applied) are written to
- * the status topic as {@code steps/<link>}, so they outlive the samples and a worker restart.
+ * the status topic as {@code steps/<link>}, so they outlive the samples and a worker restart; so is
+ * the delay of the last hour ({@code history/<link>}, a point every 15 seconds).
  */
 final class ProjectView {
 
@@ -46,8 +47,8 @@ final class ProjectView {
         this.switchoverMaxDelayMs = switchoverMaxDelayMs;
     }
 
-    /** A project's document, and the step records the status topic lacks. */
-    record Result(Map<String, Object> document, Map<String, ObjectNode> stepUpdates, List<LinkView> links) {
+    /** A project's document, the records the status topic lacks (step times, delay history), and its links' numbers. */
+    record Result(Map<String, Object> document, Map<String, ObjectNode> updates, List<LinkView> links) {
     }
 
     Result view(String project, List<ConnectorInfo> connectors, Map<String, JsonNode> entries) {
@@ -71,6 +72,14 @@ final class ProjectView {
             JsonNode stored = entries.get(key);
             JsonNode verification = entries.get(StatusTopic.VERIFICATION + link.name());
             LinkView lv = new LinkView(link, samples, stored, verification, switchoverMaxDelayMs);
+            JsonNode history = entries.get(StatusTopic.HISTORY + link.name());
+            DelayHistory delays = new DelayHistory(history);
+            Object sampledAt = lv.document().get("sampledAt");
+            Object delay = lv.document().get("delayMs");
+            if (sampledAt instanceof Long at && delay instanceof Long ms && delays.add(at, ms)) {
+                updates.put(StatusTopic.HISTORY + link.name(), delays.node());
+            }
+            lv.document().put("delayHistory", delays.points());
             links.add(lv.document());
             views.add(lv);
             if (lv.steps().changed()) {

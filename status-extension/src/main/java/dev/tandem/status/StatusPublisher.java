@@ -65,7 +65,7 @@ final class StatusPublisher implements AutoCloseable {
             var entries = topic.entries();
             Map<String, ProjectView.Result> results = new java.util.TreeMap<>();
             projects.forEach((name, list) -> results.put(name, view.view(name, list, entries)));
-            results.values().forEach(r -> r.stepUpdates().forEach(topic::publish));
+            results.values().forEach(r -> r.updates().forEach(topic::publish));
             beans.show(results);
         } catch (RuntimeException e) {
             LOG.warn("Sampling the projects' status failed (next try in {} ms): {}", intervalMs, e.toString());

@@ -34,14 +34,15 @@ import java.util.concurrent.TimeoutException;
  * The compacted topic every worker of the cluster writes its tasks' samples and the projects'
  * step times to, and reads whole: so each worker answers from the same records, and a worker that
  * (re)starts reads them back. One partition, so every worker sees the records in the same order.
- * Keys: {@code sample/<connector>/<task>}, {@code steps/<link>} and {@code verification/<link>}
- * (the verifier's last report); values are JSON.
+ * Keys: {@code sample/<connector>/<task>}, {@code steps/<link>}, {@code history/<link>} (the delay
+ * of the last hour) and {@code verification/<link>} (the verifier's last report); values are JSON.
  */
 final class StatusTopic implements AutoCloseable {
 
     static final String SAMPLE = "sample/";
     static final String STEPS = "steps/";
     static final String VERIFICATION = "verification/";
+    static final String HISTORY = "history/";
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusTopic.class);
     static final ObjectMapper JSON = new ObjectMapper();

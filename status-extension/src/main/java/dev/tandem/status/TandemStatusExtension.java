@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Tandem's status REST extension for a Connect worker ({@code rest.extension.classes=
- * dev.tandem.status.TandemStatusExtension}): serves {@code /tandem/v1/projects} on the worker's
- * REST listener, and has the worker sample its Tandem tasks into the cluster's status topic.
+ * dev.tandem.status.TandemStatusExtension}): serves {@code /tandem/v1/projects} and the console
+ * {@code /tandem/ui/} on the worker's REST listener, and has the worker sample its Tandem tasks into the cluster's status topic.
  * Worker options: {@code tandem.status.topic} (default {@code __tandem-status.<group.id>}),
  * {@code tandem.status.interval.ms} (5000), {@code tandem.status.switchover.max.delay.ms} (10000),
  * and {@code tandem.status.client.*} for the status topic's Kafka clients.
@@ -39,7 +39,9 @@ public class TandemStatusExtension implements ConnectRestExtension {
         publisher = new StatusPublisher(context.clusterState(), topic, new MetricSampler(), view, settings.intervalMs(), beans);
         publisher.start();
         context.configurable().register(new ProjectsResource(context.clusterState(), topic, view));
-        LOG.info("Tandem status: /tandem/v1/projects, sampling every {} ms into {}", settings.intervalMs(), settings.topic());
+        context.configurable().register(new ConsoleResource());
+        LOG.info("Tandem status: /tandem/v1/projects and the console /tandem/ui/, sampling every {} ms into {}",
+                settings.intervalMs(), settings.topic());
     }
 
     @Override

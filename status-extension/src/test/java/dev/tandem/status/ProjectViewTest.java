@@ -82,7 +82,7 @@ class ProjectViewTest {
         entries.remove(TaskSample.key("east-to-west", 0));
         ProjectView.Result restarted = view.view("p", List.of(source, sink), entries);
         assertThat(step(link(restarted), "full").get("status")).isEqualTo("FINISHED");
-        assertThat(restarted.stepUpdates()).isEmpty();
+        assertThat(restarted.updates()).isEmpty();
     }
 
     @Test
@@ -121,6 +121,19 @@ class ProjectViewTest {
     }
 
     @Test
+    void theDelayHistoryKeepsAPointEveryFifteenSecondsForAnHour() {
+        DelayHistory history = new DelayHistory(null);
+        assertThat(history.add(PLANNED, 10)).isTrue();
+        assertThat(history.add(PLANNED + 5_000, 20)).as("too soon").isFalse();
+        for (int i = 1; i <= 300; i++) {
+            history.add(PLANNED + i * 15_000L, i);
+        }
+        DelayHistory stored = new DelayHistory(history.node());
+        assertThat(stored.points()).hasSize(241).first().isEqualTo(List.of(PLANNED + 60 * 15_000L, 60L));
+        assertThat(stored.points()).last().isEqualTo(List.of(PLANNED + 300 * 15_000L, 300L));
+    }
+
+    @Test
     void aNewPlanStartsTheFullStepOver() {
         StepTimes times = new StepTimes(null);
         times.plan(PLANNED);
@@ -145,7 +158,7 @@ class ProjectViewTest {
     }
 
     private void store(ProjectView.Result r) {
-        r.stepUpdates().forEach(entries::put);
+        r.updates().forEach(entries::put);
     }
 
     @SuppressWarnings("unchecked")
