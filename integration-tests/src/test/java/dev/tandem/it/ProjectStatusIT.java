@@ -9,6 +9,7 @@ import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectRest;
 import dev.tandem.testkit.ConnectWorkerProcess;
 import dev.tandem.testkit.MariaDbServer;
+import dev.tandem.testkit.TableComparison;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -289,6 +290,58 @@ class ProjectStatusIT {
         assertThat(shown(dom, "console-source", "step-full")).isEqualTo("FINISHED");
         assertThat(shown(dom, "console-source", "step-incremental")).isEqualTo("RUNNING");
         assertThat(dom).contains(">" + db + ".accounts<", ">" + db + ".orders<", "delay over the last hour");
+    }
+
+    @Test
+    void anActiveActiveProjectPostedAsOneDescriptionConverges() throws Exception {
+        String db = source.createDatabase("posted");
+        source.execute(db, "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner VARCHAR(40), balance DECIMAL(12,2))",
+                "INSERT INTO accounts SELECT seq, CONCAT('owner-', seq), seq FROM seq_1_to_1000");
+        String description = """
+                {"name": "posted", "mode": "active-active", "objects": "%s.*",
+                 "regions": [{"name": "east", "host": "%s", "port": %d, "user": "%s", "password": "%s", "serverId": 7106},
+                             {"name": "west", "host": "%s", "port": %d, "user": "%s", "password": "%s", "serverId": 7107}]}"""
+                .formatted(db, source.host(), source.port(), source.user(), source.password(),
+                        dest.host(), dest.port(), dest.user(), dest.password());
+
+        ConnectRest.Answer refused = connect.rest().send("POST", "tandem/v1/projects",
+                description.replace("\"password\": \"" + dest.password() + "\"", "\"password\": \"wrong\""));
+        System.out.println("A wrong password: " + refused.status() + " " + refused.body());
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).path("errors").path("posted-east-to-west").isObject()).isTrue();
+        assertThat(connect.rest().send("GET", "connectors/posted-east-source", null).status()).as("nothing created").isEqualTo(404);
+
+        ConnectRest.Answer created = connect.rest().send("POST", "tandem/v1/projects", description);
+        System.out.println("Posted: " + created.status() + " " + created.body());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode answer = JSON.readTree(created.body());
+        assertThat(answer.path("created")).extracting(JsonNode::asText).containsExactly("posted-east-source", "posted-east-to-west");
+        assertThat(answer.path("pending")).extracting(JsonNode::asText).containsExactly("posted-west-source", "posted-west-to-east");
+
+        connect.rest().awaitRunning("posted-west-source", 1, TIMEOUT);
+        connect.rest().awaitRunning("posted-west-to-east", 1, TIMEOUT);
+        long reverseRunning = System.currentTimeMillis();
+        JsonNode forward = project(connect.rest(), "posted").path("links").path(0);
+        assertThat(forward.path("name").asText()).as("links in name order").isEqualTo("posted-east-source");
+        assertThat(step(forward, "schema").path("finishedAt").asLong()).as("the reverse link waited for the forward link's schema step")
+                .isPositive().isLessThan(reverseRunning);
+
+        source.execute(db, "INSERT INTO accounts SELECT 1000 + seq, CONCAT('east-', seq), seq FROM seq_1_to_100");
+        await("the rows in west").atMost(TIMEOUT).ignoreExceptions()
+                .until(() -> ((Number) dest.queryValue(db, "SELECT COUNT(*) FROM accounts")).intValue() == 1100);
+        dest.execute(db, "UPDATE accounts SET owner = 'changed in west' WHERE id <= 50",
+                "INSERT INTO accounts SELECT 2000 + seq, CONCAT('west-', seq), seq FROM seq_1_to_50");
+        await("both regions alike").atMost(TIMEOUT).ignoreExceptions().until(
+                () -> TableComparison.rows(source, db, "accounts").equals(TableComparison.rows(dest, db, "accounts")));
+        assertThat(TableComparison.rows(source, db, "accounts")).hasSize(1150);
+        // a sink subscribed by pattern joins its source's link once its consumer reads the source's topics
+        JsonNode after = await("two links").atMost(TIMEOUT).until(() -> project(connect.rest(), "posted"),
+                p -> p.path("links").size() == 2);
+        System.out.println("Posted project: " + after.path("status").asText() + ", links " + after.path("links").get(0).path("name")
+                + " " + after.path("links").get(0).path("sinks") + " and " + after.path("links").get(1).path("name") + " "
+                + after.path("links").get(1).path("sinks"));
+        assertThat(after.path("links").get(1).path("sinks")).extracting(JsonNode::asText).containsExactly("posted-west-to-east");
+        assertThat(connect.rest().send("DELETE", "tandem/v1/projects/posted", null).status()).isEqualTo(200);
     }
 
     /** What the console shows for {@code field} of {@code link}: the element's data-value. */

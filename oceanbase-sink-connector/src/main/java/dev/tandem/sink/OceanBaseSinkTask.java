@@ -123,6 +123,7 @@ public class OceanBaseSinkTask extends SinkTask {
             applier = new Applier(this::openConnection, c, writer, checkpoints, config.createTables(), config.nonEmptyPolicy(),
                     reporter, metrics, config.maxRetries(), config.retryBackoffMs());
             pipeline = new ApplyPipeline("tandem-apply-" + connector + "-" + props.getOrDefault("task.id", "0"), applier, applied);
+            metrics.uncommitted(context.pluginMetrics(), pipeline::uncommitted);
             if (config.detectsConflicts()) {
                 ConflictLog log = new ConflictLog(config.checkpointTable(), connector, config.region(), dialect);
                 log.create(c);

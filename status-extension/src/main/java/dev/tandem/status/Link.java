@@ -32,8 +32,9 @@ record Link(ConnectorInfo source, List<ConnectorInfo> sinks) {
      * consumers were seen reading (they count for a sink that names its topics by a pattern).
      */
     static List<Link> of(Collection<ConnectorInfo> connectors, Map<String, ? extends Collection<String>> sinkTopics) {
-        List<ConnectorInfo> sources = connectors.stream().filter(ConnectorInfo::source).toList();
-        List<ConnectorInfo> sinks = connectors.stream().filter(c -> !c.source()).toList();
+        java.util.Comparator<ConnectorInfo> byName = java.util.Comparator.comparing(ConnectorInfo::name);
+        List<ConnectorInfo> sources = connectors.stream().filter(ConnectorInfo::source).sorted(byName).toList();
+        List<ConnectorInfo> sinks = connectors.stream().filter(c -> !c.source()).sorted(byName).toList();
         List<Link> links = new ArrayList<>();
         List<ConnectorInfo> matched = new ArrayList<>();
         for (ConnectorInfo source : sources) {
@@ -62,6 +63,19 @@ record Link(ConnectorInfo source, List<ConnectorInfo> sinks) {
         if (seen != null) {
             topics.addAll(seen);
         }
-        return topics.stream().anyMatch(t -> t.startsWith(prefix + "."));
+        return topics.stream().anyMatch(t -> startsWith(t, prefix));
+    }
+
+    /**
+     * Whether topic {@code t} is one of the change topics of {@code prefix}. A consumer's metrics
+     * name a topic with its dots made underscores, so either spelling counts.
+     */
+    static boolean startsWith(String t, String prefix) {
+        return t.startsWith(prefix + ".") || t.startsWith(prefix.replace('.', '_') + "_");
+    }
+
+    /** Whether topic {@code t}, as read or as a consumer's metrics spell it, is {@code topic}. */
+    static boolean same(String t, String topic) {
+        return t.equals(topic) || t.equals(topic.replace('.', '_'));
     }
 }

@@ -19,8 +19,12 @@ final class LinkView {
     private String kind;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
 
+    /**
+     * @param sinksUnresolved whether a sink of the project reads by pattern and has read nothing yet:
+     *                        it may belong to this link, so a link without sinks is not done with its copy
+     */
     LinkView(Link link, Map<String, List<TaskSample>> samples, JsonNode storedSteps, JsonNode verification,
-             long switchoverMaxDelayMs) {
+             long switchoverMaxDelayMs, boolean sinksUnresolved) {
         this.link = link;
         this.steps = new StepTimes(storedSteps);
         List<String> types = link.source() != null ? link.source().migrationTypes() : List.of("incremental");
@@ -46,6 +50,7 @@ final class LinkView {
             firstSeen = firstSeen < 0 ? s.sampledAt() : Math.min(firstSeen, s.sampledAt());
         }
         double pending = 0;
+        double uncommitted = 0;
         long sinkSampledFrom = Long.MAX_VALUE;
         long sinkSampledTo = -1;
         long newestApplied = -1;
@@ -54,6 +59,7 @@ final class LinkView {
         for (TaskSample s : sinkTasks) {
             double lag = s.sum("records-lag");
             pending += lag;
+            uncommitted += s.sum("transaction-uncommitted");
             sinkSampledFrom = Math.min(sinkSampledFrom, s.sampledAt());
             sinkSampledTo = Math.max(sinkSampledTo, s.sampledAt());
             long applied = (long) s.metric("last-applied-source-timestamp-ms");
@@ -73,7 +79,8 @@ final class LinkView {
                 streamSeen = streamSeen < 0 ? s.sampledAt() : Math.min(streamSeen, s.sampledAt());
             }
         }
-        boolean caughtUp = !sinkTasks.isEmpty() && pending == 0;
+        // nothing left to read, and nothing read that is not committed in the destination
+        boolean caughtUp = !sinkTasks.isEmpty() && pending == 0 && uncommitted == 0;
 
         // full
         long plannedAt = connector == null ? -1 : (long) connector.metric("full-planned-at-ms");
@@ -87,8 +94,13 @@ final class LinkView {
         }
         if (copiedAt > 0 && fullFinished < 0) {
             if (link.sinks().isEmpty()) {
-                fullFinished = steps.setOnce("full", "finishedAt", copiedAt);
-            } else if (caughtUp && sinkSampledFrom >= copiedAt) {
+                if (!sinksUnresolved) {
+                    fullFinished = steps.setOnce("full", "finishedAt", copiedAt);
+                }
+            } else if (caughtUp && sinkSampledFrom > copiedAt && readsEveryTable(link, connector, sinkTasks)
+                    && (newestApplied > 0 || connector == null || connector.metric("full-rows-copied") == 0)) {
+                // a sample of a later round than the one that saw the copy end (the consumer has fetched since),
+                // and the sinks applied something when there were rows
                 fullFinished = steps.setOnce("full", "finishedAt", sinkSampledTo);
             }
         }
@@ -204,6 +216,26 @@ final class LinkView {
     private static Double fullStepProgress(List<Map<String, Object>> steps) {
         return steps.stream().filter(s -> "full".equals(s.get("name"))).map(s -> s.get("progress"))
                 .filter(Double.class::isInstance).map(Double.class::cast).findFirst().orElse(null);
+    }
+
+    /**
+     * Whether the sinks read a topic of every table the copy planned: a sink subscribed by pattern
+     * finds a new topic only at its next metadata refresh, and until then it has nothing to read
+     * without having applied the copy. A table's topic is {@code <prefix>.<table>}; when topics are
+     * routed elsewhere, as many of the source's topics as there are tables will do.
+     */
+    private static boolean readsEveryTable(Link link, TaskSample connector, List<TaskSample> sinkTasks) {
+        java.util.Set<String> read = new java.util.HashSet<>();
+        sinkTasks.forEach(s -> read.addAll(s.topics()));
+        link.sinks().forEach(k -> read.addAll(k.topics()));
+        String prefix = link.source() == null ? "" : link.source().topicPrefix();
+        List<String> tables = connector == null ? List.of() : connector.metrics().keySet().stream()
+                .filter(k -> k.startsWith("full-table-rows-copied{table=")).map(k -> k.substring(29, k.length() - 1)).toList();
+        if (tables.stream().allMatch(t -> read.stream().anyMatch(r -> Link.same(r, prefix + "." + t)))) {
+            return true;
+        }
+        return read.stream().filter(t -> Link.startsWith(t, prefix) && !Link.same(t, prefix + ".transaction")).count()
+                >= tables.size();
     }
 
     private static List<TaskSample> concat(List<TaskSample> a, List<TaskSample> b, TaskSample c) {

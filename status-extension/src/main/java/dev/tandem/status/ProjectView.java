@@ -67,11 +67,15 @@ final class ProjectView {
         long deadLetters = 0;
         List<String> statuses = new ArrayList<>();
         List<LinkView> views = new ArrayList<>();
-        for (Link link : Link.of(connectors, sinkTopics)) {
+        List<Link> all = Link.of(connectors, sinkTopics);
+        // a sink subscribed by pattern that has read nothing yet matches no source: its source is not known
+        boolean sinksUnresolved = all.stream().anyMatch(l -> l.source() == null
+                && l.sinks().stream().allMatch(k -> k.topics().isEmpty() && sinkTopics.getOrDefault(k.name(), Set.of()).isEmpty()));
+        for (Link link : all) {
             String key = StatusTopic.STEPS + link.name();
             JsonNode stored = entries.get(key);
             JsonNode verification = entries.get(StatusTopic.VERIFICATION + link.name());
-            LinkView lv = new LinkView(link, samples, stored, verification, switchoverMaxDelayMs);
+            LinkView lv = new LinkView(link, samples, stored, verification, switchoverMaxDelayMs, sinksUnresolved);
             JsonNode history = entries.get(StatusTopic.HISTORY + link.name());
             DelayHistory delays = new DelayHistory(history);
             Object sampledAt = lv.document().get("sampledAt");

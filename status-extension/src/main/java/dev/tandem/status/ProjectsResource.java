@@ -1,6 +1,9 @@
 package dev.tandem.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
@@ -41,11 +44,70 @@ public class ProjectsResource {
     private final StatusTopic topic;
     private final ProjectView view;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String bootstrapServers;
+    private final PendingLinks pending;
 
-    ProjectsResource(ConnectClusterState cluster, StatusTopic topic, ProjectView view) {
+    ProjectsResource(ConnectClusterState cluster, StatusTopic topic, ProjectView view, String bootstrapServers,
+                     PendingLinks pending) {
         this.cluster = cluster;
         this.topic = topic;
         this.view = view;
+        this.bootstrapServers = bootstrapServers;
+        this.pending = pending;
+    }
+
+    /**
+     * Creates a project from one description ({@link ProjectPlan}): every connector is validated
+     * first (Connect's config/validate, which runs Tandem's precheck) and nothing is created when
+     * one has errors (400, with the errors per connector and field). The forward link is created
+     * now; an active-active project's reverse link once the forward link's schema step is done
+     * (201, naming it as pending). Connectors that exist already are left as they are, so the same
+     * description can be sent again.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(String body, @Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        ProjectPlan plan;
+        try {
+            plan = ProjectPlan.of(StatusTopic.JSON.readTree(body), bootstrapServers);
+        } catch (IOException e) {
+            return json(400, Map.of("error_code", 400, "message", "The body is not JSON: " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            return json(400, Map.of("error_code", 400, "message", "Project description: " + e.getMessage()));
+        }
+        ConnectApi api = new ConnectApi(http, uri.getBaseUri(), authorization);
+        List<String> existing = new ArrayList<>(cluster.connectors());
+        List<ProjectPlan.Connector> now = plan.first().stream().filter(c -> !existing.contains(c.name())).toList();
+        Map<String, Map<String, List<String>>> errors = api.validate(now);
+        if (!errors.isEmpty()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("error_code", 400);
+            doc.put("message", "Validation failed: nothing was created");
+            doc.put("errors", errors);
+            return json(400, doc);
+        }
+        List<String> created = new ArrayList<>();
+        for (ProjectPlan.Connector c : now) {
+            ConnectApi.Answer a = api.put(c);
+            if (a.status() >= 300) {
+                return json(502, Map.of("error_code", 502, "message", "Creating " + c.name() + " failed: " + a.body(),
+                        "created", created));
+            }
+            created.add(c.name());
+        }
+        List<String> later = plan.afterSchema().stream().map(ProjectPlan.Connector::name).filter(n -> !existing.contains(n)).toList();
+        if (!later.isEmpty()) {
+            pending.add(plan, api);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", plan.name());
+        doc.put("created", created);
+        doc.put("existing", plan.first().stream().map(ProjectPlan.Connector::name).filter(existing::contains).toList());
+        doc.put("pending", later);
+        if (!later.isEmpty()) {
+            doc.put("waitingFor", "the schema step of link " + plan.forwardLink());
+        }
+        return json(201, doc);
     }
 
     @GET
@@ -63,7 +125,12 @@ public class ProjectsResource {
         if (connectors == null) {
             return notFound(name);
         }
-        return json(200, view.view(name, connectors, topic.entries()).document());
+        Map<String, Object> doc = view.view(name, connectors, topic.entries()).document();
+        Map<String, Object> waiting = pending.describe(name);
+        if (waiting != null) {
+            doc.put("pending", waiting);
+        }
+        return json(200, doc);
     }
 
     @PUT
@@ -86,6 +153,7 @@ public class ProjectsResource {
     public Response delete(@PathParam("name") String name, @Context UriInfo uri,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<ConnectorInfo> connectors = ConnectorInfo.byProject(cluster).get(name);
+        pending.cancel(name);
         Response r = each(name, uri, authorization, "DELETE", "");
         if (connectors != null && r.getStatus() == 200) {
             for (ConnectorInfo c : connectors) {
@@ -99,6 +167,7 @@ public class ProjectsResource {
     }
 
     /** Sends {@code method} to {@code /connectors/<c><suffix>} for each connector of the project; 200 when all answered 2xx. */
+    // deleting a project also drops the links still waiting to be created
     private Response each(String name, UriInfo uri, String authorization, String method, String suffix) {
         List<ConnectorInfo> connectors = ConnectorInfo.byProject(cluster).get(name);
         if (connectors == null) {

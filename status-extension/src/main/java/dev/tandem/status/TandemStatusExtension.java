@@ -24,6 +24,7 @@ public class TandemStatusExtension implements ConnectRestExtension {
     private StatusTopic topic;
     private StatusPublisher publisher;
     private StatusMBeans beans;
+    private PendingLinks pending;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -38,7 +39,9 @@ public class TandemStatusExtension implements ConnectRestExtension {
         beans = new StatusMBeans();
         publisher = new StatusPublisher(context.clusterState(), topic, new MetricSampler(), view, settings.intervalMs(), beans);
         publisher.start();
-        context.configurable().register(new ProjectsResource(context.clusterState(), topic, view));
+        pending = new PendingLinks(context.clusterState(), topic, view);
+        context.configurable().register(new ProjectsResource(context.clusterState(), topic, view,
+                String.valueOf(settings.clients().get("bootstrap.servers")), pending));
         context.configurable().register(new ConsoleResource());
         LOG.info("Tandem status: /tandem/v1/projects and the console /tandem/ui/, sampling every {} ms into {}",
                 settings.intervalMs(), settings.topic());
@@ -46,6 +49,9 @@ public class TandemStatusExtension implements ConnectRestExtension {
 
     @Override
     public void close() {
+        if (pending != null) {
+            pending.close();
+        }
         if (publisher != null) {
             publisher.close();
         }

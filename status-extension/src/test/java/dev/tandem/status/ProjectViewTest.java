@@ -86,6 +86,22 @@ class ProjectViewTest {
     }
 
     @Test
+    void aSinkThatHasNotFoundTheTablesTopicsYetHasNotAppliedTheCopy() {
+        sample("east-source", -1, PLANNED + 1_000, Map.of("full-chunks", 1.0, "full-chunks-copied", 1.0, "full-copied", 1.0,
+                "full-planned-at-ms", (double) PLANNED, "full-rows-copied", 1000.0,
+                "full-table-rows-copied{table=shop.orders}", 1000.0, "full-table-rows-estimated{table=shop.orders}", 1000.0));
+        ProjectView.Result first = view.view("p", List.of(source, sink), entries);
+        assertThat(step(link(first), "full").get("status")).as("the sink's source is not known yet").isEqualTo("RUNNING");
+        store(first);
+        // a later round: the pattern-subscribed sink reads the transaction topic only, and has applied its records
+        sample("east-to-west", 0, PLANNED + 2_000, Map.of("records-lag", 0.0, "last-applied-source-timestamp-ms",
+                (double) PLANNED + 500), List.of("east.transaction", "east_transaction"));
+        ProjectView.Result later = view.view("p", List.of(source, sink), entries);
+        assertThat(step(link(later), "full").get("status")).isEqualTo("RUNNING");
+        assertThat(step(link(later), "schema").get("status")).isEqualTo("RUNNING");
+    }
+
+    @Test
     void aFailedTaskFailsTheProjectAndNamesItsCause() {
         ConnectorInfo failed = new ConnectorInfo("east-to-west", "p", false, Map.of("topics", "east.shop.orders"),
                 new ConnectorInfo.State("RUNNING", "w1:8083", null),

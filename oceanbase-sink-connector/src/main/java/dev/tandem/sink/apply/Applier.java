@@ -63,7 +63,7 @@ public final class Applier implements AutoCloseable {
     private final Set<TableId> keepExisting = new HashSet<>();
     private Connection connection;
     /** Whether the connection holds a destination transaction kept open for a source transaction. */
-    private boolean openTransaction;
+    private volatile boolean openTransaction;
     private long openedNanos;
 
     public Applier(ConnectionFactory connections, Connection connection, StatementWriter writer, Checkpoints checkpoints,

@@ -82,6 +82,15 @@ public final class ApplyPipeline {
         inFlight = thread.submit(transaction);
     }
 
+    /**
+     * Whether records handed to the sink are not committed in the destination yet: a transaction
+     * in flight, or a source transaction's destination transaction kept open across puts.
+     */
+    public boolean uncommitted() {
+        Future<Map<TopicPartition, Long>> f = inFlight;
+        return f != null && !f.isDone() || applier.hasOpen();
+    }
+
     /** Whether a transaction is in flight and already done (its outcome can be had without waiting). */
     public boolean doneInFlight() {
         return inFlight != null && inFlight.isDone();

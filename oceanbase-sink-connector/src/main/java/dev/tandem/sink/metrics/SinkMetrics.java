@@ -82,6 +82,16 @@ public final class SinkMetrics {
         return s;
     }
 
+    /**
+     * {@code transaction-uncommitted}: 1 while records the task has read are not committed in the
+     * destination yet (a transaction being applied, or a source transaction's kept open), else 0.
+     * With the consumer's lag at 0 as well, everything in the topics is applied.
+     */
+    public void uncommitted(PluginMetrics metrics, java.util.function.BooleanSupplier uncommitted) {
+        metrics.addMetric(name(metrics, "transaction-uncommitted", "1 while records read are not committed in the destination yet"),
+                (Gauge<Integer>) (config, now) -> uncommitted.getAsBoolean() ? 1 : 0);
+    }
+
     /** The LOAD DATA writer's counts (rows it loaded, loads rolled back to the upsert), when the task has one. */
     public void loadData(PluginMetrics metrics, LongSupplier loadedRows, LongSupplier fallbacks) {
         metrics.addMetric(name(metrics, "rows-loaded-total", "new rows written with LOAD DATA (in transactions that "
