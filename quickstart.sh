@@ -2,9 +2,11 @@
 # Tandem quickstart: active-active between two regions. Builds the plugin zips, then runs what a
 # user runs - a Kafka broker in KRaft mode (kafka.Kafka), a Kafka Connect worker (ConnectDistributed)
 # with our plugins on plugin.path, and two MariaDB servers, regions "east" and "west" - as real
-# processes, and drives them through the Connect REST API with the config-examples/ files: the
-# forward link (east -> west: schema, full, incremental), then the reverse link (west -> east:
-# incremental). Writers change both regions at once; the quickstart shows progress and lag, then
+# processes, and creates the project through Tandem's status API on the worker (POST
+# /tandem/v1/projects with config-examples/projects/shop-active-active.json): the forward link
+# (east -> west: schema, full, incremental), then, once its schema step is done, the reverse link
+# (west -> east: incremental). Writers change both regions at once; the quickstart shows progress
+# and delay from the status API, then
 # verifies that both regions hold the same rows and that no change came back to where it was made.
 #
 # It needs root (it installs MariaDB, python3, curl, jq and unzip with apt-get when they are missing),
@@ -17,7 +19,8 @@ Usage: ./quickstart.sh [--duration SECONDS] [--rate STATEMENTS_PER_SECOND] [--co
 
 Runs Tandem's active-active demo between two MariaDB regions (east and west) on this machine:
 Kafka in KRaft mode, a Kafka Connect worker with the plugins on plugin.path, two mariadbd servers,
-the forward and reverse links from config-examples/, a writer in each region, then verification.
+the project shop created through the status API (POST /tandem/v1/projects), a writer in each
+region, then verification. With --keep, the console stays up at /tandem/ui/ on the Connect worker.
 
   --duration SECONDS   how long the writers run (default 30)
   --rate N             statements per second of each writer (default 20)
@@ -195,24 +198,9 @@ connector_state() {
   curl -sf "$CONNECT_URL/connectors/$1/status" | grep -o '"state":"[A-Z]*"' | sed 's/"state":"\([A-Z]*\)"/\1/' | sort -u | tr '\n' ' '
 }
 
-register() { # config-examples file: validated, then created, with the calls config-examples/README.md documents
-  local name class errors
-  name=$(jq -r .name "$ROOT/config-examples/$1")
-  class=$(jq -r '.config["connector.class"] | split(".") | last' "$ROOT/config-examples/$1")
-  errors=$(jq '.config + {name: .name}' "$ROOT/config-examples/$1" | curl -s -X PUT -H 'Content-Type: application/json' \
-    --data @- "$CONNECT_URL/connector-plugins/$class/config/validate" | jq -r '.configs[].value.errors[]?')
-  [[ -z "$errors" ]] || { echo "config-examples/$1 does not validate:" >&2; echo "$errors" | sed 's/^/  /' >&2; return 1; }
-  curl -sf -X POST -H 'Content-Type: application/json' --data @"$ROOT/config-examples/$1" "$CONNECT_URL/connectors" >/dev/null
-  wait_for "$name to run" 90 bash -c "curl -sf $CONNECT_URL/connectors/$name/status | grep -q '\"tasks\":\[{\"id\":0,\"state\":\"RUNNING\"'"
-  printf '  %-14s %s (from config-examples/%s)\n' "$name" "$(connector_state "$name")" "$1"
-}
-
 dump() { sql "$1" "SELECT id, owner, balance, note, updated_at FROM shop.account ORDER BY id" 2>/dev/null; }
 count() { sql "$1" "SELECT COUNT(*) FROM shop.account" 2>/dev/null || echo 0; }
 gtid_seq() { sql "$1" "SELECT @@gtid_binlog_pos" | tr ',' '\n' | awk -F- '$1 == 0 { print $3 }'; }
-last_change() { # port, owner: newest updated_at of that region's rows, in epoch seconds (microsecond precision)
-  sql "$1" "SELECT COALESCE(UNIX_TIMESTAMP(MAX(updated_at)), 0) FROM shop.account WHERE owner = '$2'"
-}
 
 demo_schema() {
   step "Region east: database shop, table account, $SEEDED rows (even ids belong to east, odd ids to west)"
@@ -223,25 +211,38 @@ demo_schema() {
       FROM seq_1_to_$SEEDED;"
 }
 
-forward_link() {
-  step "Forward link east -> west (schema + full + incremental): POST /connectors"
-  register aa-east-source.json
-  register aa-east-to-west.json
-  local copied=0 shown=-1
-  for _ in $(seq 1 300); do
-    copied=$(count "$WEST_PORT")
-    [[ "$copied" != "$shown" ]] && { echo "  rows copied to west: $copied / $SEEDED"; shown=$copied; }
-    [[ "$copied" == "$SEEDED" && "$(dump "$EAST_PORT")" == "$(dump "$WEST_PORT")" ]] && break
-    sleep 0.5
-  done
-  [[ "$(dump "$EAST_PORT")" == "$(dump "$WEST_PORT")" ]] || { echo "west did not receive the full copy" >&2; return 1; }
-  echo "  west holds the full copy (table created by the sink from the snapshot's CREATE TABLE, in the table's topic)"
+project() { # GET /tandem/v1/projects/shop
+  curl -sf "$CONNECT_URL/tandem/v1/projects/shop"
 }
 
-reverse_link() {
-  step "Reverse link west -> east (incremental only): POST /connectors"
-  register aa-west-source.json
-  register aa-west-to-east.json
+create_project() {
+  step "Project shop, east <-> west: POST /tandem/v1/projects with config-examples/projects/shop-active-active.json"
+  local answer
+  answer=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data @"$ROOT/config-examples/projects/shop-active-active.json" "$CONNECT_URL/tandem/v1/projects")
+  if [[ "$(tail -n1 <<<"$answer")" != 201 ]]; then
+    echo "the project was refused:" >&2; head -n -1 <<<"$answer" | jq . >&2; return 1
+  fi
+  head -n -1 <<<"$answer" | jq -r '"  created now: \(.created | join(", "))", "  created once the forward link'"'"'s schema step is done: \(.pending | join(", "))"'
+  echo "  console: $CONNECT_URL/tandem/ui/   status: curl -s $CONNECT_URL/tandem/v1/projects/shop"
+  # progress, from the status API: the forward link's steps until its copy is applied and the reverse link runs
+  local shown="" line status
+  for _ in $(seq 1 300); do
+    status=$(project) || { sleep 1; continue; }
+    line=$(jq -r '.links[] | select(.name == "shop-east-source") as $l
+      | ($l.steps[] | select(.name == "full")) as $f
+      | "  east -> west: \($l.status), step \($l.currentStep); full copy \($f.status) \($f.rowsCopied // 0) / \($f.rowsEstimated // 0) rows (\($f.progress // 0)%)"' <<<"$status")
+    [[ -n "$line" && "$line" != "$shown" ]] && { echo "$line"; shown=$line; }
+    if jq -e '(.links | length) == 2 and ([.connectors[] | select(.state == "RUNNING")] | length) == 4
+        and ([.links[] | select(.name == "shop-east-source") | .steps[] | select(.name == "full" and .status == "FINISHED")] | length) == 1' \
+        <<<"$status" >/dev/null; then
+      break
+    fi
+    sleep 1
+  done
+  jq -r '.links[] | "  link \(.name) -> \(.sinks | join(",")): \(.status), step \(.currentStep), delay \(.delayMs // "?") ms"' <<<"$(project)"
+  [[ "$(dump "$EAST_PORT")" == "$(dump "$WEST_PORT")" ]] || { echo "west did not receive the full copy" >&2; return 1; }
+  echo "  west holds the full copy (table created by the sink from the snapshot's CREATE TABLE, in the table's topic)"
   sql "$WEST_PORT" "UPDATE shop.account SET note = 'probe from west', updated_at = NOW(6) WHERE id = 1"
   wait_for "a change made in west to reach east" 120 bash -c \
     "[[ \$(mariadb --protocol=TCP -h 127.0.0.1 -P $EAST_PORT -u tandem -ptandem-secret -N -e \"SELECT note FROM shop.account WHERE id = 1\") == 'probe from west' ]]"
@@ -266,13 +267,14 @@ run_writers() {
     WRITERS+=($!)
     index=$((index + 1))
   done
-  printf '  %6s  %-26s  %-26s  %s\n' "time" "east: rows / statements" "west: rows / statements" "lag east->west / west->east"
+  printf '  %6s  %-26s  %-26s  %s\n' "time" "east: rows / statements" "west: rows / statements" "delay east->west / west->east (status API)"
   local started=$SECONDS
   while kill -0 "${WRITERS[0]}" 2>/dev/null || kill -0 "${WRITERS[1]}" 2>/dev/null; do
     sleep 3
-    local e_lag w_lag
-    e_lag=$(awk -v a="$(last_change "$EAST_PORT" east)" -v b="$(last_change "$WEST_PORT" east)" 'BEGIN { printf "%.2fs", (a > b ? a - b : 0) }')
-    w_lag=$(awk -v a="$(last_change "$WEST_PORT" west)" -v b="$(last_change "$EAST_PORT" west)" 'BEGIN { printf "%.2fs", (a > b ? a - b : 0) }')
+    local e_lag w_lag status
+    status=$(project || echo '{}')
+    e_lag=$(jq -r '[.links[]? | select(.name == "shop-east-source") | .delayMs // empty][0] // "?" | if type == "number" then "\(. / 1000)s" else . end' <<<"$status")
+    w_lag=$(jq -r '[.links[]? | select(.name == "shop-west-source") | .delayMs // empty][0] // "?" | if type == "number" then "\(. / 1000)s" else . end' <<<"$status")
     printf '  %5ss  %-26s  %-26s  %s / %s\n' "$((SECONDS - started))" \
       "$(count "$EAST_PORT") / $(cat "$WORK/east.count" 2>/dev/null || echo 0)" \
       "$(count "$WEST_PORT") / $(cat "$WORK/west.count" 2>/dev/null || echo 0)" "$e_lag" "$w_lag"
@@ -354,8 +356,7 @@ start_mariadb west "$WEST_PORT" 1002
 start_connect
 show_plugins
 demo_schema
-forward_link
-reverse_link
+create_project
 run_writers
 verify
 
@@ -364,6 +365,7 @@ if $KEEP; then
   echo "  connect to a region:  mariadb --protocol=TCP -h 127.0.0.1 -P $EAST_PORT -u tandem -ptandem-secret shop"
   echo "                        (user tandem, password tandem-secret; west on port $WEST_PORT)"
   echo "  connectors:           curl -s $CONNECT_URL/connectors?expand=status"
+  echo "  the project:          curl -s $CONNECT_URL/tandem/v1/projects/shop   console: $CONNECT_URL/tandem/ui/"
   echo "Press Enter to stop."
   read -r _ || true
 fi

@@ -95,7 +95,8 @@ record ProjectPlan(String name, List<Connector> first, List<Connector> afterSche
         c.put("topic.prefix", prefix(project, r));
         c.put("tandem.objects", objects);
         c.put("tandem.migration.types", types);
-        c.put("tandem.ddl.table.topics", "true");
+        // the copy sends each table's CREATE TABLE ahead of its rows in the table's topic; the reverse link copies nothing
+        c.put("tandem.ddl.table.topics", Boolean.toString(types.contains("full")));
         c.put("schema.history.internal.kafka.bootstrap.servers", kafka);
         c.put("topic.creation.default.replication.factor", "-1");
         c.put("topic.creation.default.partitions", "-1");

@@ -28,7 +28,9 @@ class ProjectPlanTest {
                 .containsEntry("topic.prefix", "orders-east").containsEntry("tandem.migration.types", "schema,full,incremental")
                 .containsEntry("transforms.origin.region", "east").containsEntry("database.password", "${env:EAST_DB_PASSWORD}")
                 .containsEntry("schema.history.internal.kafka.bootstrap.servers", "kafka:9092");
-        assertThat(plan.afterSchema().get(0).config()).containsEntry("tandem.migration.types", "incremental");
+        assertThat(plan.afterSchema().get(0).config()).containsEntry("tandem.migration.types", "incremental")
+                .containsEntry("tandem.ddl.table.topics", "false");
+        assertThat(eastSource).containsEntry("tandem.ddl.table.topics", "true");
         var toWest = plan.first().get(1).config();
         assertThat(toWest).containsEntry("connection.url", "jdbc:oceanbase://db-west:2881/").containsEntry("tandem.region", "west")
                 .containsEntry("tandem.source.region", "east").containsEntry("tandem.conflict.strategy", "last-writer-wins");
