@@ -76,7 +76,7 @@ class ProjectStatusIT {
     }
 
     @Test
-    void aOneWayProjectShowsItsStepsAsTheDatabasesDoOnEveryWorker() {
+    void aOneWayProjectShowsItsStepsAsTheDatabasesDoOnEveryWorker() throws Exception {
         String db = source.createDatabase("shop");
         source.execute(db, "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(64), "
                         + "changed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3))",
@@ -121,6 +121,21 @@ class ProjectStatusIT {
         assertThat(lastChange - following.path("checkpoint").asLong()).as("binlog times are whole seconds").isBetween(0L, 999L);
         assertThat(following.path("delayMs").asLong(-1)).isBetween(0L, 5_000L);
         assertThat(project(connect.rest(), "migrate").path("status").asText()).isEqualTo("RUNNING");
+
+        // the verifier's result reaches the link's verification step, and with it the link is ready for a switchover
+        String statusTopic = connect.kafka().createAdminClient().listTopics().names().get().stream()
+                .filter(t -> t.startsWith("__tandem-status")).findFirst().orElseThrow();
+        int exit = new picocli.CommandLine(new dev.tandem.verifier.VerifierCli()).execute("--source-url", source.jdbcUrl(""),
+                "--source-user", source.user(), "--source-password", source.password(), "--dest-url", dest.jdbcUrl(""),
+                "--dest-user", dest.user(), "--dest-password", dest.password(), "--objects", db + ".orders",
+                "--status-kafka", connect.bootstrapServers(), "--status-topic", statusTopic, "--link", "migrate-source");
+        assertThat(exit).as("the verifier finds the tables equal").isZero();
+        JsonNode verified = await("the verification in the status").atMost(TIMEOUT).until(
+                () -> link(project(connect.rest(), "migrate")), l -> "CLEAN".equals(step(l, "verification").path("result").asText()));
+        System.out.println("Verification step: " + step(verified, "verification") + "; switchover: " + verified.path("switchover"));
+        assertThat(step(verified, "verification").path("rowsCompared").asLong()).isEqualTo(ROWS);
+        assertThat(step(verified, "verification").path("differences").asLong()).isZero();
+        assertThat(verified.path("switchover").path("ready").asBoolean()).as(verified.path("switchover").toString()).isTrue();
 
         // every worker answers alike, and so does a worker started afterwards
         List<ConnectRest> workers = connect.workerRests();

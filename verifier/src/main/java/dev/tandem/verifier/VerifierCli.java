@@ -64,6 +64,13 @@ public final class VerifierCli implements Callable<Integer> {
     Path repairSql;
     @Option(names = "--apply-repair", description = "execute the repair SQL on the destination")
     boolean applyRepair;
+    @Option(names = "--status-kafka", description = "Kafka bootstrap servers of a Connect cluster running the status extension: "
+            + "the result is written to its status topic, where the link's verification step and switchover readiness read it")
+    String statusKafka;
+    @Option(names = "--status-topic", description = "that status topic (__tandem-status.<the workers' group.id>)")
+    String statusTopic;
+    @Option(names = "--link", description = "the link verified, as the status API names it (its source connector's name)")
+    String link;
 
     @Override
     public Integer call() throws Exception {
@@ -73,7 +80,15 @@ public final class VerifierCli implements Callable<Integer> {
                 ObjectSelection.of(objects, exclude), mappings, filters.stream().map(Verifier.Filter::parse).toList(), chunkSize,
                 threads, maxRowsPerSecond, recheckDelay,
                 recheckAttempts, applyRepair);
+        if (statusKafka != null && (statusTopic == null || link == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--status-kafka needs --status-topic and --link");
+        }
+        long startedAt = System.currentTimeMillis();
         Report report = new Verifier(options).run();
+        if (statusKafka != null) {
+            StatusReport.publish(statusKafka, statusTopic, link, report, startedAt, System.currentTimeMillis());
+            System.out.println("Result written to " + statusTopic + " for link " + link);
+        }
         System.out.print(report.summary());
         if (json != null) {
             Files.writeString(json, report.toJson());
