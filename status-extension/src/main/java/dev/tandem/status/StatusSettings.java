@@ -37,9 +37,8 @@ record StatusSettings(String topic, long intervalMs, long switchoverMaxDelayMs, 
                 clients.put(k.substring(CLIENT_PREFIX.length()), v);
             }
         });
-        if (!clients.containsKey("bootstrap.servers")) {
-            throw new IllegalArgumentException("The worker's configuration has no bootstrap.servers for the status topic");
-        }
+        // Connect's own default when the worker's properties leave it out
+        clients.putIfAbsent("bootstrap.servers", "localhost:9092");
         return new StatusSettings(topic, interval, maxDelay, clients);
     }
 
