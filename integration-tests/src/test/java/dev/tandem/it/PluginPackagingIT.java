@@ -44,7 +44,7 @@ class PluginPackagingIT {
             "org.apache.kafka.connect.storage.HeaderConverter", "header_converter");
 
     private static final List<String> WORKER_JARS = List.of("connect-api-", "kafka-clients-", "connect-runtime-",
-            "connect-json-", "connect-transforms-", "slf4j-api-", "jakarta.ws.rs-api-", "jackson-databind-");
+            "connect-json-", "connect-transforms-", "slf4j-api-");
 
     private static ConnectCluster connect;
 
@@ -80,6 +80,8 @@ class PluginPackagingIT {
                         .noneMatch(j -> j.startsWith(workerJar));
             }
         }
+        assertThat(jarNames(plugin("tandem-status-extension"))).as("the REST extension runs on the worker's own JAX-RS and Jackson")
+                .noneMatch(j -> j.startsWith("jakarta.ws.rs-api-") || j.startsWith("jackson-"));
         assertThat(jarNames(plugin("tandem-oceanbase-source-connector")))
                 .anyMatch(j -> j.startsWith("debezium-connector-mariadb-"))
                 .anyMatch(j -> j.startsWith("debezium-connector-mysql-"));
