@@ -50,6 +50,8 @@ class ProjectStatusIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 20_000;
+    /** The two workers' status topic (the scrape test's worker, of another group, has its own on the same broker). */
+    private static final String STATUS_TOPIC = "__tandem-status.status-it";
 
     private static ConnectCluster connect;
     private static MariaDbServer source;
@@ -65,6 +67,7 @@ class ProjectStatusIT {
         connect = ConnectCluster.builder().name("status").workers(2)
                 .workerProperty("rest.extension.classes", "dev.tandem.status.TandemStatusExtension")
                 .workerProperty("tandem.status.interval.ms", "1000")
+                .workerProperty("tandem.status.topic", STATUS_TOPIC)
                 // a worker that leaves hands its tasks on at once, not after Connect's default 5 minutes
                 .workerProperty("scheduled.rebalance.max.delay.ms", "3000")
                 .start();
@@ -123,12 +126,10 @@ class ProjectStatusIT {
         assertThat(project(connect.rest(), "migrate").path("status").asText()).isEqualTo("RUNNING");
 
         // the verifier's result reaches the link's verification step, and with it the link is ready for a switchover
-        String statusTopic = connect.kafka().createAdminClient().listTopics().names().get().stream()
-                .filter(t -> t.startsWith("__tandem-status")).findFirst().orElseThrow();
         int exit = new picocli.CommandLine(new dev.tandem.verifier.VerifierCli()).execute("--source-url", source.jdbcUrl(""),
                 "--source-user", source.user(), "--source-password", source.password(), "--dest-url", dest.jdbcUrl(""),
                 "--dest-user", dest.user(), "--dest-password", dest.password(), "--objects", db + ".orders",
-                "--status-kafka", connect.bootstrapServers(), "--status-topic", statusTopic, "--link", "migrate-source");
+                "--status-kafka", connect.bootstrapServers(), "--status-topic", STATUS_TOPIC, "--link", "migrate-source");
         assertThat(exit).as("the verifier finds the tables equal").isZero();
         JsonNode verified = await("the verification in the status").atMost(TIMEOUT).until(
                 () -> link(project(connect.rest(), "migrate")), l -> "CLEAN".equals(step(l, "verification").path("result").asText()));
@@ -319,14 +320,16 @@ class ProjectStatusIT {
                 .formatted(db, source.host(), source.port(), source.user(), source.password(),
                         dest.host(), dest.port(), dest.user(), dest.password());
 
-        ConnectRest.Answer refused = connect.rest().send("POST", "tandem/v1/projects",
-                description.replace("\"password\": \"" + dest.password() + "\"", "\"password\": \"wrong\""));
+        // 503 while Connect cannot answer (a rebalance after another test's worker change): a user retries
+        ConnectRest.Answer refused = await().atMost(TIMEOUT).until(() -> connect.rest().send("POST", "tandem/v1/projects",
+                description.replace("\"password\": \"" + dest.password() + "\"", "\"password\": \"wrong\"")), a -> a.status() != 503);
         System.out.println("A wrong password: " + refused.status() + " " + refused.body());
         assertThat(refused.status()).isEqualTo(400);
         assertThat(JSON.readTree(refused.body()).path("errors").path("posted-east-to-west").isObject()).isTrue();
         assertThat(connect.rest().send("GET", "connectors/posted-east-source", null).status()).as("nothing created").isEqualTo(404);
 
-        ConnectRest.Answer created = connect.rest().send("POST", "tandem/v1/projects", description);
+        ConnectRest.Answer created = await().atMost(TIMEOUT).until(
+                () -> connect.rest().send("POST", "tandem/v1/projects", description), a -> a.status() != 503);
         System.out.println("Posted: " + created.status() + " " + created.body());
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode answer = JSON.readTree(created.body());

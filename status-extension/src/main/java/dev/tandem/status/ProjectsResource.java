@@ -67,6 +67,15 @@ public class ProjectsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(String body, @Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        try {
+            return createProject(body, uri, authorization);
+        } catch (org.apache.kafka.connect.errors.ConnectException e) {
+            // Connect's herder cannot answer (a rebalance in progress, a worker starting): nothing was created yet
+            return json(503, Map.of("error_code", 503, "message", "The Connect cluster cannot answer now, retry: " + e.getMessage()));
+        }
+    }
+
+    private Response createProject(String body, UriInfo uri, String authorization) {
         ProjectPlan plan;
         try {
             plan = ProjectPlan.of(StatusTopic.JSON.readTree(body), bootstrapServers);
