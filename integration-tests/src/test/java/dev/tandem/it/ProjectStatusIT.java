@@ -396,7 +396,9 @@ class ProjectStatusIT {
     }
 
     private static JsonNode project(ConnectRest worker, String name) {
-        ConnectRest.Answer answer = worker.send("GET", "tandem/v1/projects/" + name, null);
+        // 503 while Connect cannot answer (a rebalance after a worker left): retried, as a user's tooling does
+        ConnectRest.Answer answer = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> worker.send("GET", "tandem/v1/projects/" + name, null), a -> a.status() != 503);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         try {
             return JSON.readTree(answer.body());

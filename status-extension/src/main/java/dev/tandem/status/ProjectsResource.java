@@ -67,10 +67,17 @@ public class ProjectsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(String body, @Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return answering(() -> createProject(body, uri, authorization));
+    }
+
+    /**
+     * The answer of {@code request}, or 503 (retry) when Connect's herder cannot answer: a
+     * rebalance in progress, a worker starting. Nothing was created or changed by then.
+     */
+    private static Response answering(java.util.function.Supplier<Response> request) {
         try {
-            return createProject(body, uri, authorization);
+            return request.get();
         } catch (org.apache.kafka.connect.errors.ConnectException e) {
-            // Connect's herder cannot answer (a rebalance in progress, a worker starting): nothing was created yet
             return json(503, Map.of("error_code", 503, "message", "The Connect cluster cannot answer now, retry: " + e.getMessage()));
         }
     }
@@ -121,6 +128,10 @@ public class ProjectsResource {
 
     @GET
     public Response projects() {
+        return answering(this::all);
+    }
+
+    private Response all() {
         var entries = topic.entries();
         List<Map<String, Object>> all = new ArrayList<>();
         ConnectorInfo.byProject(cluster).forEach((name, list) -> all.add(view.view(name, list, entries).document()));
@@ -130,6 +141,10 @@ public class ProjectsResource {
     @GET
     @Path("/{name}")
     public Response project(@PathParam("name") String name) {
+        return answering(() -> one(name));
+    }
+
+    private Response one(String name) {
         List<ConnectorInfo> connectors = ConnectorInfo.byProject(cluster).get(name);
         if (connectors == null) {
             return notFound(name);
@@ -146,14 +161,14 @@ public class ProjectsResource {
     @Path("/{name}/pause")
     public Response pause(@PathParam("name") String name, @Context UriInfo uri,
                           @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return each(name, uri, authorization, "PUT", "/pause");
+        return answering(() -> each(name, uri, authorization, "PUT", "/pause"));
     }
 
     @PUT
     @Path("/{name}/resume")
     public Response resume(@PathParam("name") String name, @Context UriInfo uri,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return each(name, uri, authorization, "PUT", "/resume");
+        return answering(() -> each(name, uri, authorization, "PUT", "/resume"));
     }
 
     /** Deletes every connector of the project, and the project's records in the status topic. */
@@ -161,6 +176,10 @@ public class ProjectsResource {
     @Path("/{name}")
     public Response delete(@PathParam("name") String name, @Context UriInfo uri,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return answering(() -> deleteProject(name, uri, authorization));
+    }
+
+    private Response deleteProject(String name, UriInfo uri, String authorization) {
         List<ConnectorInfo> connectors = ConnectorInfo.byProject(cluster).get(name);
         pending.cancel(name);
         Response r = each(name, uri, authorization, "DELETE", "");
