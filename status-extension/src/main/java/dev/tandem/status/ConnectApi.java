@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** This worker's own Connect REST API, as the extension calls it: validate and create connectors, with the caller's credentials. */
+/** This worker's own Connect REST API, as the extension calls it: validate, create, pause, resume and delete connectors, with the caller's credentials. */
 final class ConnectApi {
 
     record Answer(int status, String body) {
@@ -66,9 +66,15 @@ final class ConnectApi {
         return send("PUT", "connectors/" + encode(c.name()) + "/config", json(c.config()));
     }
 
+    /** {@code method} on {@code /connectors/<name><suffix>} without a body: a pause, resume or delete. */
+    Answer connector(String method, String name, String suffix) {
+        return send(method, "connectors/" + encode(name) + suffix, null);
+    }
+
     private Answer send(String method, String resource, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(resource)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json").method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -46,10 +46,6 @@ record ConnectorInfo(String name, String project, boolean source, Map<String, St
         return list;
     }
 
-    String topicsRegex() {
-        return config.getOrDefault("topics.regex", "").trim();
-    }
-
     /** The migration types of a source ({@code tandem.migration.types}; the default: schema, full and incremental). */
     List<String> migrationTypes() {
         String types = config.getOrDefault("tandem.migration.types", "schema,full,incremental");

@@ -10,6 +10,9 @@ import java.util.Map;
 /** One link's steps, checkpoint, delay and counts, from its connectors' states and samples (see {@link ProjectView}). */
 final class LinkView {
 
+    /** A sample's key of the source connector's rows copied of one table, up to the table's name. */
+    private static final String TABLE_ROWS_COPIED = "full-table-rows-copied{table=";
+
     private final Link link;
     private final StepTimes steps;
     private final Map<String, Object> doc = new LinkedHashMap<>();
@@ -230,7 +233,7 @@ final class LinkView {
         link.sinks().forEach(k -> read.addAll(k.topics()));
         String prefix = link.source() == null ? "" : link.source().topicPrefix();
         List<String> tables = connector == null ? List.of() : connector.metrics().keySet().stream()
-                .filter(k -> k.startsWith("full-table-rows-copied{table=")).map(k -> k.substring(29, k.length() - 1)).toList();
+                .filter(k -> k.startsWith(TABLE_ROWS_COPIED)).map(k -> k.substring(TABLE_ROWS_COPIED.length(), k.length() - 1)).toList();
         if (tables.stream().allMatch(t -> read.stream().anyMatch(r -> Link.same(r, prefix + "." + t)))) {
             return true;
         }
@@ -293,8 +296,8 @@ final class LinkView {
         if (connector != null) {
             for (Map.Entry<String, Double> e : connector.metrics().entrySet()) {
                 String k = e.getKey();
-                if (k.startsWith("full-table-rows-copied{table=")) {
-                    String table = k.substring("full-table-rows-copied{table=".length(), k.length() - 1);
+                if (k.startsWith(TABLE_ROWS_COPIED)) {
+                    String table = k.substring(TABLE_ROWS_COPIED.length(), k.length() - 1);
                     long copied = e.getValue().longValue();
                     long est = (long) connector.metric("full-table-rows-estimated{table=" + table + "}");
                     rows += copied;

@@ -18,12 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.apache.kafka.connect.health.ConnectClusterState;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -203,29 +198,14 @@ public class ProjectsResource {
         }
         Map<String, Object> answers = new LinkedHashMap<>();
         boolean ok = true;
+        ConnectApi api = new ConnectApi(http, uri.getBaseUri(), authorization);
         for (ConnectorInfo c : connectors) {
-            URI target = uri.getBaseUri().resolve("connectors/" + URLEncoder.encode(c.name(), StandardCharsets.UTF_8)
-                    .replace("+", "%20") + suffix);
-            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(90))
-                    .method(method, HttpRequest.BodyPublishers.noBody());
-            if (authorization != null) {
-                request.header(HttpHeaders.AUTHORIZATION, authorization);
-            }
+            ConnectApi.Answer a = api.connector(method, c.name(), suffix);
             Map<String, Object> answer = new LinkedHashMap<>();
-            try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                answer.put("status", response.statusCode());
-                if (response.statusCode() >= 300) {
-                    answer.put("message", response.body());
-                    ok = false;
-                }
-            } catch (IOException e) {
-                answer.put("status", 502);
-                answer.put("message", e.getMessage());
+            answer.put("status", a.status());
+            if (a.status() >= 300) {
+                answer.put("message", a.body());
                 ok = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return json(503, Map.of("error_code", 503, "message", "interrupted"));
             }
             answers.put(c.name(), answer);
         }
