@@ -5,7 +5,7 @@
 #   benchmarks/run.sh sink [--rows 1000000]     Tandem sink vs Debezium JDBC sink (JSON, caching JSON, Avro) vs LOAD DATA
 #   benchmarks/run.sh smt [--rows 200000]       source snapshot without vs with OriginTagger + RowFilter
 #   benchmarks/run.sh verifier [--rows 1000000] the verifier vs a plain SELECT of all rows on both sides
-#   benchmarks/run.sh incremental [--seconds 20 --rates 1000,5000,0]  end-to-end latency, one-way vs active-active
+#   benchmarks/run.sh incremental [--seconds 20 --tables 1,10 --profile DIR]  latency and rate: native replication, one-way, active-active
 #   benchmarks/run.sh post-indexing [--rows 1000000]  full migration with indexes created with the table vs after the rows
 #   benchmarks/run.sh full-migration [--rows 1000000] Tandem source+sink vs Debezium source+JDBC sink vs mariadb-dump
 #   benchmarks/run.sh bridge [--messages 200000 --size 1024]  RocketMQ bridge both ways vs the plain RocketMQ clients
@@ -47,5 +47,5 @@ case "$what" in
   transactions) main=dev.tandem.benchmarks.TransactionsBenchmark ;;
   all) main=dev.tandem.benchmarks.AllBenchmarks ;;
 esac
-exec java -Xmx3g -Djava.awt.headless=true -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
+exec java -Xmx3g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -cp "$CP" -Dtandem.plugin.path="$ROOT/benchmarks/target/benchmark-plugins" \
   -Dlog4j2.configurationFile="$ROOT/benchmarks/log4j2.properties" "$main" "$@"

@@ -52,19 +52,22 @@ public final class AllBenchmarks {
         String rows = "300000";
         String seconds = "15";
         Path doc = Path.of("docs/benchmarks.md");
+        List<String> only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = args[++i];
                 case "--seconds" -> seconds = args[++i];
                 case "--out" -> doc = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --rows N, --seconds N, --out FILE)");
+                case "--only" -> only = List.of(args[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (known: --rows N, --seconds N, --only SCENARIO,..., --out FILE)");
             }
         }
         List<Scenario> scenarios = List.of(
                 new Scenario("full-migration", "Full migration MariaDB → Kafka → MariaDB", new String[] {"--rows", rows},
                         FullMigrationBenchmark::main),
-                new Scenario("incremental", "Incremental latency and active-active overhead",
-                        new String[] {"--seconds", seconds, "--rates", "1000,5000,0"}, IncrementalBenchmark::main),
+                new Scenario("incremental", "Incremental synchronization against native replication",
+                        new String[] {"--seconds", seconds, "--rates", "1000,5000,10000,0"}, IncrementalBenchmark::main),
                 new Scenario("transactions", "Whole source transactions vs batched",
                         new String[] {"--transactions", Integer.toString(Math.max(1_000, Integer.parseInt(rows.replace("_", "")) / 15)),
                                 "--large-rows", rows}, TransactionsBenchmark::main),
@@ -76,16 +79,28 @@ public final class AllBenchmarks {
                         SmtBenchmark::main),
                 new Scenario("bridge", "RocketMQ bridge, 1 KiB messages", new String[] {"--messages",
                         Integer.toString(Math.min(200_000, Integer.parseInt(rows.replace("_", ""))))}, BridgeBenchmark::main));
+        if (only != null) {
+            List<String> known = scenarios.stream().map(Scenario::name).toList();
+            if (!known.containsAll(only)) {
+                throw new IllegalArgumentException("--only takes scenarios among " + known + ", got " + only);
+            }
+        }
+        // With --only, the report keeps the other scenarios' sections from the previous one, each saying which run it comes from.
+        Report previous = only == null ? Report.NONE : Report.read(doc);
         Instant started = Instant.now();
         List<Outcome> outcomes = new ArrayList<>();
         for (Scenario s : scenarios) {
+            if (only != null && !only.contains(s.name())) {
+                continue;
+            }
             System.out.printf("%n===== %s (benchmarks/run.sh %s %s) =====%n", s.title(), s.name(), String.join(" ", s.args()));
             outcomes.add(run(s));
         }
         Path plot = doc.resolveSibling("benchmarks-latency.png");
         boolean plotted = plotLatency(Path.of("benchmarks/target/incremental-benchmark.json"), plot);
         Files.createDirectories(doc.toAbsolutePath().getParent());
-        Files.writeString(doc, markdown(outcomes, started, rows, seconds, plotted ? plot.getFileName().toString() : null));
+        Files.writeString(doc, markdown(scenarios, outcomes, previous, only, started, rows, seconds,
+                plotted ? plot.getFileName().toString() : null));
         System.out.printf("%nwritten %s%s%n", doc, plotted ? " and " + plot : "");
         if (outcomes.stream().anyMatch(o -> o.error() != null)) {
             System.exit(1);
@@ -124,7 +139,7 @@ public final class AllBenchmarks {
         return new Outcome(s, captured.toString(StandardCharsets.UTF_8), (System.nanoTime() - start) / 1e9, error);
     }
 
-    /** p50/p95/p99 per target rate, one-way and active-active; false when the scenario left no results. */
+    /** p50 and p99 per target rate of the one-table runs, each mode (native replication too); false when there are no results. */
     static boolean plotLatency(Path json, Path png) {
         try {
             if (!Files.exists(json)) {
@@ -133,10 +148,13 @@ public final class AllBenchmarks {
             JsonNode runs = new ObjectMapper().readTree(json.toFile()).path("runs");
             DefaultCategoryDataset data = new DefaultCategoryDataset();
             for (JsonNode r : runs) {
+                if (r.path("tables").asInt(1) != 1) {
+                    continue; // the ten-table workload is in the table printed above the plot
+                }
                 String target = r.path("target").asText();
                 String category = target.startsWith("0") || target.contains("max") || target.contains("unthrottled")
                         ? "as fast as it goes" : target;
-                for (String p : List.of("p50", "p95", "p99")) {
+                for (String p : List.of("p50", "p99")) {
                     data.addValue(r.path(p + "Ms").asDouble(), r.path("mode").asText() + " " + p, category);
                 }
             }
@@ -156,12 +174,60 @@ public final class AllBenchmarks {
         }
     }
 
-    private static String markdown(List<Outcome> outcomes, Instant started, String rows, String seconds, String plot)
-            throws Exception {
+    /** The sections of a report written before (title to text), and when its run started. */
+    private record Report(String started, java.util.Map<String, String> sections) {
+        static final Report NONE = new Report("", java.util.Map.of());
+        private static final String FROM = "_Measured in the run started ";
+
+        static Report read(Path doc) throws java.io.IOException {
+            if (!Files.exists(doc)) {
+                return NONE;
+            }
+            String started = "";
+            java.util.Map<String, String> sections = new java.util.LinkedHashMap<>();
+            String title = null;
+            StringBuilder body = new StringBuilder();
+            for (String line : Files.readAllLines(doc)) {
+                if (line.startsWith("| started | ")) {
+                    started = line.substring("| started | ".length(), line.length() - 2);
+                }
+                if (line.startsWith("## ")) {
+                    if (title != null) {
+                        sections.put(title, body.toString().strip());
+                    }
+                    title = line.substring(3);
+                    body.setLength(0);
+                } else if (title != null) {
+                    body.append(line).append('\n');
+                }
+            }
+            if (title != null) {
+                sections.put(title, body.toString().strip());
+            }
+            return new Report(started, sections);
+        }
+
+        /** A kept section, saying which run it comes from (once, however many reports it went through). */
+        String kept(String title) {
+            String text = sections.get(title);
+            if (text == null) {
+                return null;
+            }
+            return text.startsWith(FROM) ? text : FROM + started + "._\n\n" + text;
+        }
+    }
+
+    private static String markdown(List<Scenario> scenarios, List<Outcome> outcomes, Report previous, List<String> only,
+                                   Instant started, String rows, String seconds, String plot) throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("Written by `benchmarks/run.sh all --rows ").append(rows).append(" --seconds ").append(seconds)
-                .append("` (do not edit: run it again). Every figure below was measured in that one run, on this machine, ")
+                .append(only == null ? "" : " --only " + String.join(",", only))
+                .append("` (do not edit: run it again). ")
+                .append(only == null ? "Every figure below was measured in that one run"
+                        : "The sections of " + String.join(", ", only) + " were measured in that run; each other section "
+                        + "was measured in the earlier run it names")
+                .append(", on this machine, ")
                 .append("the contenders of a scenario one after the other; ratios mean more than absolute rates on a shared ")
                 .append("two-core box. What each scenario does and its settings: `benchmarks/README.md`.\n\n");
         md.append("## Machine\n\n");
@@ -178,7 +244,15 @@ public final class AllBenchmarks {
         if (plot != null) {
             md.append("![latency percentiles per rate](").append(plot).append(")\n\n");
         }
-        for (Outcome o : outcomes) {
+        for (Scenario s : scenarios) {
+            Outcome o = outcomes.stream().filter(x -> x.scenario() == s).findFirst().orElse(null);
+            if (o == null) {
+                String kept = previous.kept(s.title());
+                if (kept != null) {
+                    md.append("## ").append(s.title()).append("\n\n").append(kept).append("\n\n");
+                }
+                continue;
+            }
             md.append("## ").append(o.scenario().title()).append("\n\n");
             md.append("`benchmarks/run.sh ").append(o.scenario().name()).append(' ').append(String.join(" ", o.scenario().args()))
                     .append(String.format(Locale.ROOT, "` — %.0f s", o.seconds())).append("\n\n");

@@ -46,6 +46,20 @@ final class Links {
         return c;
     }
 
+    /**
+     * The source settings {@code config-examples/} ships, on top of {@link #source}: the table's
+     * DDL in its topic, lz4 and 512 KiB producer batches, and the caching JSON converter.
+     */
+    static Map<String, String> shippedSourceSettings(Map<String, String> c) {
+        c.put("tandem.ddl.table.topics", "true");
+        c.put("producer.override.compression.type", "lz4");
+        c.put("producer.override.batch.size", "524288");
+        c.put("producer.override.linger.ms", "20");
+        c.put("key.converter", "dev.tandem.smt.format.SchemaCachingJsonConverter");
+        c.put("value.converter", "dev.tandem.smt.format.SchemaCachingJsonConverter");
+        return c;
+    }
+
     /** Tandem's sink applying {@code topics} to {@code dest}, batches of 5,000, read with the caching converter. */
     static Map<String, String> sink(MariaDbServer dest, String topics, String tableFormat) {
         Map<String, String> c = new LinkedHashMap<>();

@@ -286,6 +286,11 @@ public final class MariaDbServer implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The {@code mariadbd} process's id (e.g. to read its CPU time from {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * Stops the server and keeps its data: SIGKILL when {@code crash} (a power cut: InnoDB recovers
      * at the next start, binlog and all), otherwise a clean shutdown. {@link #startAgain} brings it
