@@ -169,6 +169,7 @@ public class OceanBaseSourceTask extends SnapshotThenStreamTask {
             LOG.info("The source {} answers again: '{}' streams after {} attempts", ServerConnection.server(props),
                     props.getOrDefault("name", topicPrefix), startFailures + 1);
         }
+        LastEventSummary.install(task);
         debezium = task;
         pendingStart = null;
         startFailures = 0;

@@ -116,10 +116,16 @@ class OceanBaseSourceConfigTest {
                 .containsEntry("provide.transaction.metadata", "true")
                 .containsEntry("bigint.unsigned.handling.mode", "precise")
                 .containsEntry("schema.history.internal.kafka.topic", "p.schema-history")
-                .containsEntry("skipped.operations", "t");
-        assertThat(config("bigint.unsigned.handling.mode", "long", "snapshot.mode", "when_needed").debeziumProperties())
+                .containsEntry("skipped.operations", "t")
+                .containsEntry("extended.headers.enabled", "false")
+                .containsEntry("poll.interval.ms", "50");
+        assertThat(config("bigint.unsigned.handling.mode", "long", "snapshot.mode", "when_needed", "extended.headers.enabled", "true",
+                "poll.interval.ms", "500")
+                .debeziumProperties())
                 .containsEntry("bigint.unsigned.handling.mode", "long")
-                .containsEntry("snapshot.mode", "when_needed");
+                .containsEntry("snapshot.mode", "when_needed")
+                .containsEntry("extended.headers.enabled", "true")
+                .containsEntry("poll.interval.ms", "500");
     }
 
     @Test
