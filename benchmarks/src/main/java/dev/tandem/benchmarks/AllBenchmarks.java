@@ -225,9 +225,9 @@ public final class AllBenchmarks {
                 .append(only == null ? "" : " --only " + String.join(",", only))
                 .append("` (do not edit: run it again). ")
                 .append(only == null ? "Every figure below was measured in that one run"
-                        : "The sections of " + String.join(", ", only) + " were measured in that run; each other section "
-                        + "was measured in the earlier run it names")
-                .append(", on this machine, ")
+                        : "The sections of " + String.join(", ", only) + " were measured in that run, on the machine below; "
+                        + "each other section was measured in the earlier run it names, whose machine may have differed")
+                .append(", ")
                 .append("the contenders of a scenario one after the other; ratios mean more than absolute rates on a shared ")
                 .append("two-core box. What each scenario does and its settings: `benchmarks/README.md`.\n\n");
         md.append("## Machine\n\n");

@@ -92,6 +92,8 @@ class SmtChainIT {
         assertThat(movedOut.after().isNull()).as("an update moving out arrives as a delete").isTrue();
         assertThat(movedOut.before().path("region").asText()).isEqualTo("hz");
         assertThat(changes).allSatisfy(e -> assertThat(e.headers()).containsEntry("tandem.origin", "hz"));
+        assertThat(changes).as("no Debezium context headers (extended.headers.enabled=false)")
+                .allSatisfy(e -> assertThat(e.headers().keySet()).noneMatch(k -> k.startsWith("__debezium.context.")));
         try (var admin = connect.kafka().createAdminClient()) {
             assertThat(admin.listTopics().names().toCompletionStage().toCompletableFuture().join())
                     .as("nothing under the old name").noneMatch(t -> t.startsWith("chain.shop."));
