@@ -328,13 +328,23 @@ class ProjectStatusIT {
         assertThat(JSON.readTree(refused.body()).path("errors").path("posted-east-to-west").isObject()).isTrue();
         assertThat(connect.rest().send("GET", "connectors/posted-east-source", null).status()).as("nothing created").isEqualTo(404);
 
+        // posted to the worker that stops next, before the forward link's schema step can be done
+        ConnectRest receiving = connect.workerRests().get(1);
         ConnectRest.Answer created = await().atMost(TIMEOUT).until(
-                () -> connect.rest().send("POST", "tandem/v1/projects", description), a -> a.status() != 503);
+                () -> receiving.send("POST", "tandem/v1/projects", description), a -> a.status() != 503);
         System.out.println("Posted: " + created.status() + " " + created.body());
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode answer = JSON.readTree(created.body());
         assertThat(answer.path("created")).extracting(JsonNode::asText).containsExactly("posted-east-source", "posted-east-to-west");
         assertThat(answer.path("pending")).extracting(JsonNode::asText).containsExactly("posted-west-source", "posted-west-to-east");
+
+        // the waiting reverse link does not leave with the worker that received it: another one creates it
+        connect.replaceWorker();
+        assertThat(connect.rest().send("GET", "connectors/posted-west-source", null).status())
+                .as("the reverse link was not created before its worker stopped").isEqualTo(404);
+        JsonNode waiting = project(connect.rest(), "posted").path("pending");
+        System.out.println("Waiting, as another worker tells it: " + waiting);
+        assertThat(waiting.path("connectors")).extracting(JsonNode::asText).containsExactly("posted-west-source", "posted-west-to-east");
 
         connect.rest().awaitRunning("posted-west-source", 1, TIMEOUT);
         connect.rest().awaitRunning("posted-west-to-east", 1, TIMEOUT);

@@ -19,6 +19,10 @@ import java.util.Map;
 final class ConnectApi {
 
     record Answer(int status, String body) {
+        /** A 2xx, or the 409 of a connector another request created first. */
+        boolean createdOrThere() {
+            return status < 300 || status == 409;
+        }
     }
 
     private final HttpClient http;
@@ -61,9 +65,15 @@ final class ConnectApi {
         return all;
     }
 
-    /** {@code PUT /connectors/<name>/config}: creates the connector (or sets its config). */
-    Answer put(ProjectPlan.Connector c) {
-        return send("PUT", "connectors/" + encode(c.name()) + "/config", json(c.config()));
+    /**
+     * {@code POST /connectors}: creates the connector, or answers 409 when it exists (so two workers
+     * creating the same connector leave it as the first made it, without a reconfiguration).
+     */
+    Answer create(ProjectPlan.Connector c) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("name", c.name());
+        request.put("config", c.config());
+        return send("POST", "connectors", json(request));
     }
 
     /** {@code method} on {@code /connectors/<name><suffix>} without a body: a pause, resume or delete. */
@@ -89,7 +99,7 @@ final class ConnectApi {
         }
     }
 
-    private static String json(Map<String, String> config) {
+    private static String json(Map<String, ?> config) {
         try {
             return StatusTopic.JSON.writeValueAsString(config);
         } catch (IOException e) {

@@ -79,8 +79,10 @@ public class ProjectsResource {
 
     private Response createProject(String body, UriInfo uri, String authorization) {
         ProjectPlan plan;
+        JsonNode description;
         try {
-            plan = ProjectPlan.of(StatusTopic.JSON.readTree(body), bootstrapServers);
+            description = StatusTopic.JSON.readTree(body);
+            plan = ProjectPlan.of(description, bootstrapServers);
         } catch (IOException e) {
             return json(400, Map.of("error_code", 400, "message", "The body is not JSON: " + e.getMessage()));
         } catch (IllegalArgumentException e) {
@@ -98,22 +100,23 @@ public class ProjectsResource {
             return json(400, doc);
         }
         List<String> created = new ArrayList<>();
+        List<String> there = new ArrayList<>(plan.first().stream().map(ProjectPlan.Connector::name).filter(existing::contains).toList());
         for (ProjectPlan.Connector c : now) {
-            ConnectApi.Answer a = api.put(c);
-            if (a.status() >= 300) {
+            ConnectApi.Answer a = api.create(c);
+            if (!a.createdOrThere()) {
                 return json(502, Map.of("error_code", 502, "message", "Creating " + c.name() + " failed: " + a.body(),
                         "created", created));
             }
-            created.add(c.name());
+            (a.status() == 409 ? there : created).add(c.name());
         }
         List<String> later = plan.afterSchema().stream().map(ProjectPlan.Connector::name).filter(n -> !existing.contains(n)).toList();
         if (!later.isEmpty()) {
-            pending.add(plan, api);
+            pending.add(plan, description, api);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("name", plan.name());
         doc.put("created", created);
-        doc.put("existing", plan.first().stream().map(ProjectPlan.Connector::name).filter(existing::contains).toList());
+        doc.put("existing", there);
         doc.put("pending", later);
         if (!later.isEmpty()) {
             doc.put("waitingFor", "the schema step of link " + plan.forwardLink());

@@ -7,9 +7,10 @@ import java.util.Map;
  * The extension's settings, read from the worker's own configuration (a REST extension gets the
  * worker's properties): the status topic, how often the worker samples its tasks, the delay under
  * which a link is ready for a switchover, and the Kafka client settings of the worker (bootstrap
- * servers and security), with {@code tandem.status.client.*} overriding them.
+ * servers and security), with {@code tandem.status.client.*} overriding them, and the scheme of
+ * the workers' REST API ({@code rest.advertised.listener}, else the first of {@code listeners}).
  */
-record StatusSettings(String topic, long intervalMs, long switchoverMaxDelayMs, Map<String, Object> clients) {
+record StatusSettings(String topic, long intervalMs, long switchoverMaxDelayMs, Map<String, Object> clients, String restScheme) {
 
     static final String TOPIC = "tandem.status.topic";
     static final String INTERVAL = "tandem.status.interval.ms";
@@ -39,7 +40,18 @@ record StatusSettings(String topic, long intervalMs, long switchoverMaxDelayMs, 
         });
         // Connect's own default when the worker's properties leave it out
         clients.putIfAbsent("bootstrap.servers", "localhost:9092");
-        return new StatusSettings(topic, interval, maxDelay, clients);
+        return new StatusSettings(topic, interval, maxDelay, clients, restScheme(worker));
+    }
+
+    /** http or https: how the workers' REST API is called (Connect's workers all listen alike). */
+    private static String restScheme(Map<String, ?> worker) {
+        String advertised = string(worker, "rest.advertised.listener", "");
+        if (!advertised.isEmpty()) {
+            return advertised.toLowerCase(java.util.Locale.ROOT);
+        }
+        String first = string(worker, "listeners", "http://:8083").split(",")[0].trim();
+        int colon = first.indexOf("://");
+        return colon > 0 ? first.substring(0, colon).toLowerCase(java.util.Locale.ROOT) : "http";
     }
 
     private static String string(Map<String, ?> worker, String key, String fallback) {

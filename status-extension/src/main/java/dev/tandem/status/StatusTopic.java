@@ -35,7 +35,9 @@ import java.util.concurrent.TimeoutException;
  * step times to, and reads whole: so each worker answers from the same records, and a worker that
  * (re)starts reads them back. One partition, so every worker sees the records in the same order.
  * Keys: {@code sample/<connector>/<task>}, {@code steps/<link>}, {@code history/<link>} (the delay
- * of the last hour) and {@code verification/<link>} (the verifier's last report); values are JSON.
+ * of the last hour), {@code verification/<link>} (the verifier's last report) and {@code
+ * pending/<project>} (the description of a project whose reverse link is still to be created, with
+ * its passwords as posted: the topic wants the access rights of Connect's config topic); values are JSON.
  */
 final class StatusTopic implements AutoCloseable {
 
@@ -43,6 +45,7 @@ final class StatusTopic implements AutoCloseable {
     static final String STEPS = "steps/";
     static final String VERIFICATION = "verification/";
     static final String HISTORY = "history/";
+    static final String PENDING = "pending/";
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusTopic.class);
     static final ObjectMapper JSON = new ObjectMapper();

@@ -39,7 +39,7 @@ public class TandemStatusExtension implements ConnectRestExtension {
         beans = new StatusMBeans();
         publisher = new StatusPublisher(context.clusterState(), topic, new MetricSampler(), view, settings.intervalMs(), beans);
         publisher.start();
-        pending = new PendingLinks(context.clusterState(), topic, view);
+        pending = new PendingLinks(context.clusterState(), topic, view, settings);
         context.configurable().register(new ProjectsResource(context.clusterState(), topic, view,
                 String.valueOf(settings.clients().get("bootstrap.servers")), pending));
         context.configurable().register(new ConsoleResource());

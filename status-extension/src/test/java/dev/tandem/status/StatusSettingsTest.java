@@ -22,4 +22,12 @@ class StatusSettingsTest {
         assertThatThrownBy(() -> StatusSettings.from(Map.of("tandem.status.interval.ms", "10")))
                 .hasMessageContaining("tandem.status.interval.ms");
     }
+
+    @Test
+    void theRestSchemeComesFromTheAdvertisedListenerElseTheFirstListener() {
+        assertThat(StatusSettings.from(Map.of()).restScheme()).isEqualTo("http");
+        assertThat(StatusSettings.from(Map.of("listeners", "HTTPS://:8443,http://localhost:8083")).restScheme()).isEqualTo("https");
+        assertThat(StatusSettings.from(Map.of("listeners", "http://:8083,https://:8443", "rest.advertised.listener", "https"))
+                .restScheme()).isEqualTo("https");
+    }
 }
