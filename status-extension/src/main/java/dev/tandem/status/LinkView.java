@@ -78,7 +78,7 @@ final class LinkView {
         long streamSeen = -1;
         for (TaskSample s : sourceTasks) {
             if (s.has("binlog-behind-ms") || s.has("ticdc-last-commit-ts")) {
-                behind = Math.max(behind, (long) s.sum("binlog-behind-ms"));
+                behind = Math.max(behind, (long) Math.max(s.sum("binlog-behind-ms"), s.sum("ticdc-behind-ms")));
                 streamSeen = streamSeen < 0 ? s.sampledAt() : Math.min(streamSeen, s.sampledAt());
             }
         }

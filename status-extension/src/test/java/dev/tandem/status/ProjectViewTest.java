@@ -86,6 +86,17 @@ class ProjectViewTest {
     }
 
     @Test
+    void aCaughtUpTidbLinkIsAsFarBehindAsItsTicdcStream() {
+        ConnectorInfo tidb = connector("east-source", true, Map.of("topic.prefix", "east", "tandem.migration.types", "incremental"),
+                "RUNNING");
+        sample("east-source", 0, PLANNED, Map.of("ticdc-last-commit-ts", 1.0, "ticdc-behind-ms", 2_500.0));
+        sample("east-to-west", 0, PLANNED, Map.of("records-lag", 0.0, "last-applied-source-timestamp-ms", (double) PLANNED - 2_600),
+                List.of("east.shop.orders"));
+        Map<String, Object> link = link(view.view("p", List.of(tidb, sink), entries));
+        assertThat(link.get("delayMs")).as("the sinks read everything: the stream's own lag").isEqualTo(2_500L);
+    }
+
+    @Test
     void aSinkThatHasNotFoundTheTablesTopicsYetHasNotAppliedTheCopy() {
         sample("east-source", -1, PLANNED + 1_000, Map.of("full-chunks", 1.0, "full-chunks-copied", 1.0, "full-copied", 1.0,
                 "full-planned-at-ms", (double) PLANNED, "full-rows-copied", 1000.0,

@@ -75,6 +75,7 @@ public final class CdcStream implements AutoCloseable {
     private final ChangeEvents changes;
     private boolean closed;
     private StreamMetrics metrics;
+    private final long resumedAfterTs;
 
     /**
      * @param changes  builds the change events, knowing the tables' definitions as of the resume point
@@ -103,6 +104,7 @@ public final class CdcStream implements AutoCloseable {
             }
         }
         long releasedUpTo = resume.complete() ? resume.commitTs() : resume.commitTs() - 1;
+        this.resumedAfterTs = releasedUpTo;
         this.buffer = new TransactionBuffer(partitions.stream().map(TopicPartition::partition).toList(),
                 protocol.watermarks(), checkpoint, releasedUpTo);
         LOG.info("Streaming TiCDC topic '{}' ({} partition(s), {}) after commit ts {}{}", topic, partitions.size(),
@@ -136,24 +138,31 @@ public final class CdcStream implements AutoCloseable {
                 buffer.add(e, r.partition(), r.offset());
             }
         }
+        boolean allRead = true;
         for (TopicPartition tp : partitions) {
             var lag = consumer.currentLag(tp);
-            buffer.idle(tp.partition(), lag.isPresent() && lag.getAsLong() == 0);
+            boolean atEnd = lag.isPresent() && lag.getAsLong() == 0;
+            buffer.idle(tp.partition(), atEnd);
+            allRead &= atEnd;
         }
         List<SourceRecord> out = new ArrayList<>();
         List<TransactionBuffer.Pending> txn;
         while ((txn = buffer.nextComplete()) != null) {
             emit(txn, out);
             if (out.size() >= 10_000) {
+                allRead = false; // complete transactions may be left for the next poll
                 break;
             }
+        }
+        if (metrics != null) {
+            metrics.polled(allRead && buffer.pendingEvents() == 0);
         }
         return out.isEmpty() ? null : out;
     }
 
     /** Reports the stream's progress through {@code pluginMetrics} (the task's, over JMX). */
     public void reportTo(org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
-        metrics = new StreamMetrics(pluginMetrics, buffer::pendingEvents);
+        metrics = new StreamMetrics(pluginMetrics, buffer::pendingEvents, resumedAfterTs);
     }
 
     private Map<String, Object> offset(long commitTs, boolean complete, Map<Integer, Long> resumeAt) {

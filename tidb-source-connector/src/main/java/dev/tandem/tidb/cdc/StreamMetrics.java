@@ -15,15 +15,23 @@ import java.util.function.IntSupplier;
  * The TiCDC stream's progress over JMX, next to the task's own metrics
  * ({@code kafka.connect:type=plugins,connector=<name>,task=<n>}): transactions and row events
  * emitted (total and per second), events waiting for their transaction to complete, the commit ts
- * last emitted, and how far behind TiDB's commit time the stream is.
+ * last emitted, its age, and how far behind TiDB the stream is: {@code ticdc-behind-ms}, the age of
+ * the last transaction emitted while more were waiting, 0 once a poll leaves nothing to read (the
+ * status extension adds it to a link's delay while the sink has nothing left to read, as the
+ * MySQL-family source's {@code binlog-behind-ms}).
  */
 final class StreamMetrics {
 
     private final Sensor transactions;
     private final Sensor events;
     private final AtomicLong lastCommitTs = new AtomicLong();
+    /** Whether the last poll left nothing to read: every partition at its end, no transaction waiting. */
+    private volatile boolean caughtUp = true;
+    /** The commit ts the stream resumed after: where it is before it emits anything. */
+    private final long resumedAfterTs;
 
-    StreamMetrics(PluginMetrics metrics, IntSupplier pending) {
+    StreamMetrics(PluginMetrics metrics, IntSupplier pending, long resumedAfterTs) {
+        this.resumedAfterTs = resumedAfterTs;
         transactions = metrics.addSensor("tandem-ticdc-transactions");
         transactions.add(name(metrics, "ticdc-transactions-total", "TiCDC transactions emitted (BEGIN to END)"),
                 new CumulativeSum());
@@ -38,6 +46,19 @@ final class StreamMetrics {
         metrics.addMetric(name(metrics, "ticdc-lag-ms", "milliseconds between the last emitted transaction's commit in TiDB "
                 + "and now (-1 before the first)"), (Gauge<Long>) (c, now) -> lastCommitTs.get() == 0 ? -1
                 : Math.max(0, now - CdcEvent.physicalMillis(lastCommitTs.get())));
+        metrics.addMetric(name(metrics, "ticdc-behind-ms", "how far the stream is behind TiDB (ms): the age of the last "
+                + "transaction emitted (or of the resume point) while more were waiting, 0 once a poll leaves nothing to read"),
+                (Gauge<Long>) (c, now) -> behindMillis(now));
+    }
+
+    /** A poll ended; {@code caughtUp}: it left nothing to read. */
+    void polled(boolean caughtUp) {
+        this.caughtUp = caughtUp;
+    }
+
+    private long behindMillis(long now) {
+        long ts = Math.max(lastCommitTs.get(), resumedAfterTs);
+        return caughtUp || ts <= 0 ? 0 : Math.max(0, now - CdcEvent.physicalMillis(ts));
     }
 
     void transaction(long commitTs, int eventCount) {

@@ -21,7 +21,7 @@ class StreamMetricsTest {
     void countsTransactionsAndEventsAndTracksTheLastCommitTs() throws Exception {
         try (Metrics metrics = new Metrics(); var plugin = new PluginMetricsImpl(metrics, Map.of("connector", "t", "task", "0"))) {
             int[] pending = {3};
-            StreamMetrics m = new StreamMetrics(plugin, () -> pending[0]);
+            StreamMetrics m = new StreamMetrics(plugin, () -> pending[0], 0);
             assertThat(value(metrics, "ticdc-lag-ms")).isEqualTo(-1L);
             long tso = (System.currentTimeMillis() - 2_000) << 18;
             m.transaction(tso, 4);
@@ -31,6 +31,12 @@ class StreamMetricsTest {
             assertThat(value(metrics, "ticdc-events-pending")).isEqualTo(3);
             assertThat(value(metrics, "ticdc-last-commit-ts")).isEqualTo(tso + 1);
             assertThat((Long) value(metrics, "ticdc-lag-ms")).isBetween(1_900L, 60_000L);
+            assertThat(value(metrics, "ticdc-behind-ms")).as("no poll has left anything to read").isEqualTo(0L);
+            m.polled(false);
+            assertThat((Long) value(metrics, "ticdc-behind-ms")).as("more waiting: the last transaction's age")
+                    .isBetween(1_900L, 60_000L);
+            m.polled(true);
+            assertThat(value(metrics, "ticdc-behind-ms")).isEqualTo(0L);
         }
     }
 }
