@@ -186,6 +186,7 @@ public class OceanBaseSinkTask extends SinkTask {
     public void open(Collection<TopicPartition> partitions) {
         awaitApplied(); // a cooperative rebalance adds partitions without closing the others: one connection, one user
         Map<TopicPartition, Long> stored = claim(partitions);
+        metrics.resumedAt(checkpoints.claimedSourceTimestampMs());
         for (var e : stored.entrySet()) {
             applied.put(e.getKey(), e.getValue());
             context.offset(e.getKey(), e.getValue() + 1);

@@ -70,14 +70,19 @@ class CheckpointFencingTest {
     private static List<SinkRecord> upserts(String topic, String shown, int keys, String value, long offset) {
         List<SinkRecord> records = new ArrayList<>();
         for (int id = 1; id <= keys; id++) {
-            Struct source = new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", 1_000L);
+            long at = offset + id - 1;
+            Struct source = new Struct(SOURCE).put("db", "shop").put("table", "orders").put("ts_ms", sourceTime(at));
             Struct envelope = new Struct(ENVELOPE).put("after", new Struct(ROW).put("id", id).put("v", value))
                     .put("source", source).put("op", "c");
-            long at = offset + id - 1;
             records.add(new SinkRecord(shown, 0, KEY, new Struct(KEY).put("id", id), ENVELOPE, envelope, at, 0L,
                     TimestampType.CREATE_TIME, new ConnectHeaders(), topic, 0, at));
         }
         return records;
+    }
+
+    /** The source commit time of the change at {@code offset}: a second apart, each a later one. */
+    private static long sourceTime(long offset) {
+        return 1_700_000_000_000L + offset * 1_000;
     }
 
     private static OceanBaseSinkTask task(Map<String, String> config, TaskContexts.Sink context) {
@@ -113,6 +118,8 @@ class CheckpointFencingTest {
         TaskContexts.Sink second = TaskContexts.sink(Set.of(tp));
         OceanBaseSinkTask owner = task(config, second);
         assertThat(second.seeks()).as("the new owner resumes after the checkpoint").containsEntry(tp, 5L);
+        assertThat(second.metricValue("last-applied-source-timestamp-ms")).as("and reports the checkpoint before applying anything")
+                .isEqualTo(sourceTime(4));
         putAndCommit(owner, upserts(tp.topic(), tp.topic(), 5, "v2", 5)); // offsets 5-9
         putAndCommit(owner, upserts(tp.topic(), tp.topic(), 5, "v3", 10)); // offsets 10-14
 
@@ -163,7 +170,7 @@ class CheckpointFencingTest {
         assertThat(checkpoint("renamed-sink")).isEqualTo(7);
     }
 
-    /** A checkpoint table made before fencing existed gets its column; the task resumes from the row it holds. */
+    /** A checkpoint table made before fencing existed gets its columns; the task resumes from the row it holds. */
     @Test
     void aCheckpointTableFromAnEarlierVersionIsUpgradedInPlace() {
         String db = dest.createDatabase("upgrade");
@@ -182,7 +189,7 @@ class CheckpointFencingTest {
         assertThat(context.seeks()).containsEntry(tp, 42L);
         putAndCommit(task, upserts(tp.topic(), tp.topic(), 2, "v", 42));
         task.stop();
-        assertThat(dest.query("", "SELECT kafka_offset, claim_epoch FROM old_tandem.tandem_checkpoint"))
-                .containsExactly(Map.of("kafka_offset", 43L, "claim_epoch", 1L));
+        assertThat(dest.query("", "SELECT kafka_offset, claim_epoch, source_ts_ms FROM old_tandem.tandem_checkpoint"))
+                .containsExactly(Map.of("kafka_offset", 43L, "claim_epoch", 1L, "source_ts_ms", sourceTime(43)));
     }
 }

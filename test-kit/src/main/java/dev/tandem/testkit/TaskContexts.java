@@ -41,8 +41,9 @@ public final class TaskContexts {
         private final List<Reported> reported = new ArrayList<>();
         private final ErrantRecordReporter reporter;
         /** The worker's plugin metrics, as Connect gives them to a task (not exported over JMX here). */
+        private final org.apache.kafka.common.metrics.Metrics registry = new org.apache.kafka.common.metrics.Metrics();
         private final PluginMetrics metrics = new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(
-                new org.apache.kafka.common.metrics.Metrics(), Map.of("connector", "test", "task", "0"));
+                registry, Map.of("connector", "test", "task", "0"));
         private final java.util.Map<TopicPartition, Long> seeks = new java.util.HashMap<>();
 
         private Sink(Set<TopicPartition> assigned, boolean deadLetterQueue) {
@@ -51,6 +52,12 @@ public final class TaskContexts {
                 reported.add(new Reported(record, error));
                 return CompletableFuture.completedFuture(null);
             } : null;
+        }
+
+        /** The value of the task's plugin metric {@code name}, as JMX would show it; fails when the task registered none. */
+        public Object metricValue(String name) {
+            return registry.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no plugin metric " + name)).getValue().metricValue();
         }
 
         /** What went to the dead-letter queue, in order. */

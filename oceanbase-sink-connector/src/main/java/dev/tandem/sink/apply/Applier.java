@@ -139,14 +139,19 @@ public final class Applier implements AutoCloseable {
             }
         }
         long latencyMs = (System.nanoTime() - started) / 1_000_000L;
-        metrics.transaction(run.size(), latencyMs, run.stream().mapToLong(ChangeRecord::sourceTimestampMs).max().orElse(-1));
+        metrics.transaction(run.size(), latencyMs, newestSourceTimestamp(run));
+    }
+
+    /** The source commit time of the newest change of {@code run}, -1 when none carries one. */
+    private static long newestSourceTimestamp(List<ChangeRecord> run) {
+        return run.stream().mapToLong(ChangeRecord::sourceTimestampMs).max().orElse(-1);
     }
 
     private void applyReduced(List<ChangeRecord> run, String origin, Map<TopicPartition, Long> lastOffsets) throws SQLException {
         Map<TableId, List<ChangeRecord>> byTable = byTable(run);
         prepareTables(byTable);
         connection.setAutoCommit(false);
-        checkpoints.write(connection, origin, lastOffsets);
+        checkpoints.write(connection, origin, lastOffsets, newestSourceTimestamp(run));
         for (var e : byTable.entrySet()) {
             writeTable(e.getKey(), reduce(resolved(e.getKey(), e.getValue(), origin)));
         }
@@ -298,7 +303,7 @@ public final class Applier implements AutoCloseable {
             ensureConnection();
             prepareTables(byTable(run));
             connection.setAutoCommit(false);
-            checkpoints.write(connection, origin, lastOffsets);
+            checkpoints.write(connection, origin, lastOffsets, newestSourceTimestamp(run));
             writeEach(run, origin);
             connection.commit();
         } catch (SQLException e) {
@@ -384,7 +389,7 @@ public final class Applier implements AutoCloseable {
                 connection.setAutoCommit(false);
                 openedNanos = System.nanoTime();
             }
-            checkpoints.write(connection, origin, lastOffsets);
+            checkpoints.write(connection, origin, lastOffsets, sourceTimestampMs);
             connection.commit();
             connection.setAutoCommit(true);
             openTransaction = false;

@@ -34,12 +34,23 @@ public final class Checkpoints {
 
     /** The column that fences zombie tasks; added to checkpoint tables created before it existed. */
     public static final String CLAIM_EPOCH = "claim_epoch";
+    /**
+     * The source commit time (ms) of the last change the row's partition had applied: read back when
+     * the partitions are claimed, so a restarted task reports its checkpoint and lag before it applies
+     * anything. Added to checkpoint tables created before it existed.
+     */
+    public static final String SOURCE_TS = "source_ts_ms";
+    /** The columns added after the first version of the table, with their definitions. */
+    private static final List<Map.Entry<String, String>> ADDED_COLUMNS = List.of(
+            Map.entry(CLAIM_EPOCH, "BIGINT NOT NULL DEFAULT 0"), Map.entry(SOURCE_TS, "BIGINT NULL"));
 
     private final TableId table;
     private final String connector;
     private final Dialect dialect;
     /** The epoch this task claimed each of its partitions with. */
     private final Map<TopicPartition, Long> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The newest source commit time the claimed rows held, -1 when none held one. */
+    private volatile long claimedSourceTimestampMs = -1;
 
     public Checkpoints(TableId table, String connector, Dialect dialect) {
         this.table = table;
@@ -82,7 +93,7 @@ public final class Checkpoints {
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    addClaimEpoch(c);
+                    addColumns(c);
                     return;
                 }
             }
@@ -98,27 +109,39 @@ public final class Checkpoints {
                     + Dialect.quote(CheckpointTable.DDL) + " TEXT NULL, "
                     + Dialect.quote(CheckpointTable.UPDATED) + " TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                     + Dialect.quote(CLAIM_EPOCH) + " BIGINT NOT NULL DEFAULT 0, "
+                    + Dialect.quote(SOURCE_TS) + " BIGINT NULL, "
                     + "PRIMARY KEY (" + Dialect.quote(CheckpointTable.CONNECTOR) + ", " + Dialect.quote(CheckpointTable.TOPIC)
                     + ", " + Dialect.quote(CheckpointTable.PARTITION) + ")) CHARACTER SET utf8mb4 "
                     + "COMMENT 'Tandem sink checkpoints and loop markers: do not edit'");
         }
     }
 
-    /** A table made before zombie fencing gets its column (once; every task start looks first, as for the table). */
-    private void addClaimEpoch(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
-                + "AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+    /**
+     * A table made by an earlier version gets the columns added since ({@link #ADDED_COLUMNS}), in
+     * one statement and only when one is missing: every task start looks first, as for the table.
+     */
+    private void addColumns(Connection c) throws SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? "
+                + "AND TABLE_NAME = ?")) {
             ps.setString(1, table.database());
             ps.setString(2, table.table());
-            ps.setString(3, CLAIM_EPOCH);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
+                while (rs.next()) {
+                    present.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
                 }
             }
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE " + qualified() + " ADD COLUMN " + Dialect.quote(CLAIM_EPOCH) + " BIGINT NOT NULL DEFAULT 0");
+        List<String> adds = new ArrayList<>();
+        for (Map.Entry<String, String> column : ADDED_COLUMNS) {
+            if (!present.contains(column.getKey())) {
+                adds.add("ADD COLUMN " + Dialect.quote(column.getKey()) + " " + column.getValue());
+            }
+        }
+        if (!adds.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + qualified() + " " + String.join(", ", adds));
+            }
         }
     }
 
@@ -161,14 +184,18 @@ public final class Checkpoints {
             }
             Map<TopicPartition, Long> offsets = new HashMap<>();
             Map<TopicPartition, Long> epochs = new HashMap<>();
-            stored(c, partitions).forEach((tp, row) -> {
-                epochs.put(tp, row.epoch());
+            long sourceTimestamp = -1;
+            for (var e : stored(c, partitions).entrySet()) {
+                Row row = e.getValue();
+                epochs.put(e.getKey(), row.epoch());
                 if (row.offset() >= 0) {
-                    offsets.put(tp, row.offset());
+                    offsets.put(e.getKey(), row.offset());
                 }
-            });
+                sourceTimestamp = Math.max(sourceTimestamp, row.sourceTimestampMs());
+            }
             c.commit();
             claims.putAll(epochs);
+            claimedSourceTimestampMs = Math.max(claimedSourceTimestampMs, sourceTimestamp);
             return offsets;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
@@ -200,8 +227,19 @@ public final class Checkpoints {
         return offsets;
     }
 
-    /** A partition's checkpoint row as stored: its last applied offset (-1: none) and the epoch of its last claim. */
-    private record Row(long offset, long epoch) {
+    /**
+     * The newest source commit time (ms) that the rows this task claimed held: what it had applied
+     * before it (or an earlier owner of the partitions) stopped; -1 when no row held one.
+     */
+    public long claimedSourceTimestampMs() {
+        return claimedSourceTimestampMs;
+    }
+
+    /**
+     * A partition's checkpoint row as stored: its last applied offset (-1: none), the epoch of its
+     * last claim and the source commit time of its last applied change (-1: none).
+     */
+    private record Row(long offset, long epoch, long sourceTimestampMs) {
     }
 
     /** The stored rows of {@code partitions} that exist, read in one query. */
@@ -209,14 +247,16 @@ public final class Checkpoints {
         Map<TopicPartition, Row> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + Dialect.quote(CheckpointTable.TOPIC) + ", "
                 + Dialect.quote(CheckpointTable.PARTITION) + ", " + Dialect.quote(CheckpointTable.KAFKA_OFFSET) + ", "
-                + Dialect.quote(CLAIM_EPOCH) + " FROM " + qualified() + " WHERE " + Dialect.quote(CheckpointTable.CONNECTOR)
+                + Dialect.quote(CLAIM_EPOCH) + ", " + Dialect.quote(SOURCE_TS) + " FROM " + qualified() + " WHERE "
+                + Dialect.quote(CheckpointTable.CONNECTOR)
                 + " = ?")) {
             ps.setString(1, connector);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
                     if (partitions.contains(tp)) {
-                        rows.put(tp, new Row(rs.getLong(3), rs.getLong(4)));
+                        long ts = rs.getLong(5);
+                        rows.put(tp, new Row(rs.getLong(3), rs.getLong(4), rs.wasNull() ? -1 : ts));
                     }
                 }
             }
@@ -277,16 +317,29 @@ public final class Checkpoints {
 
     /** The first statement of an apply transaction: the checkpoint rows of its partitions, naming its origin. */
     public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets) throws SQLException {
-        write(c, origin, lastOffsets, null);
+        write(c, origin, lastOffsets, null, -1);
+    }
+
+    /** As {@link #write(Connection, String, Map)}, keeping {@code sourceTimestampMs} (when positive) as the rows' source time. */
+    public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, long sourceTimestampMs) throws SQLException {
+        write(c, origin, lastOffsets, null, sourceTimestampMs);
+    }
+
+    /** The checkpoint rows, announcing {@code ddl}: see {@link #write(Connection, String, Map, String, long)}. */
+    public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, String ddl) throws SQLException {
+        write(c, origin, lastOffsets, ddl, -1);
     }
 
     /**
      * The checkpoint rows, announcing a DDL when {@code ddl} is not null: the DDL marker the source's
      * OriginTagger matches with the schema-change event that DDL produces. Each row is written only
      * under the epoch this task claimed it with; when another task claimed a partition since, the
-     * transaction is rolled back and {@link Fenced} thrown.
+     * transaction is rolled back and {@link Fenced} thrown. A positive {@code sourceTimestampMs}, the
+     * source commit time of the transaction's newest change, is kept in the rows; otherwise (a DDL,
+     * the head of a source transaction still being read) the rows keep the time they had.
      */
-    public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, String ddl) throws SQLException {
+    public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, String ddl, long sourceTimestampMs)
+            throws SQLException {
         List<Map.Entry<TopicPartition, Long>> rows = new ArrayList<>(lastOffsets.entrySet());
         for (var e : rows) {
             if (!claims.containsKey(e.getKey())) {
@@ -296,8 +349,11 @@ public final class Checkpoints {
         // One statement for all rows: a single UPDATE keeps the loop marker one row event group at the head.
         StringBuilder sql = new StringBuilder("UPDATE ").append(qualified()).append(" SET ")
                 .append(Dialect.quote(CheckpointTable.ORIGIN)).append(" = ?, ").append(Dialect.quote(CheckpointTable.DDL))
-                .append(" = ?, ").append(Dialect.quote(CheckpointTable.UPDATED)).append(" = NOW(6), ")
-                .append(Dialect.quote(CheckpointTable.KAFKA_OFFSET)).append(" = ");
+                .append(" = ?, ").append(Dialect.quote(CheckpointTable.UPDATED)).append(" = NOW(6), ");
+        if (sourceTimestampMs > 0) {
+            sql.append(Dialect.quote(SOURCE_TS)).append(" = ?, ");
+        }
+        sql.append(Dialect.quote(CheckpointTable.KAFKA_OFFSET)).append(" = ");
         String match = "(" + Dialect.quote(CheckpointTable.TOPIC) + " = ? AND " + Dialect.quote(CheckpointTable.PARTITION) + " = ?";
         if (rows.size() == 1) {
             sql.append('?');
@@ -318,6 +374,9 @@ public final class Checkpoints {
             int p = 1;
             ps.setString(p++, origin);
             ps.setString(p++, ddl);
+            if (sourceTimestampMs > 0) {
+                ps.setLong(p++, sourceTimestampMs);
+            }
             if (rows.size() == 1) {
                 ps.setLong(p++, rows.get(0).getValue());
             } else {

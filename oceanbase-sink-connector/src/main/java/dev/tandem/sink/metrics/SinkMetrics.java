@@ -120,6 +120,16 @@ public final class SinkMetrics {
         }
     }
 
+    /**
+     * The source commit time of what the task's partitions had applied before it started (their
+     * checkpoint rows), so the checkpoint and lag read right before the task applies anything.
+     */
+    public void resumedAt(long sourceTimestampMs) {
+        if (sourceTimestampMs > lastSourceTimestampMs) {
+            lastSourceTimestampMs = sourceTimestampMs;
+        }
+    }
+
     public void ddlApplied() {
         ddlApplied.record(1);
     }
