@@ -64,12 +64,15 @@ final class PendingLinks implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::check, 2, 2, TimeUnit.SECONDS);
     }
 
-    /** Keeps {@code plan}'s reverse link waiting, here and in the status topic (as {@code description}). */
+    /**
+     * Keeps {@code plan}'s reverse link waiting, here and in the status topic (as {@code
+     * description}), returning once Kafka has the entry; throws when it cannot be written.
+     */
     void add(ProjectPlan plan, JsonNode description, ConnectApi api) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("description", description);
         entry.put("postedAt", System.currentTimeMillis());
-        topic.publish(StatusTopic.PENDING + plan.name(), entry);
+        topic.publishAndWait(StatusTopic.PENDING + plan.name(), entry);
         received.put(plan.name(), new Waiting(plan, api));
         errors.remove(plan.name());
         LOG.info("Project {}: {} wait for the schema step of link {}", plan.name(),

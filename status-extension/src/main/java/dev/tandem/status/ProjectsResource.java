@@ -111,7 +111,12 @@ public class ProjectsResource {
         }
         List<String> later = plan.afterSchema().stream().map(ProjectPlan.Connector::name).filter(n -> !existing.contains(n)).toList();
         if (!later.isEmpty()) {
-            pending.add(plan, description, api);
+            try {
+                pending.add(plan, description, api);
+            } catch (IllegalStateException e) {
+                return json(502, Map.of("error_code", 502, "message", "The forward link is created, but the reverse link "
+                        + "cannot wait for it (" + e.getMessage() + "): send the same description again", "created", created));
+            }
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("name", plan.name());

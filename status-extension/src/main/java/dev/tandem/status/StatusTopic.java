@@ -151,6 +151,21 @@ final class StatusTopic implements AutoCloseable {
         }
     }
 
+    /** Writes {@code key} and waits until Kafka has it (acks=all), up to 30 s; throws when it does not. */
+    void publishAndWait(String key, Object value) {
+        try {
+            producer.send(new ProducerRecord<>(settings.topic(), 0, key, JSON.writeValueAsString(value))).get(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write " + key + " as JSON", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted writing " + key + " to the status topic " + settings.topic(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Writing " + key + " to the status topic " + settings.topic() + " failed: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
     /** Removes {@code key} from the topic (a tombstone). */
     void delete(String key) {
         producer.send(new ProducerRecord<>(settings.topic(), 0, key, null));
