@@ -185,8 +185,9 @@ public class OceanBaseSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         awaitApplied(); // a cooperative rebalance adds partitions without closing the others: one connection, one user
-        Map<TopicPartition, Long> stored = claim(partitions);
-        metrics.resumedAt(checkpoints.claimedSourceTimestampMs());
+        Checkpoints.Claimed claimed = claim(partitions);
+        metrics.resumedAt(claimed.sourceTimestampMs());
+        Map<TopicPartition, Long> stored = claimed.offsets();
         for (var e : stored.entrySet()) {
             applied.put(e.getKey(), e.getValue());
             context.offset(e.getKey(), e.getValue() + 1);
@@ -200,7 +201,7 @@ public class OceanBaseSinkTask extends SinkTask {
      * Claims the partitions' checkpoint rows (fencing a task that held them before and still
      * writes) on a connection of its own, retrying while an older owner's transaction holds a row.
      */
-    private Map<TopicPartition, Long> claim(Collection<TopicPartition> partitions) {
+    private Checkpoints.Claimed claim(Collection<TopicPartition> partitions) {
         for (int attempt = 0; ; attempt++) {
             try (Connection c = openConnection()) {
                 return checkpoints.claim(c, partitions);

@@ -36,6 +36,12 @@ public final class TaskContexts {
     public record Reported(SinkRecord record, Throwable error) {
     }
 
+    /** The value of the metric {@code name} in {@code registry} (a task's plugin metrics), as JMX would show it; fails when none is. */
+    public static Object metricValue(org.apache.kafka.common.metrics.Metrics registry, String name) {
+        return registry.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no plugin metric " + name)).getValue().metricValue();
+    }
+
     public static final class Sink implements SinkTaskContext {
         private final Set<TopicPartition> assigned;
         private final List<Reported> reported = new ArrayList<>();
@@ -56,8 +62,7 @@ public final class TaskContexts {
 
         /** The value of the task's plugin metric {@code name}, as JMX would show it; fails when the task registered none. */
         public Object metricValue(String name) {
-            return registry.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no plugin metric " + name)).getValue().metricValue();
+            return TaskContexts.metricValue(registry, name);
         }
 
         /** What went to the dead-letter queue, in order. */

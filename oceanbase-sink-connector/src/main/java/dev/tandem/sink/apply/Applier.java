@@ -151,7 +151,7 @@ public final class Applier implements AutoCloseable {
         Map<TableId, List<ChangeRecord>> byTable = byTable(run);
         prepareTables(byTable);
         connection.setAutoCommit(false);
-        checkpoints.write(connection, origin, lastOffsets, newestSourceTimestamp(run));
+        checkpoints.write(connection, origin, lastOffsets, null, newestSourceTimestamp(run));
         for (var e : byTable.entrySet()) {
             writeTable(e.getKey(), reduce(resolved(e.getKey(), e.getValue(), origin)));
         }
@@ -303,7 +303,7 @@ public final class Applier implements AutoCloseable {
             ensureConnection();
             prepareTables(byTable(run));
             connection.setAutoCommit(false);
-            checkpoints.write(connection, origin, lastOffsets, newestSourceTimestamp(run));
+            checkpoints.write(connection, origin, lastOffsets, null, newestSourceTimestamp(run));
             writeEach(run, origin);
             connection.commit();
         } catch (SQLException e) {
@@ -389,7 +389,7 @@ public final class Applier implements AutoCloseable {
                 connection.setAutoCommit(false);
                 openedNanos = System.nanoTime();
             }
-            checkpoints.write(connection, origin, lastOffsets, sourceTimestampMs);
+            checkpoints.write(connection, origin, lastOffsets, null, sourceTimestampMs);
             connection.commit();
             connection.setAutoCommit(true);
             openTransaction = false;

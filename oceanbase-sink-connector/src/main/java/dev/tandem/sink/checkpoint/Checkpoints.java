@@ -49,8 +49,13 @@ public final class Checkpoints {
     private final Dialect dialect;
     /** The epoch this task claimed each of its partitions with. */
     private final Map<TopicPartition, Long> claims = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The newest source commit time the claimed rows held, -1 when none held one. */
-    private volatile long claimedSourceTimestampMs = -1;
+
+    /**
+     * What claimed rows held: the last applied offset of each partition that has one, and the newest
+     * source commit time among them (-1: none), what the partitions had applied before this task.
+     */
+    public record Claimed(Map<TopicPartition, Long> offsets, long sourceTimestampMs) {
+    }
 
     public Checkpoints(TableId table, String connector, Dialect dialect) {
         this.table = table;
@@ -151,11 +156,11 @@ public final class Checkpoints {
      * epoch, and a row with offset -1 (nothing applied) when it has none yet. The row's origin is
      * emptied and its DDL cleared, so the source capturing this database reads nothing into the
      * claim. Waits for a transaction of an older owner that holds the row, and so reads its
-     * committed offset. Returns the last applied offset of each partition that has one.
+     * committed offset. Returns what the rows held.
      */
-    public Map<TopicPartition, Long> claim(Connection c, Collection<TopicPartition> partitions) throws SQLException {
+    public Claimed claim(Connection c, Collection<TopicPartition> partitions) throws SQLException {
         if (partitions.isEmpty()) {
-            return Map.of();
+            return new Claimed(Map.of(), -1);
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -195,8 +200,7 @@ public final class Checkpoints {
             }
             c.commit();
             claims.putAll(epochs);
-            claimedSourceTimestampMs = Math.max(claimedSourceTimestampMs, sourceTimestamp);
-            return offsets;
+            return new Claimed(offsets, sourceTimestamp);
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -225,14 +229,6 @@ public final class Checkpoints {
             }
         });
         return offsets;
-    }
-
-    /**
-     * The newest source commit time (ms) that the rows this task claimed held: what it had applied
-     * before it (or an earlier owner of the partitions) stopped; -1 when no row held one.
-     */
-    public long claimedSourceTimestampMs() {
-        return claimedSourceTimestampMs;
     }
 
     /**
@@ -318,11 +314,6 @@ public final class Checkpoints {
     /** The first statement of an apply transaction: the checkpoint rows of its partitions, naming its origin. */
     public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets) throws SQLException {
         write(c, origin, lastOffsets, null, -1);
-    }
-
-    /** As {@link #write(Connection, String, Map)}, keeping {@code sourceTimestampMs} (when positive) as the rows' source time. */
-    public void write(Connection c, String origin, Map<TopicPartition, Long> lastOffsets, long sourceTimestampMs) throws SQLException {
-        write(c, origin, lastOffsets, null, sourceTimestampMs);
     }
 
     /** The checkpoint rows, announcing {@code ddl}: see {@link #write(Connection, String, Map, String, long)}. */
