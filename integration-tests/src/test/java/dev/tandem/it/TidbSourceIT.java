@@ -7,6 +7,7 @@ import dev.tandem.common.select.TableMapping;
 import dev.tandem.testkit.Closing;
 import dev.tandem.testkit.ConnectCluster;
 import dev.tandem.testkit.ConnectWorkerProcess;
+import dev.tandem.testkit.DebeziumMetrics;
 import dev.tandem.testkit.MariaDbServer;
 import dev.tandem.verifier.Report;
 import dev.tandem.verifier.Verifier;
@@ -236,6 +237,42 @@ class TidbSourceIT {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * How far behind TiDB the stream says it is ({@code ticdc-behind-ms}, the status API's delay once
+     * the sinks have read everything): growing while a transaction waits in the topic for its
+     * watermark, 0 once the stream has read the topic to its end.
+     */
+    @Test
+    void theStreamSaysHowFarBehindTidbItIs() throws Exception {
+        String db = tidb.createDatabase("tlag");
+        tidb.execute(db, "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(32) NOT NULL, amount DECIMAL(12,2), "
+                + "updated DATETIME(6)) WITH SYSTEM VERSIONING");
+        String cdcTopic = "ticdc-lag-" + db;
+        connect.createTopic(cdcTopic, 1);
+        Map<String, String> config = tidbSource("tlag", db, cdcTopic);
+        config.put("tidb.snapshot.mode", "never");
+        config.put("tidb.start.tso", Long.toString(System.currentTimeMillis() << 18));
+        try (TicdcFeed feed = new TicdcFeed(tidb, db, connect.bootstrapServers(), cdcTopic, 1)) {
+            connect.configure("tidb-lag", config);
+            connect.awaitRunning("tidb-lag", 1, TIMEOUT);
+            feed.transaction(List.of(TicdcFeed.Change.insert("orders", 1, "INSERT INTO orders (id, status, amount, updated) "
+                    + "VALUES (1, 'waiting', 1.00, NOW(6))")));
+            double waiting = await("behind while the transaction waits for its watermark").atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200)).until(() -> DebeziumMetrics.pluginMetric("tidb-lag", "ticdc-behind-ms"),
+                            ms -> ms >= 1_000);
+            feed.watermark();
+            await("the transaction emitted").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> values("tlag." + db + ".orders").size() == 1);
+            await("caught up").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> DebeziumMetrics.pluginMetric("tidb-lag", "ticdc-behind-ms") == 0);
+            System.out.printf("TiCDC stream behind TiDB: %.0f ms while a transaction waited for its watermark, 0 once read%n",
+                    waiting);
+            connect.awaitRunning("tidb-lag", 1, TIMEOUT);
+        } finally {
+            connect.delete("tidb-lag");
+        }
     }
 
     @Test

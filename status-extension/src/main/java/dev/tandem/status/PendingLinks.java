@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The reverse links of active-active projects created through the API, waiting for their forward
- * link's schema step: every 2 seconds the project's status is read, and once the step is done the
- * connectors are validated and created.
+ * link's schema step: every 2 seconds the forward link's step times in the status topic are read,
+ * and once the step is done the connectors are validated and created.
  *
  * <p>The description a project was posted with is kept in the status topic ({@code pending/<project>})
  * until its reverse link exists, so a worker that stops does not take the waiting link with it.
@@ -38,7 +38,6 @@ final class PendingLinks implements AutoCloseable {
 
     private final ConnectClusterState cluster;
     private final StatusTopic topic;
-    private final ProjectView view;
     private final String bootstrapServers;
     private final String restScheme;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -55,11 +54,10 @@ final class PendingLinks implements AutoCloseable {
     private record Waiting(ProjectPlan plan, ConnectApi api) {
     }
 
-    PendingLinks(ConnectClusterState cluster, StatusTopic topic, ProjectView view, StatusSettings settings) {
+    PendingLinks(ConnectClusterState cluster, StatusTopic topic, StatusSettings settings) {
         this.cluster = cluster;
         this.topic = topic;
-        this.view = view;
-        this.bootstrapServers = String.valueOf(settings.clients().get("bootstrap.servers"));
+        this.bootstrapServers = settings.bootstrapServers();
         this.restScheme = settings.restScheme();
         timer.scheduleWithFixedDelay(this::check, 2, 2, TimeUnit.SECONDS);
     }
@@ -126,7 +124,9 @@ final class PendingLinks implements AutoCloseable {
         String name = plan.name();
         try {
             List<ConnectorInfo> connectors = ConnectorInfo.byProject(cluster).get(name);
-            long schemaDone = connectors == null ? -1 : schemaFinishedAt(plan, connectors);
+            // the step times every worker's publisher keeps in the status topic (steps/<link>)
+            long schemaDone = connectors == null ? -1
+                    : new StepTimes(topic.entries().get(StatusTopic.STEPS + plan.forwardLink())).get("schema", "finishedAt");
             if (schemaDone <= 0 || System.currentTimeMillis() - schemaDone < afterMs) {
                 return;
             }
@@ -183,23 +183,6 @@ final class PendingLinks implements AutoCloseable {
             }
             return null;
         }
-    }
-
-    /** When the forward link's schema step finished, or -1. */
-    @SuppressWarnings("unchecked")
-    private long schemaFinishedAt(ProjectPlan plan, List<ConnectorInfo> connectors) {
-        Map<String, Object> doc = view.view(plan.name(), connectors, topic.entries()).document();
-        for (Map<String, Object> link : (List<Map<String, Object>>) doc.get("links")) {
-            if (plan.forwardLink().equals(link.get("name"))) {
-                for (Map<String, Object> step : (List<Map<String, Object>>) link.get("steps")) {
-                    if ("schema".equals(step.get("name")) && ProjectView.FINISHED.equals(step.get("status"))
-                            && step.get("finishedAt") instanceof Number at) {
-                        return at.longValue();
-                    }
-                }
-            }
-        }
-        return -1;
     }
 
     @Override

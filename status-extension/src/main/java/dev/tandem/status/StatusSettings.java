@@ -43,6 +43,11 @@ record StatusSettings(String topic, long intervalMs, long switchoverMaxDelayMs, 
         return new StatusSettings(topic, interval, maxDelay, clients, restScheme(worker));
     }
 
+    /** The worker's Kafka, where the status topic is (and where sources of a posted project keep their schema history). */
+    String bootstrapServers() {
+        return String.valueOf(clients.get("bootstrap.servers"));
+    }
+
     /** http or https: how the workers' REST API is called (Connect's workers all listen alike). */
     private static String restScheme(Map<String, ?> worker) {
         String advertised = string(worker, "rest.advertised.listener", "");

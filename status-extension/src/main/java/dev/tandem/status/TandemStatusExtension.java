@@ -39,9 +39,9 @@ public class TandemStatusExtension implements ConnectRestExtension {
         beans = new StatusMBeans();
         publisher = new StatusPublisher(context.clusterState(), topic, new MetricSampler(), view, settings.intervalMs(), beans);
         publisher.start();
-        pending = new PendingLinks(context.clusterState(), topic, view, settings);
-        context.configurable().register(new ProjectsResource(context.clusterState(), topic, view,
-                String.valueOf(settings.clients().get("bootstrap.servers")), pending));
+        pending = new PendingLinks(context.clusterState(), topic, settings);
+        context.configurable().register(new ProjectsResource(context.clusterState(), topic, view, settings.bootstrapServers(),
+                pending));
         context.configurable().register(new ConsoleResource());
         LOG.info("Tandem status: /tandem/v1/projects and the console /tandem/ui/, sampling every {} ms into {}",
                 settings.intervalMs(), settings.topic());

@@ -75,7 +75,6 @@ public final class CdcStream implements AutoCloseable {
     private final ChangeEvents changes;
     private boolean closed;
     private StreamMetrics metrics;
-    private final long resumedAfterTs;
 
     /**
      * @param changes  builds the change events, knowing the tables' definitions as of the resume point
@@ -104,7 +103,6 @@ public final class CdcStream implements AutoCloseable {
             }
         }
         long releasedUpTo = resume.complete() ? resume.commitTs() : resume.commitTs() - 1;
-        this.resumedAfterTs = releasedUpTo;
         this.buffer = new TransactionBuffer(partitions.stream().map(TopicPartition::partition).toList(),
                 protocol.watermarks(), checkpoint, releasedUpTo);
         LOG.info("Streaming TiCDC topic '{}' ({} partition(s), {}) after commit ts {}{}", topic, partitions.size(),
@@ -162,7 +160,7 @@ public final class CdcStream implements AutoCloseable {
 
     /** Reports the stream's progress through {@code pluginMetrics} (the task's, over JMX). */
     public void reportTo(org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
-        metrics = new StreamMetrics(pluginMetrics, buffer::pendingEvents, resumedAfterTs);
+        metrics = new StreamMetrics(pluginMetrics, buffer::pendingEvents, buffer::releasedUpTo);
     }
 
     private Map<String, Object> offset(long commitTs, boolean complete, Map<Integer, Long> resumeAt) {

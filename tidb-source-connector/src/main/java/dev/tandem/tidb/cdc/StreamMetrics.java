@@ -10,6 +10,7 @@ import org.apache.kafka.common.metrics.stats.Rate;
 import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The TiCDC stream's progress over JMX, next to the task's own metrics
@@ -27,11 +28,11 @@ final class StreamMetrics {
     private final AtomicLong lastCommitTs = new AtomicLong();
     /** Whether the last poll left nothing to read: every partition at its end, no transaction waiting. */
     private volatile boolean caughtUp = true;
-    /** The commit ts the stream resumed after: where it is before it emits anything. */
-    private final long resumedAfterTs;
+    /** The commit ts the stream has released up to (its resume point before it emits anything). */
+    private final LongSupplier released;
 
-    StreamMetrics(PluginMetrics metrics, IntSupplier pending, long resumedAfterTs) {
-        this.resumedAfterTs = resumedAfterTs;
+    StreamMetrics(PluginMetrics metrics, IntSupplier pending, LongSupplier released) {
+        this.released = released;
         transactions = metrics.addSensor("tandem-ticdc-transactions");
         transactions.add(name(metrics, "ticdc-transactions-total", "TiCDC transactions emitted (BEGIN to END)"),
                 new CumulativeSum());
@@ -57,7 +58,7 @@ final class StreamMetrics {
     }
 
     private long behindMillis(long now) {
-        long ts = Math.max(lastCommitTs.get(), resumedAfterTs);
+        long ts = released.getAsLong();
         return caughtUp || ts <= 0 ? 0 : Math.max(0, now - CdcEvent.physicalMillis(ts));
     }
 

@@ -38,7 +38,7 @@ public final class TransactionBuffer {
     private final List<Integer> partitions;
     private boolean watermarks;
     private final TableId checkpoint;
-    private long released;
+    private volatile long released;
     private volatile int pending;
 
     /**
@@ -132,6 +132,11 @@ public final class TransactionBuffer {
     }
 
     /** How many events wait for their transaction to complete (readable from any thread). */
+    /** The commit ts up to which transactions are released: the resume point, then the last one {@link #nextComplete} gave. */
+    public long releasedUpTo() {
+        return released;
+    }
+
     public int pendingEvents() {
         return pending;
     }
