@@ -377,12 +377,26 @@ class RocketMqBridgeIT {
             Set<String> inRocketMq = readRocketMq("kill_mid", 3000).stream()
                     .map(m -> new String(m.getBody(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
             assertThat(inRocketMq).as("Kafka → RocketMQ after the kill").hasSize(3000);
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                out.clear();
-                connect.consumeAll(Duration.ofSeconds(10), "kill-out")
-                        .forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-                return out.size() == 3000;
-            });
+            try {
+                await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    out.clear();
+                    connect.consumeAll(Duration.ofSeconds(10), "kill-out")
+                            .forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+                    return out.size() == 3000;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                List<Integer> missing = new ArrayList<>();
+                for (int i = 0; i < 3000; i++) {
+                    if (!out.contains("message-" + i)) {
+                        missing.add(i);
+                    }
+                }
+                throw new AssertionError("RocketMQ → Kafka after the kill: " + out.size() + " of 3000 distinct messages; "
+                        + missing.size() + " missing, first " + missing.subList(0, Math.min(20, missing.size()))
+                        + "; source status " + second.rest().status("kill-source") + "; worker log:\n"
+                        + String.join("\n", first.logLines("RocketMqSource")) + "\n--- after the kill:\n"
+                        + String.join("\n", second.logLines("RocketMqSource")) + "\n" + second.logTail(), e);
+            }
             assertThat(out).as("RocketMQ → Kafka after the kill").hasSize(3000);
             second.rest().delete("connectors/kill-source");
             second.rest().delete("connectors/kill-sink");

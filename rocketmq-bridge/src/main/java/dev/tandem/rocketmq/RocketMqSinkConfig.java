@@ -24,8 +24,6 @@ public final class RocketMqSinkConfig extends AbstractConfig {
     public static final String KEY_CONVERTER = "rocketmq.key.converter";
     public static final String HEADER_CONVERTER = "rocketmq.header.converter";
     public static final String SEND_TIMEOUT = "rocketmq.send.timeout.ms";
-    public static final String RETRY_BACKOFF = "rocketmq.retry.backoff.ms";
-    public static final String RETRY_TIMEOUT = "rocketmq.retry.timeout.ms";
     public static final String BATCH = "rocketmq.batch.max.messages";
     public static final String MAX_MESSAGE = "rocketmq.max.message.bytes";
     public static final String QUEUES = "rocketmq.topic.queues";
@@ -59,22 +57,15 @@ public final class RocketMqSinkConfig extends AbstractConfig {
                     "Header converter")
             .define(SEND_TIMEOUT, Type.INT, 3000, ConfigDef.Range.atLeast(100), Importance.LOW,
                     "Timeout of one send to the broker, ms.", GROUP, 6, Width.SHORT, "Send timeout")
-            .define(RETRY_BACKOFF, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,
-                    "Wait between attempts after a transient broker error (the broker down, busy, a timeout), ms.", GROUP, 7,
-                    Width.SHORT, "Retry backoff")
-            .define(RETRY_TIMEOUT, Type.LONG, 600_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "How long transient errors are retried before the batch is handed back to Connect (which retries "
-                            + "it), ms. Offsets never pass a message the broker has not acknowledged.", GROUP, 8,
-                    Width.SHORT, "Retry timeout")
             .define(BATCH, Type.INT, 256, ConfigDef.Range.between(1, 10_000), Importance.LOW,
-                    "Messages per send to one queue (one batch request, in order).", GROUP, 9, Width.SHORT, "Batch")
+                    "Messages per send to one queue (one batch request, in order).", GROUP, 7, Width.SHORT, "Batch")
             .define(MAX_MESSAGE, Type.INT, 4 * 1024 * 1024, ConfigDef.Range.atLeast(1024), Importance.LOW,
                     "Largest message body accepted (the broker's maxMessageSize); a larger record goes to the "
-                            + "dead-letter queue when one is configured, else fails the task naming it.", GROUP, 10,
+                            + "dead-letter queue when one is configured, else fails the task naming it.", GROUP, 8,
                     Width.SHORT, "Max message bytes")
             .define(QUEUES, Type.INT, 8, ConfigDef.Range.between(1, 1024), Importance.LOW,
                     "Queues of a RocketMQ topic this sink creates (when the brokers allow topics to be created); keys are "
-                            + "spread over the queues by hash, so keep the count of an existing topic unchanged.", GROUP, 11,
+                            + "spread over the queues by hash, so keep the count of an existing topic unchanged.", GROUP, 9,
                     Width.SHORT, "Queues of new topics");
 
     public RocketMqSinkConfig(Map<String, String> props) {

@@ -151,7 +151,7 @@ public class RocketMqSinkTask extends SinkTask {
     }
 
     private List<MessageQueue> fetchQueues(String topic) {
-        long deadline = System.currentTimeMillis() + config.getLong(RocketMqSinkConfig.RETRY_TIMEOUT);
+        long deadline = System.currentTimeMillis() + config.getLong(RocketMqSettings.RETRY_TIMEOUT);
         while (true) {
             try {
                 List<MessageQueue> qs = new ArrayList<>(producer.fetchPublishMessageQueues(topic));
@@ -200,7 +200,7 @@ public class RocketMqSinkTask extends SinkTask {
     }
 
     private void send(MessageQueue queue, List<Pending> batch) {
-        long deadline = System.currentTimeMillis() + config.getLong(RocketMqSinkConfig.RETRY_TIMEOUT);
+        long deadline = System.currentTimeMillis() + config.getLong(RocketMqSettings.RETRY_TIMEOUT);
         int attempt = 0;
         while (true) {
             attempt++;
@@ -233,11 +233,11 @@ public class RocketMqSinkTask extends SinkTask {
                             + batch.get(batch.size() - 1).record().kafkaOffset() + ": " + e.getErrorMessage(), e);
                 }
                 LOG.warn("Sending to RocketMQ {} failed ({}); retrying in {} ms", queue, e.getErrorMessage(),
-                        config.getLong(RocketMqSinkConfig.RETRY_BACKOFF));
+                        config.getLong(RocketMqSettings.RETRY_BACKOFF));
             } catch (Exception e) {
                 // The broker down or unreachable, a timeout: transient.
                 LOG.warn("Sending to RocketMQ {} failed ({}); retrying in {} ms", queue, e.getMessage(),
-                        config.getLong(RocketMqSinkConfig.RETRY_BACKOFF));
+                        config.getLong(RocketMqSettings.RETRY_BACKOFF));
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                     throw new RetriableException("interrupted while sending to RocketMQ", e);
@@ -246,7 +246,7 @@ public class RocketMqSinkTask extends SinkTask {
             if (System.currentTimeMillis() > deadline) {
                 queues.remove(queue.getTopic());
                 throw new RetriableException("RocketMQ " + queue + " did not accept " + batch.size() + " message(s) within "
-                        + RocketMqSinkConfig.RETRY_TIMEOUT + "; Connect will retry the records");
+                        + RocketMqSettings.RETRY_TIMEOUT + "; Connect will retry the records");
             }
             sleep();
         }
@@ -258,7 +258,7 @@ public class RocketMqSinkTask extends SinkTask {
 
     private void sleep() {
         try {
-            Thread.sleep(config.getLong(RocketMqSinkConfig.RETRY_BACKOFF));
+            Thread.sleep(config.getLong(RocketMqSettings.RETRY_BACKOFF));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException("interrupted while waiting to retry", e);

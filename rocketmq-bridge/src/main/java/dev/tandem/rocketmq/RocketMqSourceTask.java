@@ -27,6 +27,7 @@ import java.util.Set;
  * (else the message keys, body and user properties). Where to go on is Connect's source offset
  * of each queue (partition: topic, broker, queue id; offset: the next queue offset), so a restart
  * resumes exactly after the last committed record; RocketMQ's consumer offsets are not used.
+ * A name server or broker that does not answer while the task finds its queues is retried, not fatal.
  */
 public class RocketMqSourceTask extends SourceTask {
 
@@ -36,6 +37,13 @@ public class RocketMqSourceTask extends SourceTask {
     private DefaultLitePullConsumer consumer;
     private Set<String> tags;
     private String kafkaTopicFormat;
+    private int index;
+    private int count;
+    /** Until the task's queues are known: null; then the queues not yet set to their position. */
+    private List<MessageQueue> unpositioned;
+    private Map<Map<String, String>, Map<String, Object>> stored;
+    private long positioningDeadline;
+    private int failedAttempts;
 
     @Override
     public String version() {
@@ -51,8 +59,8 @@ public class RocketMqSourceTask extends SourceTask {
         config = new RocketMqSourceConfig(props);
         tags = config.tags();
         kafkaTopicFormat = config.getString(RocketMqSourceConfig.KAFKA_TOPIC);
-        int index = Integer.parseInt(props.getOrDefault(RocketMqSourceConfig.TASK_INDEX, "0"));
-        int count = Integer.parseInt(props.getOrDefault(RocketMqSourceConfig.TASK_COUNT, "1"));
+        index = Integer.parseInt(props.getOrDefault(RocketMqSourceConfig.TASK_INDEX, "0"));
+        count = Integer.parseInt(props.getOrDefault(RocketMqSourceConfig.TASK_COUNT, "1"));
         consumer = new DefaultLitePullConsumer(RocketMqSettings.group(config, props.get("name")),
                 RocketMqSettings.aclHook(config));
         consumer.setNamesrvAddr(config.getString(RocketMqSettings.NAMESRV));
@@ -61,21 +69,47 @@ public class RocketMqSourceTask extends SourceTask {
         consumer.setInstanceName("tandem-" + props.get("name") + "-" + index + "-" + System.identityHashCode(this));
         try {
             consumer.start();
-            List<MessageQueue> all = new ArrayList<>();
-            for (String topic : config.getList(RocketMqSourceConfig.TOPICS)) {
-                all.addAll(consumer.fetchMessageQueues(topic));
-            }
-            all.sort(Comparator.comparing(MessageQueue::getTopic).thenComparing(MessageQueue::getBrokerName)
-                    .thenComparingInt(MessageQueue::getQueueId));
-            List<MessageQueue> mine = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
-                if (i % count == index) {
-                    mine.add(all.get(i));
+        } catch (MQClientException e) {
+            throw new ConnectException("Cannot start a RocketMQ consumer for " + config.getList(RocketMqSourceConfig.TOPICS)
+                    + " at " + config.getString(RocketMqSettings.NAMESRV) + ": " + e.getErrorMessage(), e);
+        }
+        positioningDeadline = System.currentTimeMillis() + config.getLong(RocketMqSettings.RETRY_TIMEOUT);
+    }
+
+    /**
+     * Finds this task's queues and sets each to where Connect's offsets say (or {@link RocketMqSourceConfig#START}).
+     * Each step asks the name server or the broker, which may be down, restarting or too busy to answer in
+     * time: a failed step is tried again on the next poll, after the backoff, until {@link RocketMqSettings#RETRY_TIMEOUT}.
+     *
+     * @return whether every queue of the task is positioned
+     */
+    private boolean positioned() {
+        if (unpositioned != null && unpositioned.isEmpty()) {
+            return true;
+        }
+        try {
+            if (unpositioned == null) {
+                List<MessageQueue> all = new ArrayList<>();
+                for (String topic : config.getList(RocketMqSourceConfig.TOPICS)) {
+                    all.addAll(consumer.fetchMessageQueues(topic));
                 }
+                all.sort(Comparator.comparing(MessageQueue::getTopic).thenComparing(MessageQueue::getBrokerName)
+                        .thenComparingInt(MessageQueue::getQueueId));
+                List<MessageQueue> mine = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    if (i % count == index) {
+                        mine.add(all.get(i));
+                    }
+                }
+                if (!mine.isEmpty()) {
+                    consumer.assign(mine);
+                }
+                stored = context.offsetStorageReader().offsets(mine.stream().map(RocketMqSourceTask::partition).toList());
+                unpositioned = new ArrayList<>(mine);
+                LOG.info("RocketMQ source task {} of {} reads {} queue(s): {}", index + 1, count, mine.size(), mine);
             }
-            consumer.assign(mine);
-            var stored = context.offsetStorageReader().offsets(mine.stream().map(RocketMqSourceTask::partition).toList());
-            for (MessageQueue q : mine) {
+            for (var it = unpositioned.iterator(); it.hasNext(); ) {
+                MessageQueue q = it.next();
                 Map<String, Object> o = stored.get(partition(q));
                 if (o != null && o.get("offset") instanceof Number n) {
                     consumer.seek(q, n.longValue());
@@ -84,16 +118,52 @@ public class RocketMqSourceTask extends SourceTask {
                 } else {
                     consumer.seekToBegin(q);
                 }
+                it.remove();
             }
-            LOG.info("RocketMQ source task {} of {} reads {} queue(s): {}", index + 1, count, mine.size(), mine);
+            if (failedAttempts > 0) {
+                LOG.info("RocketMQ source task {} of {} found its queues and their positions after {} failed attempt(s)",
+                        index + 1, count, failedAttempts);
+            }
+            return true;
         } catch (MQClientException e) {
-            throw new ConnectException("Cannot read RocketMQ topics " + config.getList(RocketMqSourceConfig.TOPICS) + " at "
-                    + config.getString(RocketMqSettings.NAMESRV) + ": " + e.getErrorMessage(), e);
+            failedAttempts++;
+            String what = (unpositioned == null ? "the queues of " : "the positions of the queues of ")
+                    + config.getList(RocketMqSourceConfig.TOPICS) + " at " + config.getString(RocketMqSettings.NAMESRV);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String cause = firstLine(e.getErrorMessage() != null ? e.getErrorMessage() : String.valueOf(e))
+                    + (root != e ? ": " + firstLine(root.getMessage()) : "");
+            if (System.currentTimeMillis() > positioningDeadline) {
+                throw new ConnectException("Cannot read " + what + " within " + RocketMqSettings.RETRY_TIMEOUT + " ("
+                        + failedAttempts + " attempts): " + cause, e);
+            }
+            long backoff = config.getLong(RocketMqSettings.RETRY_BACKOFF);
+            LOG.warn("Cannot read {} yet ({}); retrying in {} ms", what, cause, backoff);
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
         }
+    }
+
+    /** A RocketMQ client message without the FAQ link it appends on further lines. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = message.indexOf('\n');
+        return (end < 0 ? message : message.substring(0, end)).strip();
     }
 
     @Override
     public List<SourceRecord> poll() {
+        if (!positioned()) {
+            return null;
+        }
         List<MessageExt> messages = consumer.poll(500);
         if (messages.isEmpty()) {
             return null;

@@ -54,7 +54,7 @@ class RocketMqSinkTaskTest {
         props.put(RocketMqSettings.NAMESRV, rocketmq.namesrvAddress());
         props.put(RocketMqSinkConfig.BODY_CONVERTER, STRING);
         props.put(RocketMqSinkConfig.KEY_CONVERTER, STRING);
-        props.put(RocketMqSinkConfig.RETRY_BACKOFF, "200");
+        props.put(RocketMqSettings.RETRY_BACKOFF, "200");
         for (int i = 0; i < extra.length; i += 2) {
             props.put(extra[i], extra[i + 1]);
         }

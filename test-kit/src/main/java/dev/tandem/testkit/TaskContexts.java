@@ -5,17 +5,21 @@ import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The context a Connect worker gives a sink task, for driving one task directly in a unit test:
- * its assignment, plugin metrics, the offsets it seeks to, and (when asked for) a dead-letter
- * queue that keeps what it is given with the reason.
+ * The context a Connect worker gives a task, for driving one task directly in a unit test: a sink
+ * task's assignment, plugin metrics, the offsets it seeks to, and (when asked for) a dead-letter
+ * queue that keeps what it is given with the reason; a source task's committed offsets.
  */
 public final class TaskContexts {
 
@@ -30,6 +34,53 @@ public final class TaskContexts {
     /** A sink task's context with a dead-letter queue. */
     public static Sink sinkWithDeadLetterQueue(Set<TopicPartition> assigned) {
         return new Sink(assigned, true);
+    }
+
+    /**
+     * A source task's context whose offset reader answers with {@code committed} (source partition → source
+     * offset), as a worker answers from its offset topic; its plugin metrics are not exported.
+     */
+    public static SourceTaskContext source(Map<? extends Map<String, ?>, Map<String, Object>> committed) {
+        OffsetStorageReader reader = committedOffsets(committed);
+        PluginMetrics metrics = new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(
+                new org.apache.kafka.common.metrics.Metrics(), Map.of("connector", "test", "task", "0"));
+        return new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return Map.of();
+            }
+
+            @Override
+            public OffsetStorageReader offsetStorageReader() {
+                return reader;
+            }
+
+            @Override
+            public PluginMetrics pluginMetrics() {
+                return metrics;
+            }
+        };
+    }
+
+    /** An offset reader that answers with {@code committed} (source partition → source offset). */
+    public static OffsetStorageReader committedOffsets(Map<? extends Map<String, ?>, Map<String, Object>> committed) {
+        return new OffsetStorageReader() {
+            @Override
+            public <T> Map<String, Object> offset(Map<String, T> partition) {
+                return committed.get(partition);
+            }
+
+            @Override
+            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                Map<Map<String, T>, Map<String, Object>> found = new HashMap<>();
+                partitions.forEach(p -> {
+                    if (committed.containsKey(p)) {
+                        found.put(p, committed.get(p));
+                    }
+                });
+                return found;
+            }
+        };
     }
 
     /** A record sent to the dead-letter queue and why. */

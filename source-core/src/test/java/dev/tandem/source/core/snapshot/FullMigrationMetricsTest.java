@@ -2,14 +2,13 @@ package dev.tandem.source.core.snapshot;
 
 import dev.tandem.common.select.TableId;
 import dev.tandem.source.core.StartPosition;
+import dev.tandem.testkit.TaskContexts;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ class FullMigrationMetricsTest {
         Map<Map<String, String>, Map<String, Object>> committed = new HashMap<>();
         committed.put(ChunkOffsets.chunkPartition("shop", plan.id(), orders0), ChunkOffsets.chunkDone(100));
         committed.put(ChunkOffsets.chunkPartition("shop", plan.id(), items0), ChunkOffsets.chunkDone(41));
-        migration.refresh(offsets(committed));
+        migration.refresh(TaskContexts.committedOffsets(committed));
         assertThat(value(registry, "full-chunks-copied", null)).isEqualTo(2);
         assertThat(value(registry, "full-rows-copied", null)).isEqualTo(141L);
         assertThat(value(registry, "full-table-rows-copied", "shop.orders")).isEqualTo(100L);
@@ -50,7 +49,7 @@ class FullMigrationMetricsTest {
         assertThat(value(registry, "full-copied", null)).isEqualTo(0);
 
         committed.put(ChunkOffsets.chunkPartition("shop", plan.id(), orders1), ChunkOffsets.chunkDone(79));
-        migration.refresh(offsets(committed));
+        migration.refresh(TaskContexts.committedOffsets(committed));
         assertThat(value(registry, "full-copied", null)).isEqualTo(1);
         assertThat(value(registry, "full-table-rows-copied", "shop.orders")).isEqualTo(179L);
 
@@ -60,7 +59,7 @@ class FullMigrationMetricsTest {
         assertThat(registry.metrics().keySet()).noneMatch(n -> n.name().startsWith("full-"));
         FullMigration resumed = new FullMigration("shop", plan, true);
         resumed.reportTo(metrics);
-        resumed.refresh(offsets(committed));
+        resumed.refresh(TaskContexts.committedOffsets(committed));
         assertThat(value(registry, "full-copied", null)).isEqualTo(1);
     }
 
@@ -80,25 +79,5 @@ class FullMigrationMetricsTest {
             }
         }
         throw new AssertionError("no metric " + name + " " + table);
-    }
-
-    private static OffsetStorageReader offsets(Map<Map<String, String>, Map<String, Object>> committed) {
-        return new OffsetStorageReader() {
-            @Override
-            public <T> Map<String, Object> offset(Map<String, T> partition) {
-                return committed.get(partition);
-            }
-
-            @Override
-            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                Map<Map<String, T>, Map<String, Object>> found = new HashMap<>();
-                partitions.forEach(p -> {
-                    if (committed.containsKey(p)) {
-                        found.put(p, committed.get(p));
-                    }
-                });
-                return found;
-            }
-        };
     }
 }
