@@ -245,6 +245,7 @@ public final class IncrementalBenchmark {
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
         System.out.printf(Locale.ROOT, "  %-2d %-13s %-12s %,d rows written at %,.0f/s, applied at %,.0f/s, latency p50 %.0f ms, "
                 + "p99 %.0f ms%n", tables, r.mode, r.rate, r.rows, r.writeRate, r.applyRate, r.p50, r.p99);
+        System.out.println("     tail: " + latencies.tail(r.p95));
         if (profileReport != null) {
             System.out.print(profileReport);
         }
@@ -284,15 +285,18 @@ public final class IncrementalBenchmark {
         b.connect.awaitRunning(name + "-sink", 1, Duration.ofMinutes(2));
     }
 
-    /** Every row's latency in milliseconds (visible in the destination minus its commit time). */
+    /** Every row's latency in milliseconds (visible in the destination minus its commit time), and when it was seen. */
     private static final class Latencies {
         private long[] values = new long[1 << 16];
+        private long[] seenAt = new long[1 << 16];
         private int count;
 
-        void add(long ms) {
+        void add(long ms, long seenAtMillis) {
             if (count == values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
+                seenAt = Arrays.copyOf(seenAt, seenAt.length * 2);
             }
+            seenAt[count] = seenAtMillis;
             values[count++] = ms;
         }
 
@@ -300,6 +304,36 @@ public final class IncrementalBenchmark {
             long[] s = Arrays.copyOf(values, count);
             Arrays.sort(s);
             return s;
+        }
+
+        /**
+         * Where the rows slower than {@code threshold} ms lie in time: in how many of the run's
+         * seconds, and the worst second. Spread over most seconds, the tail is a steady cost; in a
+         * few seconds, a stall (a commit, a flush, a pause) that held everything behind it.
+         */
+        String tail(double threshold) {
+            if (count == 0) {
+                return "no rows";
+            }
+            long first = seenAt[0];
+            Map<Long, long[]> bySecond = new java.util.TreeMap<>(); // second → {rows above, max latency}
+            long seconds = (seenAt[count - 1] - first) / 1000 + 1;
+            for (int i = 0; i < count; i++) {
+                if (values[i] > threshold) {
+                    long[] v = bySecond.computeIfAbsent((seenAt[i] - first) / 1000, k -> new long[2]);
+                    v[0]++;
+                    v[1] = Math.max(v[1], values[i]);
+                }
+            }
+            if (bySecond.isEmpty()) {
+                return "no row above " + Math.round(threshold) + " ms";
+            }
+            var worst = bySecond.entrySet().stream().max(java.util.Comparator.comparingLong(e -> e.getValue()[0])).orElseThrow();
+            long[] afterFirstSecond = java.util.stream.IntStream.range(0, count).filter(i -> seenAt[i] - first >= 1000)
+                    .mapToLong(i -> values[i]).sorted().toArray();
+            return String.format(Locale.ROOT, "rows above %.0f ms were seen in %d of %d seconds; the most in second %d: %d rows, "
+                    + "up to %d ms; p99 without the first second %.0f ms", threshold, bySecond.size(), seconds, worst.getKey(),
+                    worst.getValue()[0], worst.getValue()[1], pct(afterFirstSecond, 99));
         }
     }
 
@@ -328,7 +362,7 @@ public final class IncrementalBenchmark {
                         while (rs.next()) {
                             lastSeen[i] = rs.getLong(1);
                             Timestamp committed = rs.getTimestamp(2);
-                            latencies.add(now - committed.getTime());
+                            latencies.add(now - committed.getTime(), now);
                             lastVisible = System.nanoTime();
                             seen++;
                         }
